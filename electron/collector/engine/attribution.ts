@@ -1,0 +1,255 @@
+// Per-socket, per-process and per-app bandwidth from kernel socket counters, and what is left over.
+import {
+  TCP_STATES, type AppUsage, type Attribution, type Connection, type ProcessUsage, type TcpState, type Traffic,
+} from '../../../shared/index.ts';
+import { endpoint, isLoopbackPeer, type SocketSample } from '../sockets.ts';
+import type { ProcessLookup } from '../sources.ts';
+import { counterDelta, perSec } from './counters.ts';
+
+export interface Totals { external: { rx: number; tx: number }; loopback: { rx: number; tx: number } }
+
+export interface PollInput {
+  now: number;
+  sockets: SocketSample[];
+  /** Final counters of sockets the kernel destroyed since the last poll (empty when not followed). */
+  destroyed: SocketSample[];
+  /** Cumulative interface bytes read at the same time as the sockets. */
+  totals: Totals;
+  ownAddresses: ReadonlySet<string>;
+  shortLivedFlows: 'counted' | 'unattributed';
+  processes: ProcessLookup;
+}
+
+export interface PollOutput {
+  connections: Connection[];
+  processes: ProcessUsage[];
+  apps: AppUsage[];
+  attribution: Attribution;
+  tcpStates: Record<TcpState, number>;
+  totalSockets: number;
+  /** Destroyed sockets whose 4-tuple was still listed: counted at the next poll instead. */
+  deferred: SocketSample[];
+}
+
+interface Seen { inode: number; pid: number | null; acked: number; recv: number }
+interface Acc { rxBytes: number; txBytes: number; rxBps: number; txBps: number; lastActive: number }
+/** Exited processes stay listed this long after their last byte, so their totals are not lost at once. */
+const KEEP_EXITED_MS = 60_000;
+
+const tupleKey = (s: SocketSample) => `${s.localIp}|${s.localPort}|${s.remoteIp}|${s.remotePort}`;
+const zeroTraffic = (): Traffic => ({ rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0 });
+
+export class SocketTracker {
+  #prev = new Map<string, Seen>();
+  #prevTs: number | null = null;
+  #prevTotals: Totals | null = null;
+  #procs = new Map<number, Acc & { name: string; app: string; estimated: boolean }>();
+  #unknown = new Map<string, Acc>();
+  #unattributed = { external: zeroTraffic(), loopback: zeroTraffic() };
+
+  poll(input: PollInput): PollOutput {
+    const { now, sockets } = input;
+    const first = this.#prevTs === null;
+    const dt = first ? 0 : now - this.#prevTs!;
+    // Measured unless the source gives established TCP sockets without byte counters.
+    const hasCounters = !sockets.some((s) => s.protocol === 'tcp' && s.state === 'ESTAB' && s.bytesAcked === null);
+    const isLoop = (s: SocketSample) => s.remoteIp !== null && isLoopbackPeer(s.remoteIp, input.ownAddresses);
+
+    const listeners = new Map<string, number>();
+    for (const s of sockets) {
+      if (s.state === 'LISTEN' && s.pid !== null) {
+        listeners.set(`${s.localIp}|${s.localPort}`, s.pid);
+        if (!listeners.has(`*|${s.localPort}`)) listeners.set(`*|${s.localPort}`, s.pid);
+      }
+    }
+
+    const att = { external: { rx: 0, tx: 0 }, loopback: { rx: 0, tx: 0 } };
+    const pidDelta = new Map<number, { rx: number; tx: number; conns: number }>();
+    const unknownDelta = new Map<string, { rx: number; tx: number }>();
+    const addTo = (pid: number | null, remote: string, loop: boolean, rx: number, tx: number) => {
+      const side = loop ? att.loopback : att.external;
+      side.rx += rx;
+      side.tx += tx;
+      if (pid !== null) {
+        const p = pidDelta.get(pid) ?? { rx: 0, tx: 0, conns: 0 };
+        p.rx += rx; p.tx += tx;
+        pidDelta.set(pid, p);
+      } else if (rx || tx) {
+        const u = unknownDelta.get(remote) ?? { rx: 0, tx: 0 };
+        u.rx += rx; u.tx += tx;
+        unknownDelta.set(remote, u);
+      }
+    };
+
+    const next = new Map<string, Seen>();
+    const connections: Connection[] = [];
+    const tcpStates = Object.fromEntries(TCP_STATES.map((s) => [s, 0])) as Record<TcpState, number>;
+    for (const s of sockets) {
+      if (s.protocol === 'tcp' && s.state !== 'UNCONN') tcpStates[s.state]++;
+      let dTx = 0, dRx = 0;
+      if (s.remoteIp !== null && s.bytesAcked !== null && s.bytesReceived !== null) {
+        const key = tupleKey(s);
+        const prev = this.#prev.get(key);
+        if (prev && (prev.inode === s.inode || s.inode === 0)) {
+          // A decrease means a new socket on the same 4-tuple: all of its bytes are new.
+          dTx = counterDelta(prev.acked, s.bytesAcked, dt || 1) ?? s.bytesAcked;
+          dRx = counterDelta(prev.recv, s.bytesReceived, dt || 1) ?? s.bytesReceived;
+        } else if (!first) {
+          // Opened since the last poll: everything it carried falls in this window.
+          dTx = s.bytesAcked;
+          dRx = s.bytesReceived;
+        }
+        next.set(key, { inode: s.inode, pid: s.pid, acked: s.bytesAcked, recv: s.bytesReceived });
+        if (hasCounters) addTo(s.pid, endpoint(s.remoteIp, s.remotePort!), isLoop(s), dRx, dTx);
+      }
+      if (s.pid !== null) {
+        const p = pidDelta.get(s.pid) ?? { rx: 0, tx: 0, conns: 0 };
+        p.conns++;
+        pidDelta.set(s.pid, p);
+      }
+      connections.push({
+        protocol: s.protocol,
+        local: endpoint(s.localIp, s.localPort),
+        remote: s.remoteIp === null ? null : endpoint(s.remoteIp, s.remotePort!),
+        state: s.state,
+        pid: s.pid,
+        process: s.pid === null ? null : s.command ?? input.processes.name(s.pid),
+        inode: s.inode,
+        rttUs: s.rttUs,
+        bytesSent: s.bytesAcked,
+        bytesReceived: s.bytesReceived,
+        txBps: dt > 0 ? perSec(dTx, dt) : 0,
+        rxBps: dt > 0 ? perSec(dRx, dt) : 0,
+        tcp: s.protocol === 'udp' ? null : {
+          cwnd: s.cwnd, ssthresh: s.ssthresh, mssBytes: s.mss, sndWndBytes: s.sndWnd, rcvWndBytes: s.rcvWnd,
+          retransmits: s.retrans, congestion: s.congestion,
+        },
+      });
+    }
+
+    // Sockets closed since the last poll, with their final counters (privileged engines only).
+    const deferred: SocketSample[] = [];
+    for (const d of first ? [] : input.destroyed) {
+      if (d.remoteIp === null || d.bytesAcked === null || d.bytesReceived === null) continue;
+      const key = tupleKey(d);
+      if (next.has(key)) { deferred.push(d); continue; }
+      const prev = this.#prev.get(key);
+      const pid = prev?.pid ?? listeners.get(`${d.localIp}|${d.localPort}`) ?? listeners.get(`*|${d.localPort}`) ?? null;
+      const dTx = prev ? Math.max(0, d.bytesAcked - prev.acked) : d.bytesAcked;
+      const dRx = prev ? Math.max(0, d.bytesReceived - prev.recv) : d.bytesReceived;
+      this.#prev.delete(key);
+      addTo(pid, endpoint(d.remoteIp, d.remotePort!), isLoop(d), dRx, dTx);
+    }
+
+    // Interface bytes over the same window.
+    const tot = input.totals;
+    const pt = this.#prevTotals;
+    const win = (a: number, b: number) => (pt ? counterDelta(a, b, dt || 1) ?? 0 : 0);
+    const ifd = {
+      external: { rx: pt ? win(pt.external.rx, tot.external.rx) : 0, tx: pt ? win(pt.external.tx, tot.external.tx) : 0 },
+      loopback: { rx: pt ? win(pt.loopback.rx, tot.loopback.rx) : 0, tx: pt ? win(pt.loopback.tx, tot.loopback.tx) : 0 },
+    };
+
+    let method: Attribution['method'] = 'measured';
+    if (!hasCounters && !first) {
+      // No per-socket counters on this system: share interface bytes by established connections.
+      method = 'estimated';
+      for (const side of ['external', 'loopback'] as const) {
+        const estab = sockets.filter((s) => s.state === 'ESTAB' && s.pid !== null && s.remoteIp !== null && isLoop(s) === (side === 'loopback'));
+        for (const s of estab) {
+          const share = 1 / estab.length;
+          addTo(s.pid, endpoint(s.remoteIp!, s.remotePort!), side === 'loopback', Math.round(ifd[side].rx * share), Math.round(ifd[side].tx * share));
+        }
+      }
+    }
+
+    this.#accumulate(now, dt, pidDelta, unknownDelta, input.processes, method === 'estimated');
+    const unattributed = { external: zeroTraffic(), loopback: zeroTraffic() };
+    const coverage = { external: null as number | null, loopback: null as number | null };
+    for (const side of ['external', 'loopback'] as const) {
+      const uRx = Math.max(0, ifd[side].rx - att[side].rx);
+      const uTx = Math.max(0, ifd[side].tx - att[side].tx);
+      const cum = this.#unattributed[side];
+      cum.rxBytes += uRx;
+      cum.txBytes += uTx;
+      cum.rxBps = dt > 0 ? perSec(uRx, dt) : 0;
+      cum.txBps = dt > 0 ? perSec(uTx, dt) : 0;
+      unattributed[side] = { ...cum };
+      const total = ifd[side].rx + ifd[side].tx;
+      coverage[side] = total > 0 ? Math.min(1, (att[side].rx + att[side].tx) / total) : null;
+    }
+
+    this.#prev = next;
+    this.#prevTs = now;
+    this.#prevTotals = tot;
+    const processes = this.#processList(now, pidDelta);
+    return {
+      connections, processes, apps: groupApps(processes), tcpStates, deferred,
+      totalSockets: sockets.length,
+      attribution: {
+        method, unattributed, coverage,
+        shortLivedFlows: input.shortLivedFlows,
+        note: input.shortLivedFlows === 'counted'
+          ? 'Sockets that open and close between two polls are counted from kernel socket-destroy events.'
+          : 'Connections that open and close between two polls are not seen by this unprivileged engine; their bytes land in unattributed.',
+        unknownProcess: [...this.#unknown].filter(([, a]) => now - a.lastActive < KEEP_EXITED_MS)
+          .map(([remote, a]) => ({ remote, rxBytes: a.rxBytes, txBytes: a.txBytes, rxBps: a.rxBps, txBps: a.txBps })),
+      },
+    };
+  }
+
+  #accumulate(now: number, dt: number, pidDelta: Map<number, { rx: number; tx: number }>,
+    unknownDelta: Map<string, { rx: number; tx: number }>, lookup: ProcessLookup, estimated: boolean): void {
+    for (const acc of [...this.#procs.values(), ...this.#unknown.values()]) { acc.rxBps = 0; acc.txBps = 0; }
+    for (const [pid, d] of pidDelta) {
+      let p = this.#procs.get(pid);
+      if (!p) {
+        const name = lookup.name(pid);
+        if (name === null && d.rx === 0 && d.tx === 0) continue; // exited before we could name it, and idle
+        p = { rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0, lastActive: now, name: name ?? `pid ${pid}`, app: lookup.app(pid) ?? name ?? `pid ${pid}`, estimated };
+        this.#procs.set(pid, p);
+      }
+      p.rxBytes += d.rx;
+      p.txBytes += d.tx;
+      p.rxBps = dt > 0 ? perSec(d.rx, dt) : 0;
+      p.txBps = dt > 0 ? perSec(d.tx, dt) : 0;
+      p.estimated = estimated;
+      p.lastActive = now;
+    }
+    for (const [remote, d] of unknownDelta) {
+      const u = this.#unknown.get(remote) ?? { rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0, lastActive: now };
+      u.rxBytes += d.rx; u.txBytes += d.tx;
+      u.rxBps = dt > 0 ? perSec(d.rx, dt) : 0;
+      u.txBps = dt > 0 ? perSec(d.tx, dt) : 0;
+      u.lastActive = now;
+      this.#unknown.set(remote, u);
+    }
+    for (const [pid, p] of this.#procs) if (now - p.lastActive >= KEEP_EXITED_MS) this.#procs.delete(pid);
+    for (const [k, u] of this.#unknown) if (now - u.lastActive >= KEEP_EXITED_MS) this.#unknown.delete(k);
+  }
+
+  #processList(now: number, pidDelta: Map<number, { conns: number }>): ProcessUsage[] {
+    const out: ProcessUsage[] = [];
+    for (const [pid, p] of this.#procs) {
+      out.push({
+        pid, name: p.name, app: p.app, rxBytes: p.rxBytes, txBytes: p.txBytes, rxBps: p.rxBps, txBps: p.txBps,
+        connections: pidDelta.get(pid)?.conns ?? 0, estimated: p.estimated,
+      });
+    }
+    return out.sort((a, b) => b.rxBps + b.txBps - (a.rxBps + a.txBps) || b.rxBytes + b.txBytes - (a.rxBytes + a.txBytes));
+  }
+}
+
+/** Sums processes of one application; the app keeps its pids so the UI can expand it. */
+export function groupApps(processes: ProcessUsage[]): AppUsage[] {
+  const apps = new Map<string, AppUsage>();
+  for (const p of processes) {
+    const a = apps.get(p.app) ?? { app: p.app, pids: [], connections: 0, estimated: false, ...zeroTraffic() };
+    a.pids.push(p.pid);
+    a.connections += p.connections;
+    a.rxBytes += p.rxBytes; a.txBytes += p.txBytes; a.rxBps += p.rxBps; a.txBps += p.txBps;
+    a.estimated ||= p.estimated;
+    apps.set(p.app, a);
+  }
+  return [...apps.values()].sort((a, b) => b.rxBps + b.txBps - (a.rxBps + a.txBps));
+}

@@ -1,0 +1,335 @@
+// The engine: one scheduler whose tiers run at their own cadence, and the snapshot they fill.
+import {
+  EngineConfigSchema, HostMessageSchema, SNAPSHOT_VERSION, SOURCE_NAMES, TCP_STATES, assertNever, failed, ok, unavailable,
+  type EngineConfig, type EngineMessage, type Interface, type Snapshot, type SourceName, type SourceStatus,
+  type System, type Disk, type TcpMetrics, type Wifi, type Health,
+} from '../../../shared/index.ts';
+import type { OsIO } from '../os.ts';
+import type { DestroyFeed, Result, Sources, SystemReading } from '../sources.ts';
+import type { SocketSample } from '../sockets.ts';
+import type { TcpCounters } from '../linux/proc-net-snmp.ts';
+import { busyPct } from '../linux/proc-stat.ts';
+import { InterfaceTracker } from './interfaces.ts';
+import { SocketTracker, type PollOutput, type Totals } from './attribution.ts';
+import { AlertStore, BandwidthDetector } from './alerts.ts';
+import { ProbeTrack } from './health.ts';
+import { counterDelta, perSec } from './counters.ts';
+
+type Tier = 'connections' | 'health' | 'system' | 'disks' | 'wifi' | 'detect';
+
+export interface EngineDeps { sources: Sources; os: OsIO; config: EngineConfig; emit: (m: EngineMessage) => void }
+
+/** Gateway and DNS are re-detected at least this often even when the routes do not change. */
+const REDETECT_MS = 60_000;
+
+export class Engine {
+  #s: Sources;
+  #os: OsIO;
+  #cfg: EngineConfig;
+  #emit: (m: EngineMessage) => void;
+  #visible = false;
+  #paused = false;
+  #timer: NodeJS.Timeout | null = null;
+  #seq = 0;
+  #last = new Map<Tier, number>();
+  #busy = new Set<Tier>();
+  #status = Object.fromEntries(SOURCE_NAMES.map((n) => [n, unavailable('not read yet')])) as Record<SourceName, SourceStatus>;
+  #ifaces = new InterfaceTracker();
+  #interfaces: Interface[] = [];
+  #sockets = new SocketTracker();
+  #poll: PollOutput | null = null;
+  #pollTs: number | null = null;
+  #destroyed: SocketSample[] = [];
+  #feed: DestroyFeed | null = null;
+  #tcpPrev: { c: TcpCounters; ts: number } | null = null;
+  #tcpMetrics: TcpMetrics | null = null;
+  #cpuPrev: SystemReading['cpu'] | null = null;
+  #system: System | null = null;
+  #disks: Disk[] = [];
+  #diskPrev = new Map<string, { r: number | null; w: number | null; ts: number }>();
+  #wifi: Wifi[] = [];
+  #health: Health = { gateway: null, dns: null, gatewayProbe: null, dnsProbe: null };
+  #gwProbe: ProbeTrack | null = null;
+  #dnsProbe: ProbeTrack | null = null;
+  #routes = '';
+  #alerts = new AlertStore();
+  #bandwidth: BandwidthDetector;
+
+  constructor(d: EngineDeps) {
+    this.#s = d.sources;
+    this.#os = d.os;
+    this.#cfg = d.config;
+    this.#emit = d.emit;
+    this.#bandwidth = new BandwidthDetector(d.config.bandwidthThresholdBps);
+  }
+
+  get config(): EngineConfig { return this.#cfg; }
+
+  /** Starts ticking; the first snapshot follows one interval later (rates need two samples). */
+  start(): void {
+    this.#emit({ type: 'status', state: 'starting', pid: process.pid });
+    this.followDestroyEvents();
+    const loop = async () => {
+      if (!this.#paused) await this.tick();
+      this.#timer = setTimeout(loop, this.#cfg.intervalMs);
+    };
+    void loop();
+    this.#emit({ type: 'status', state: 'running', pid: process.pid });
+  }
+
+  stop(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#feed?.stop();
+    this.#feed = null;
+  }
+
+  setVisible(v: boolean): void {
+    // Becoming visible asks for fresh connections at once rather than at the hidden cadence.
+    if (v && !this.#visible) this.#last.delete('connections');
+    this.#visible = v;
+  }
+
+  /** Applies a message from the host after validating it; never throws. */
+  handle(raw: unknown): void {
+    const parsed = HostMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.#emit({ type: 'rejected', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      return;
+    }
+    const msg = parsed.data;
+    switch (msg.type) {
+      case 'set-config': {
+        const before = this.#cfg.destroyEvents;
+        this.#cfg = EngineConfigSchema.parse({ ...this.#cfg, ...msg.config });
+        this.#bandwidth.thresholdBps = this.#cfg.bandwidthThresholdBps;
+        if (before !== this.#cfg.destroyEvents) { this.#feed?.stop(); this.#feed = null; this.followDestroyEvents(); }
+        break;
+      }
+      case 'set-visibility': this.setVisible(msg.visible); break;
+      case 'request-detail':
+        this.#emit({ type: 'detail', requestId: msg.requestId, pid: msg.pid, connections: (this.#poll?.connections ?? []).filter((c) => c.pid === msg.pid) });
+        break;
+      case 'pause': this.#paused = true; this.#emit({ type: 'status', state: 'paused', pid: process.pid }); break;
+      case 'resume': this.#paused = false; this.#emit({ type: 'status', state: 'running', pid: process.pid }); break;
+      case 'stop': this.stop(); this.#emit({ type: 'status', state: 'stopping', pid: process.pid }); break;
+      default: assertNever(msg);
+    }
+  }
+
+  /** Starts following socket-destroy events (start() does this; one-shot users call it themselves). */
+  followDestroyEvents(): void {
+    if (this.#feed) return;
+    if (!this.#cfg.destroyEvents) {
+      this.#status.destroyEvents = unavailable('socket-destroy events turned off; short-lived flows land in unattributed');
+      return;
+    }
+    this.#status.destroyEvents = unavailable('starting');
+    this.#feed = this.#s.destroyEvents((sock) => {
+      // Bounded: a flood of closes between two polls must not grow memory without limit.
+      if (this.#destroyed.length < 200_000) this.#destroyed.push(sock);
+    }, (st) => { this.#status.destroyEvents = st; });
+  }
+
+  /** One interface tick, with every other tier that is due started alongside; emits a snapshot. */
+  async tick(): Promise<void> {
+    const now = this.#os.now();
+    await this.#guard('interfaces', () => this.#readInterfaces(now));
+    const routes = this.#s.routeFingerprint();
+    if (routes !== this.#routes) { this.#routes = routes; this.#last.delete('detect'); }
+    const connEvery = this.#visible ? this.#cfg.connectionsVisibleMs : this.#cfg.connectionsHiddenMs;
+    this.#due('connections', now, connEvery, () => this.#readConnections());
+    this.#due('detect', now, REDETECT_MS, () => this.#detect());
+    if (this.#cfg.probes) this.#due('health', now, this.#cfg.healthMs, () => this.#probe());
+    this.#due('system', now, this.#cfg.systemMs, () => this.#readSystem());
+    this.#due('wifi', now, this.#cfg.systemMs, () => this.#readWifi());
+    this.#due('disks', now, this.#cfg.disksMs, () => this.#readDisks());
+    this.#emit({ type: 'snapshot', snapshot: this.snapshot() });
+  }
+
+  /** Runs every tier once and waits for all of them (the CLI's `snapshot`, tests). */
+  async pollAll(): Promise<void> {
+    const now = this.#os.now();
+    await this.#guard('interfaces', () => this.#readInterfaces(now));
+    this.#routes = this.#s.routeFingerprint();
+    await Promise.all([
+      this.#guard('connections', () => this.#readConnections()),
+      this.#guard('gateway', () => this.#detect().then(() => (this.#cfg.probes ? this.#probe() : undefined))),
+      this.#guard('system', () => this.#readSystem()),
+      this.#guard('wifi', () => this.#readWifi()),
+      this.#guard('disks', () => this.#readDisks()),
+    ]);
+  }
+
+  #due(tier: Tier, now: number, every: number, run: () => Promise<void>): void {
+    if (this.#busy.has(tier) || now - (this.#last.get(tier) ?? -Infinity) < every) return;
+    this.#last.set(tier, now);
+    this.#busy.add(tier);
+    void this.#guard(tier, run).finally(() => this.#busy.delete(tier));
+  }
+
+  /** Any failure inside a tier becomes that source's error status; the loop goes on. */
+  async #guard(tier: Tier | SourceName, run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (e) {
+      const name: SourceName = tier === 'health' || tier === 'detect' ? 'gateway' : tier as SourceName;
+      this.#status[name] = failed(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  #set<T>(name: SourceName, r: Result<T>): T | undefined {
+    this.#status[name] = r.ok ? ok() : r.status;
+    return r.ok ? r.value : undefined;
+  }
+
+  async #readInterfaces(now: number): Promise<void> {
+    const r = this.#set('interfaces', await this.#s.interfaces());
+    if (!r) return;
+    this.#interfaces = this.#ifaces.update(r.counters, r.meta, now);
+    if (this.#cfg.detectors.bandwidth) this.#alerts.apply(this.#bandwidth.check(this.#interfaces, now), now);
+    else this.#alerts.apply([], now);
+  }
+
+  async #readConnections(): Promise<void> {
+    const r = await this.#s.sockets();
+    const reading = this.#set('connections', r);
+    const ifr = await this.#s.interfaces();
+    const now = this.#os.now();
+    const tcp = await this.#s.tcpCounters();
+    const counters = this.#set('tcpMetrics', tcp);
+    if (counters) this.#tcpMetrics = this.#metrics(counters, now);
+    if (!reading || !ifr.ok) { this.#status.processes = reading ? unavailable('interfaces unreadable') : r.ok ? ok() : r.status; return; }
+    this.#status.processes = reading.processes;
+    const totals: Totals = { external: { rx: 0, tx: 0 }, loopback: { rx: 0, tx: 0 } };
+    const own = new Set<string>();
+    for (const [name, c] of ifr.value.counters) {
+      const m = ifr.value.meta.get(name);
+      for (const a of [...(m?.ipv4 ?? []), ...(m?.ipv6 ?? [])]) own.add(a.replace(/\/\d+$/, ''));
+      const side = m?.type === 'Loopback' ? totals.loopback : m?.type === 'Virtual' ? null : totals.external;
+      if (side) { side.rx += c.rxBytes; side.tx += c.txBytes; }
+    }
+    const destroyed = this.#destroyed;
+    this.#destroyed = [];
+    const shortLived = this.#status.destroyEvents.state === 'ok' ? 'counted' : 'unattributed';
+    this.#poll = this.#sockets.poll({ now, sockets: reading.sockets, destroyed, totals, ownAddresses: own, shortLivedFlows: shortLived, processes: this.#s.processes });
+    this.#destroyed.unshift(...this.#poll.deferred);
+    this.#pollTs = now;
+  }
+
+  #metrics(c: TcpCounters, now: number): TcpMetrics {
+    const prev = this.#tcpPrev;
+    this.#tcpPrev = { c, ts: now };
+    const dt = prev ? now - prev.ts : 0;
+    const d = (k: keyof TcpCounters) => (prev && dt > 0 ? counterDelta(prev.c[k], c[k], dt) ?? 0 : 0);
+    const opens = d('activeOpens') + d('passiveOpens');
+    const out = d('outSegs');
+    return {
+      ...c,
+      activeOpensPerSec: perSec(d('activeOpens'), dt), passiveOpensPerSec: perSec(d('passiveOpens'), dt),
+      attemptFailsPerSec: perSec(d('attemptFails'), dt), estabResetsPerSec: perSec(d('estabResets'), dt),
+      retransSegsPerSec: perSec(d('retransSegs'), dt),
+      retransmitPct: out > 0 ? Math.min(100, (d('retransSegs') / out) * 100) : 0,
+      errorPct: opens > 0 ? Math.min(100, ((d('attemptFails') + d('estabResets')) / opens) * 100) : 0,
+    };
+  }
+
+  async #detect(): Promise<void> {
+    const gw = this.#set('gateway', await this.#s.gateway());
+    const dns = this.#set('dns', await this.#s.dns());
+    this.#health.gateway = gw ?? null;
+    this.#health.dns = dns ?? null;
+    // A new target starts a new history: old RTTs were to another host.
+    if (this.#gwProbe?.target !== gw?.ip) this.#gwProbe = gw ? new ProbeTrack(gw.ip) : null;
+    if (this.#dnsProbe?.target !== dns?.server) this.#dnsProbe = dns ? new ProbeTrack(dns.server) : null;
+  }
+
+  async #probe(): Promise<void> {
+    const gw = this.#gwProbe, dns = this.#dnsProbe;
+    await Promise.all([
+      gw && this.#s.ping(gw.target).then((r) => {
+        const now = this.#os.now();
+        if (!r.ok) gw.cannot(r.status);
+        else if (r.value.received > 0 && r.value.rttMs !== null) gw.success(r.value.rttMs, now);
+        else gw.lost(now, 'no reply within 1 s');
+      }),
+      dns && this.#os.dnsQuery(dns.target, 2000).then((r) => {
+        const now = this.#os.now();
+        if (r.ok) dns.success(r.rttMs, now);
+        else dns.lost(now, r.reason);
+      }),
+    ]);
+  }
+
+  async #readSystem(): Promise<void> {
+    const r = this.#set('system', await this.#s.system());
+    if (!r) return;
+    const prev = this.#cpuPrev;
+    this.#cpuPrev = r.cpu;
+    this.#system = {
+      cpuPct: prev ? busyPct(prev.all, r.cpu.all) : 0,
+      perCorePct: r.cpu.cores.map((c, i) => (prev?.cores[i] ? busyPct(prev.cores[i], c) : 0)),
+      memory: r.memory, swap: r.swap, load: r.load,
+    };
+  }
+
+  async #readWifi(): Promise<void> {
+    const names = this.#interfaces.filter((i) => i.type === 'WiFi').map((i) => i.name);
+    if (names.length === 0) { this.#wifi = []; this.#status.wifi = unavailable('no wireless interface'); return; }
+    this.#wifi = this.#set('wifi', await this.#s.wifi(names)) ?? [];
+  }
+
+  async #readDisks(): Promise<void> {
+    const r = this.#set('disks', await this.#s.disks());
+    if (!r) return;
+    const now = this.#os.now();
+    this.#disks = r.map((d) => {
+      const prev = this.#diskPrev.get(d.device);
+      this.#diskPrev.set(d.device, { r: d.readBytes, w: d.writtenBytes, ts: now });
+      const rate = (a: number | null | undefined, b: number | null) => {
+        if (!prev || a == null || b === null) return null;
+        const delta = counterDelta(a, b, now - prev.ts);
+        return delta === null ? null : perSec(delta, now - prev.ts);
+      };
+      return { ...d, readBps: rate(prev?.r, d.readBytes), writeBps: rate(prev?.w, d.writtenBytes) };
+    });
+  }
+
+  snapshot(): Snapshot {
+    const p = this.#poll;
+    const emptyTraffic = { rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0 };
+    const probesOff = unavailable('probes turned off in settings');
+    const probe = (t: ProbeTrack | null) => {
+      if (!t) return null;
+      const s = t.snapshot();
+      return this.#cfg.probes ? s : { ...s, status: probesOff };
+    };
+    return {
+      version: SNAPSHOT_VERSION,
+      ts: this.#os.now(),
+      seq: this.#seq++,
+      intervalMs: this.#cfg.intervalMs,
+      platform: this.#s.platform,
+      hostname: this.#os.hostname(),
+      sources: { ...this.#status },
+      interfaces: this.#interfaces,
+      wifi: this.#wifi,
+      health: { ...this.#health, gatewayProbe: probe(this.#gwProbe), dnsProbe: probe(this.#dnsProbe) },
+      tcpStates: p?.tcpStates ?? (Object.fromEntries(TCP_STATES.map((s) => [s, 0])) as Snapshot['tcpStates']),
+      tcpMetrics: this.#tcpMetrics,
+      connections: this.#visible ? p?.connections ?? [] : [],
+      connectionsOmitted: !this.#visible,
+      totalSockets: p?.totalSockets ?? 0,
+      connectionsTs: this.#pollTs,
+      processes: p?.processes ?? [],
+      apps: p?.apps ?? [],
+      attribution: p?.attribution ?? {
+        method: 'measured', unattributed: { external: emptyTraffic, loopback: emptyTraffic },
+        coverage: { external: null, loopback: null }, shortLivedFlows: 'unattributed', note: 'no connection poll yet', unknownProcess: [],
+      },
+      system: this.#system,
+      disks: this.#disks,
+      alerts: { active: this.#alerts.active(), history: this.#alerts.history() },
+    };
+  }
+}

@@ -1,0 +1,278 @@
+// Linux sources: /proc, /sys, `ip`, `iw`, `ping`, and native/nw-sockdiag (or `ss`) for sockets.
+import { failed, ok, unavailable, type SourceStatus, type Wifi } from '../../../shared/index.ts';
+import { describeFailure, type OsIO } from '../os.ts';
+import type { InterfaceMeta, Result, Sources } from '../sources.ts';
+import type { SocketSample } from '../sockets.ts';
+import { parseProcNetDev } from './proc-net-dev.ts';
+import { classifyLinux, parseIpLinkJson, type LinkInfo, type SysfsHints } from './ip-link.ts';
+import { parseSockdiag, parseSockdiagLine } from './sockdiag.ts';
+import { parseSs, parseSsRecord } from './ss.ts';
+import { parseProcNetUdp } from './proc-net-udp.ts';
+import { ProcFdMap } from './proc-fd.ts';
+import { parseProcNetSnmp } from './proc-net-snmp.ts';
+import { parseMeminfo, parseProcStatCpu } from './proc-stat.ts';
+import { parseDiskstats, parseMounts } from './proc-diskstats.ts';
+import { parseProcNetIpv6Route, parseProcNetRoute } from './proc-net-route.ts';
+import { parseResolvConf, parseResolvectlStatus, RESOLVED_STUBS } from './resolv.ts';
+import { parsePing } from './ping.ts';
+import { parseIwLink, parseProcNetWireless } from './iw.ts';
+
+const good = <T>(value: T): Result<T> => ({ ok: true, value });
+const bad = <T>(status: SourceStatus): Result<T> => ({ ok: false, status });
+
+/** A read error as a status: permission and absence are "unavailable", the rest "error". */
+export function fileStatus(path: string, e: unknown): SourceStatus {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return unavailable(`${path}: permission denied`);
+  if (code === 'ENOENT') return unavailable(`${path}: not present on this system`);
+  return failed(`${path}: ${(e as Error).message}`);
+}
+
+export interface LinuxOptions {
+  /** Path of the nw-sockdiag helper; null to use `ss` only. */
+  helperPath: string | null;
+}
+
+export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
+  const fdMap = new ProcFdMap(os);
+  let links = new Map<string, LinkInfo>();
+  let linkNames = '';
+  let linkReadAt = 0;
+  let useHelper = opts.helperPath !== null;
+
+  const read = <T>(path: string, parse: (t: string) => T): Result<T> => {
+    try { return good(parse(os.readText(path))); } catch (e) { return bad(fileStatus(path, e)); }
+  };
+  const tryText = (path: string): string | null => { try { return os.readText(path).trim(); } catch { return null; } };
+
+  function hints(name: string): SysfsHints {
+    const base = `/sys/class/net/${name}`;
+    const uevent = tryText(`${base}/uevent`) ?? '';
+    const tun = tryText(`${base}/tun_flags`);
+    const exists = (p: string) => { try { os.listDir(p); return true; } catch { return false; } };
+    return {
+      arphrd: Number(tryText(`${base}/type`) ?? NaN) || null,
+      devtype: /^DEVTYPE=(.*)$/m.exec(uevent)?.[1] ?? null,
+      wireless: exists(`${base}/wireless`) || exists(`${base}/phy80211`),
+      hasDevice: exists(`${base}/device`),
+      tunFlags: tun === null ? null : Number.parseInt(tun, 16),
+      bridge: exists(`${base}/bridge`),
+    };
+  }
+
+  async function refreshLinks(names: string[], now: number): Promise<void> {
+    const key = names.join(',');
+    // Kinds never change for a given interface; re-ask `ip` when the set changes, or every 30 s.
+    if (key === linkNames && now - linkReadAt < 30_000) return;
+    linkNames = key;
+    linkReadAt = now;
+    const r = await os.run('ip', ['-j', '-d', 'link', 'show'], { timeoutMs: 3000 });
+    if (!r.ok) return; // classification falls back to sysfs hints alone
+    try { links = new Map(parseIpLinkJson(r.stdout).map((l) => [l.name, l])); } catch { /* keep the last good one */ }
+  }
+
+  async function listSockets(): Promise<{ tcp: SocketSample[]; via: string } | SourceStatus> {
+    if (useHelper && opts.helperPath) {
+      const r = await os.run(opts.helperPath, [], { timeoutMs: 10_000 });
+      if (r.ok) {
+        const d = parseSockdiag(r.stdout);
+        if (!d.error) return { tcp: d.sockets, via: 'nw-sockdiag' };
+      } else if (r.kind === 'not-found') {
+        useHelper = false; // not built here: stop trying
+      }
+    }
+    const r = await os.run('ss', ['-tinaHe'], { timeoutMs: 10_000 });
+    if (!r.ok) return unavailable(`${describeFailure('ss', r)}; nw-sockdiag helper not built`);
+    return { tcp: parseSs(r.stdout), via: 'ss' };
+  }
+
+  return {
+    platform: 'linux',
+
+    async interfaces() {
+      const dev = read('/proc/net/dev', parseProcNetDev);
+      if (!dev.ok) return dev;
+      const counters = dev.value;
+      const now = os.now();
+      await refreshLinks([...counters.keys()].sort(), now);
+      const addrs = os.networkInterfaces();
+      const meta = new Map<string, InterfaceMeta>();
+      for (const name of counters.keys()) {
+        const link = links.get(name);
+        const { type, virtualKind } = classifyLinux(name, link, hints(name));
+        const base = `/sys/class/net/${name}`;
+        const operstate = (tryText(`${base}/operstate`) ?? link?.operstate ?? 'unknown').toLowerCase();
+        const carrier = tryText(`${base}/carrier`) === '1';
+        const speed = Number(tryText(`${base}/speed`));
+        const mtu = Number(tryText(`${base}/mtu`)) || link?.mtu || null;
+        const mac = tryText(`${base}/address`) ?? link?.mac ?? null;
+        const a = addrs[name] ?? [];
+        meta.set(name, {
+          type, virtualKind, mtu,
+          mac: mac && mac !== '00:00:00:00:00:00' ? mac : null,
+          // -1 or absent: the driver does not know (virtual, Wi-Fi, link down).
+          speedMbps: Number.isFinite(speed) && speed > 0 ? speed : null,
+          operstate,
+          // Loopback and many virtual links report "unknown" while working: carrier decides then.
+          up: operstate === 'up' || (operstate === 'unknown' && carrier),
+          ipv4: a.filter((x) => x.family === 'IPv4').map((x) => x.cidr ?? x.address),
+          ipv6: a.filter((x) => x.family === 'IPv6').map((x) => x.cidr ?? x.address),
+        });
+      }
+      return good({ counters, meta });
+    },
+
+    async sockets() {
+      const listed = await listSockets();
+      if (!('tcp' in listed)) return bad(listed);
+      const udp: SocketSample[] = [];
+      for (const p of ['/proc/net/udp', '/proc/net/udp6']) {
+        const r = read(p, parseProcNetUdp);
+        if (r.ok) udp.push(...r.value);
+      }
+      const sockets = [...listed.tcp, ...udp];
+      const live = new Set<number>();
+      for (const s of sockets) if (s.inode) live.add(s.inode);
+      const stats = fdMap.resolve(live);
+      let unresolved = 0;
+      for (const s of sockets) {
+        if (s.pid === null && s.inode) s.pid = fdMap.owner(s.inode) ?? null;
+        if (s.pid !== null) s.command ??= fdMap.process(s.pid)?.name ?? null;
+        else if (s.inode) unresolved++;
+      }
+      const processes = stats.denied > 0 && unresolved > 0
+        ? unavailable(`${unresolved} sockets belong to processes we may not inspect (${stats.denied} unreadable); run as root to see them`)
+        : ok();
+      return good({ sockets, processes, via: listed.via });
+    },
+
+    processes: {
+      name: (pid) => fdMap.process(pid)?.name ?? null,
+      app: (pid) => (fdMap.process(pid) ? fdMap.app(pid) : null),
+    },
+
+    async tcpCounters() {
+      const r = read('/proc/net/snmp', parseProcNetSnmp);
+      if (!r.ok) return r;
+      return r.value ? good(r.value) : bad(failed('/proc/net/snmp: no Tcp rows'));
+    },
+
+    async wifi(wireless) {
+      if (wireless.length === 0) return good([]);
+      const noise = read('/proc/net/wireless', parseProcNetWireless);
+      const out: Wifi[] = [];
+      for (const name of wireless) {
+        const r = await os.run('iw', ['dev', name, 'link'], { timeoutMs: 3000 });
+        if (!r.ok) return bad(unavailable(describeFailure('iw', r)));
+        const w = parseIwLink(name, r.stdout);
+        const n = noise.ok ? noise.value.get(name) : undefined;
+        if (n) { w.noiseDbm = n.noiseDbm; w.signalDbm ??= n.signalDbm; }
+        out.push(w);
+      }
+      return good(out);
+    },
+
+    async gateway() {
+      const v4 = read('/proc/net/route', parseProcNetRoute);
+      if (v4.ok && v4.value) return good({ ip: v4.value.ip, interface: v4.value.interface });
+      const v6 = read('/proc/net/ipv6_route', parseProcNetIpv6Route);
+      if (v6.ok && v6.value) return good({ ip: v6.value.ip, interface: v6.value.interface });
+      if (!v4.ok && !v6.ok) return v4.ok ? bad(failed('no route table')) : bad(v4.status);
+      return good(null);
+    },
+
+    async dns() {
+      const conf = read('/etc/resolv.conf', parseResolvConf);
+      if (!conf.ok) return bad(conf.status);
+      const first = conf.value[0];
+      if (!first) return good(null);
+      if (!RESOLVED_STUBS.has(first)) return good({ server: first, source: '/etc/resolv.conf', stub: false });
+      // Behind the stub: systemd-resolved writes its real upstreams here.
+      const upstream = read('/run/systemd/resolve/resolv.conf', parseResolvConf);
+      const real = upstream.ok ? upstream.value.find((s) => !RESOLVED_STUBS.has(s)) : undefined;
+      if (real) return good({ server: real, source: '/run/systemd/resolve/resolv.conf', stub: true });
+      const r = await os.run('resolvectl', ['status', '--no-pager'], { timeoutMs: 3000 });
+      if (!r.ok) return bad(unavailable(`resolv.conf names the systemd-resolved stub and ${describeFailure('resolvectl', r)}`));
+      const parsed = parseResolvectlStatus(r.stdout);
+      return parsed ? good({ server: parsed.server, source: 'resolvectl', stub: true }) : good(null);
+    },
+
+    routeFingerprint() {
+      return (tryText('/proc/net/route') ?? '') + (tryText('/proc/net/ipv6_route') ?? '');
+    },
+
+    async ping(ip) {
+      const args = ['-n', '-c', '1', '-W', '1', ...(ip.includes(':') ? ['-6'] : []), ip];
+      const r = await os.run('ping', args, { timeoutMs: 3000 });
+      // ping exits 1 when no reply came: its statistics still tell us so.
+      const text = r.ok ? r.stdout : r.kind === 'exit' ? r.stdout ?? '' : null;
+      if (text === null) return bad(unavailable(describeFailure('ping', r as Extract<typeof r, { ok: false }>)));
+      const p = parsePing(text);
+      if (!p) return bad(r.ok ? failed('ping: no statistics in output') : unavailable(describeFailure('ping', r)));
+      return good(p);
+    },
+
+    async system() {
+      const cpu = read('/proc/stat', parseProcStatCpu);
+      if (!cpu.ok) return cpu;
+      if (!cpu.value) return bad(failed('/proc/stat: no cpu line'));
+      const mem = read('/proc/meminfo', parseMeminfo);
+      if (!mem.ok) return mem;
+      const m = mem.value;
+      const total = m.get('MemTotal') ?? 0;
+      const avail = m.get('MemAvailable') ?? m.get('MemFree') ?? 0;
+      const swapTotal = m.get('SwapTotal') ?? 0;
+      const load = read('/proc/loadavg', (t) => t.split(' ').slice(0, 3).map(Number));
+      const l = load.ok && load.value.every((n) => Number.isFinite(n) && n >= 0) ? load.value : [0, 0, 0];
+      return good({
+        cpu: cpu.value,
+        memory: { totalBytes: total, availableBytes: Math.min(avail, total), usedBytes: Math.max(0, total - avail) },
+        swap: { totalBytes: swapTotal, usedBytes: Math.max(0, swapTotal - (m.get('SwapFree') ?? swapTotal)) },
+        load: [l[0]!, l[1]!, l[2]!],
+      });
+    },
+
+    async disks() {
+      const mounts = read('/proc/self/mounts', parseMounts);
+      if (!mounts.ok) return mounts;
+      const io = read('/proc/diskstats', parseDiskstats);
+      const out = [];
+      for (const m of mounts.value) {
+        let fs;
+        try { fs = os.statfs(m.mount); } catch { continue; }
+        const stat = io.ok ? io.value.get(m.device.replace(/^\/dev\//, '')) : undefined;
+        out.push({
+          ...m, totalBytes: fs.totalBytes, usedBytes: Math.max(0, fs.totalBytes - fs.freeBytes),
+          readBytes: stat?.readBytes ?? null, writtenBytes: stat?.writtenBytes ?? null,
+        });
+      }
+      return good(out);
+    },
+
+    destroyEvents(onSocket, onStatus) {
+      let feed: { stop(): void } | undefined;
+      let stopped = false;
+      const start = (helper: boolean) => {
+        const cmd = helper && opts.helperPath ? opts.helperPath : 'stdbuf';
+        // ss buffers its output when piped; stdbuf makes it write each event as it comes.
+        const args = helper ? ['--destroy'] : ['-oL', 'ss', '-E', '-t', '-i', '-n', '-H', '-e', '-O'];
+        feed = os.spawnLines(cmd, args, (line) => {
+          if (line === 'READY') return onStatus(ok());
+          if (line === 'LOST') return;
+          const s = helper ? parseSockdiagLine(line) : parseSsRecord(line);
+          if (s) onSocket(s);
+        }, (_code, why) => {
+          if (stopped) return;
+          if (helper && /not installed|ENOENT/.test(why)) return start(false);
+          const denied = /not permitted|permission|EPERM|EACCES/i.test(why);
+          onStatus(unavailable(denied
+            ? 'socket-destroy events need CAP_NET_ADMIN (run headless as root); short-lived flows land in unattributed'
+            : `socket-destroy events: ${why}; short-lived flows land in unattributed`));
+        });
+        if (!helper) onStatus(ok());
+      };
+      start(opts.helperPath !== null);
+      return { stop: () => { stopped = true; feed?.stop(); } };
+    },
+  };
+}

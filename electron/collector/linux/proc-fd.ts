@@ -1,0 +1,129 @@
+// Which process owns which socket: /proc/<pid>/fd/* links read `socket:[<inode>]`.
+// A full walk costs ~100 ms at 16,000 sockets (readlink per fd), so the map is kept between polls and
+// only fds whose socket is gone or unknown are read again (see README, Performance).
+import type { OsIO } from '../os.ts';
+
+export interface ProcInfo {
+  pid: number;
+  /** Short name: /proc/<pid>/comm, or argv[0]'s base name when comm is cut at 15 characters. */
+  name: string;
+  ppid: number;
+  /** Executable path when readable (same user or root); groups helpers under their app. */
+  exe: string | null;
+  /** Start time in clock ticks since boot: tells a reused pid from the original. */
+  start: number;
+}
+
+/** `/proc/<pid>/stat` sample: `4322 (node) S 4300 4322 4300 34816 ... 22 fields ... 123456 ...` */
+export function parseProcStat(text: string): { ppid: number; start: number } | undefined {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const f = text.slice(close + 2).split(' ');
+  // After "(comm) ": state is field 3, ppid 4, starttime 22 (1-based in proc(5)).
+  const ppid = Number(f[1]);
+  const start = Number(f[19]);
+  if (!Number.isSafeInteger(ppid) || !Number.isSafeInteger(start)) return undefined;
+  return { ppid, start };
+}
+
+/** `socket:[36813]` → 36813. */
+export function socketInode(link: string): number | undefined {
+  if (!link.startsWith('socket:[')) return undefined;
+  const n = Number(link.slice(8, -1));
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+export interface ResolveStats { walked: boolean; readlinks: number; processes: number; denied: number }
+
+export class ProcFdMap {
+  #os: OsIO;
+  /** inode → pid */
+  #owner = new Map<number, number>();
+  /** "pid/fd" → inode, so unchanged fds are not read again. */
+  #fdCache = new Map<string, number>();
+  /** inodes a full walk could not place (other users' processes, kernel sockets). */
+  #unplaceable = new Set<number>();
+  #procs = new Map<number, ProcInfo>();
+
+  constructor(os: OsIO) { this.#os = os; }
+
+  /** Brings the map up to date for the given live inodes; walks /proc only when one is unknown. */
+  resolve(live: ReadonlySet<number>): ResolveStats {
+    const stats: ResolveStats = { walked: false, readlinks: 0, processes: 0, denied: 0 };
+    for (const ino of this.#owner.keys()) if (!live.has(ino)) this.#owner.delete(ino);
+    for (const ino of this.#unplaceable) if (!live.has(ino)) this.#unplaceable.delete(ino);
+    let unknown = false;
+    for (const ino of live) if (ino !== 0 && !this.#owner.has(ino) && !this.#unplaceable.has(ino)) { unknown = true; break; }
+    if (!unknown) return stats;
+    stats.walked = true;
+    const seenFds = new Set<string>();
+    let pids: string[];
+    try { pids = this.#os.listDir('/proc'); } catch { return stats; }
+    for (const p of pids) {
+      const c = p.charCodeAt(0);
+      if (c < 48 || c > 57) continue;
+      const pid = Number(p);
+      let fds: string[];
+      try { fds = this.#os.listDir(`/proc/${p}/fd`); } catch { stats.denied++; continue; }
+      stats.processes++;
+      for (const fd of fds) {
+        const key = `${p}/${fd}`;
+        seenFds.add(key);
+        const cached = this.#fdCache.get(key);
+        // An fd still pointing at a live socket we already placed is unchanged; skip its readlink.
+        if (cached !== undefined && live.has(cached) && this.#owner.has(cached)) continue;
+        let link: string;
+        try { link = this.#os.readLink(`/proc/${p}/fd/${fd}`); } catch { continue; }
+        stats.readlinks++;
+        const ino = socketInode(link);
+        if (ino === undefined) { this.#fdCache.set(key, -1); continue; }
+        this.#fdCache.set(key, ino);
+        if (live.has(ino) && !this.#owner.has(ino)) this.#owner.set(ino, pid);
+      }
+    }
+    for (const key of this.#fdCache.keys()) if (!seenFds.has(key)) this.#fdCache.delete(key);
+    for (const ino of live) if (ino !== 0 && !this.#owner.has(ino)) this.#unplaceable.add(ino);
+    return stats;
+  }
+
+  owner(inode: number): number | undefined { return this.#owner.get(inode); }
+
+  /** Name, parent and exe of a pid, cached until the pid is reused; undefined once it has exited. */
+  process(pid: number): ProcInfo | undefined {
+    let stat: { ppid: number; start: number } | undefined;
+    try { stat = parseProcStat(this.#os.readText(`/proc/${pid}/stat`)); } catch { this.#procs.delete(pid); return undefined; }
+    if (!stat) return undefined;
+    const cached = this.#procs.get(pid);
+    if (cached && cached.start === stat.start) return cached;
+    let name = `pid ${pid}`;
+    try { name = this.#os.readText(`/proc/${pid}/comm`).trim() || name; } catch { /* exited meanwhile */ }
+    if (name.length >= 15) {
+      try {
+        const argv0 = this.#os.readText(`/proc/${pid}/cmdline`).split('\0')[0] ?? '';
+        const base = argv0.split('/').pop() ?? '';
+        if (base.startsWith(name)) name = base;
+      } catch { /* keep comm */ }
+    }
+    let exe: string | null = null;
+    try { exe = this.#os.readLink(`/proc/${pid}/exe`); } catch { /* other user's process */ }
+    const info: ProcInfo = { pid, name, ppid: stat.ppid, exe, start: stat.start };
+    this.#procs.set(pid, info);
+    return info;
+  }
+
+  /**
+   * The application a process belongs to: the highest ancestor running the same executable
+   * (browser renderers, Electron helpers, Firefox content processes), named after that ancestor.
+   */
+  app(pid: number): string {
+    const me = this.process(pid);
+    if (!me) return `pid ${pid}`;
+    let top = me;
+    for (let hops = 0; hops < 32 && top.exe; hops++) {
+      const parent = top.ppid > 1 ? this.process(top.ppid) : undefined;
+      if (!parent || parent.exe !== me.exe) break;
+      top = parent;
+    }
+    return top.name;
+  }
+}

@@ -1,0 +1,33 @@
+// Collector entry: Electron utility process or Node child. Never imports electron.
+import { EngineConfigSchema } from '../../shared/index.ts';
+import { nodeOs } from './os.ts';
+import { createSources } from './platform.ts';
+import { forkPort, parentPort } from './port.ts';
+import { Engine } from './engine/engine.ts';
+
+const port = parentPort() ?? forkPort();
+if (!port) {
+  console.error('netwatch collector: no host port (start it with utilityProcess.fork or child_process.fork, or use the netwatch CLI)');
+  process.exit(2);
+}
+
+// Initial config may come in the environment so the first tick already uses it.
+function parseJson(text: string): unknown {
+  try { return JSON.parse(text); } catch { return Symbol('not JSON'); }
+}
+const initial = EngineConfigSchema.safeParse(parseJson(process.env['NETWATCH_CONFIG'] ?? '{}'));
+const engine = new Engine({
+  sources: createSources(nodeOs),
+  os: nodeOs,
+  config: initial.success ? initial.data : EngineConfigSchema.parse({}),
+  emit: (m) => port.post(m),
+});
+if (!initial.success) port.post({ type: 'rejected', reason: `NETWATCH_CONFIG: ${initial.error.message}` });
+engine.setVisible(process.env['NETWATCH_VISIBLE'] === '1');
+port.onMessage((m) => {
+  engine.handle(m);
+  if ((m as { type?: string })?.type === 'stop') setImmediate(() => process.exit(0));
+});
+port.onClose(() => { engine.stop(); process.exit(0); });
+for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => { engine.stop(); process.exit(0); });
+engine.start();

@@ -1,0 +1,103 @@
+// The OS as an injected object (bandwhich's OsInputOutput): sources call these, never `fs` or
+// `child_process` directly, so tests can replay captured output and fake the clock.
+import { execFile, spawn } from 'node:child_process';
+import dns from 'node:dns';
+import fs from 'node:fs';
+import os from 'node:os';
+
+export type RunResult =
+  | { ok: true; stdout: string }
+  /** `not-found` (ENOENT), `permission` (EACCES/EPERM), `timeout`, `exit` (non-zero code) */
+  | { ok: false; kind: 'not-found' | 'permission' | 'timeout' | 'exit'; message: string; stdout?: string };
+
+/** A long-running child whose stdout is read line by line (e.g. socket-destroy events). */
+export interface LineStream { stop(): void }
+
+export type DnsResult = { ok: true; rttMs: number } | { ok: false; reason: string };
+
+export interface OsIO {
+  /** Runs a program without a shell; never rejects. */
+  run(cmd: string, args: readonly string[], opts?: { timeoutMs?: number }): Promise<RunResult>;
+  /** Synchronous reads of procfs/sysfs: memory-backed, microseconds each, and the engine owns its loop. */
+  readText(path: string): string;
+  listDir(path: string): string[];
+  readLink(path: string): string;
+  statfs(path: string): { totalBytes: number; freeBytes: number; availBytes: number };
+  networkInterfaces(): NodeJS.Dict<os.NetworkInterfaceInfo[]>;
+  /** Starts a program and hands each stdout line to `onLine`; `onExit` gets stderr's first line. */
+  spawnLines(cmd: string, args: readonly string[], onLine: (line: string) => void,
+    onExit: (code: number | null, why: string) => void): LineStream;
+  /** Times one DNS query to `server`; an answer of "no such name" still counts as the server answering. */
+  dnsQuery(server: string, timeoutMs: number): Promise<DnsResult>;
+  /** Epoch ms. */
+  now(): number;
+  hostname(): string;
+}
+
+/** Describes a failed run in one line, e.g. "ping: not installed". */
+export function describeFailure(cmd: string, r: Extract<RunResult, { ok: false }>): string {
+  switch (r.kind) {
+    case 'not-found': return `${cmd}: not installed`;
+    case 'permission': return `${cmd}: permission denied`;
+    case 'timeout': return `${cmd}: timed out`;
+    case 'exit': return `${cmd}: ${r.message}`;
+  }
+}
+
+export const nodeOs: OsIO = {
+  run(cmd, args, opts = {}) {
+    return new Promise((resolve) => {
+      execFile(cmd, args, { timeout: opts.timeoutMs ?? 5000, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+        (err, stdout, stderr) => {
+          if (!err) return resolve({ ok: true, stdout });
+          const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number };
+          if (e.code === 'ENOENT') return resolve({ ok: false, kind: 'not-found', message: e.message });
+          if (e.code === 'EACCES' || e.code === 'EPERM') return resolve({ ok: false, kind: 'permission', message: e.message });
+          if (e.killed) return resolve({ ok: false, kind: 'timeout', message: `killed after ${opts.timeoutMs ?? 5000} ms` });
+          const why = String(stderr).trim().split('\n')[0] || `exit code ${String(e.code)}`;
+          resolve({ ok: false, kind: 'exit', message: why, stdout: String(stdout) });
+        });
+    });
+  },
+  readText: (p) => fs.readFileSync(p, 'utf8'),
+  listDir: (p) => fs.readdirSync(p),
+  readLink: (p) => fs.readlinkSync(p),
+  statfs(p) {
+    const s = fs.statfsSync(p);
+    return { totalBytes: s.blocks * s.bsize, freeBytes: s.bfree * s.bsize, availBytes: s.bavail * s.bsize };
+  },
+  networkInterfaces: () => os.networkInterfaces(),
+  spawnLines(cmd, args, onLine, onExit) {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let buf = '';
+    let err = '';
+    let done = false;
+    const finish = (code: number | null, why: string) => { if (!done) { done = true; onExit(code, why); } };
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      buf += d;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) { onLine(buf.slice(0, i)); buf = buf.slice(i + 1); }
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { if (err.length < 4096) err += d; });
+    child.on('error', (e: NodeJS.ErrnoException) => finish(null, e.code === 'ENOENT' ? `${cmd}: not installed` : e.message));
+    child.on('close', (code) => finish(code, err.trim().split('\n')[0] || `exit code ${code}`));
+    return { stop: () => { done = true; child.kill(); } };
+  },
+  async dnsQuery(server, timeoutMs) {
+    const r = new dns.promises.Resolver({ timeout: timeoutMs, tries: 1 });
+    r.setServers([server]);
+    const t0 = performance.now();
+    try {
+      await r.resolveSoa('.');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // These codes mean the server answered, just not with what we asked.
+      if (code !== 'ENOTFOUND' && code !== 'ENODATA' && code !== 'EREFUSED' && code !== 'ESERVFAIL' && code !== 'ENOTIMP') {
+        return { ok: false, reason: code === 'ETIMEOUT' ? 'no answer' : `query failed: ${code ?? String(e)}` };
+      }
+    }
+    return { ok: true, rttMs: performance.now() - t0 };
+  },
+  now: () => Date.now(),
+  hostname: () => os.hostname(),
+};

@@ -1,0 +1,37 @@
+// The one place that looks at the platform: every other module receives a `Sources`.
+import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import { unavailable } from '../../shared/index.ts';
+import type { OsIO } from './os.ts';
+import type { Sources } from './sources.ts';
+import { createLinuxSources } from './linux/index.ts';
+
+/** Where `npm install` builds the socket helper (scripts/build-native.js). */
+export const DEFAULT_HELPER = fileURLToPath(new URL('../../native/build/nw-sockdiag', import.meta.url));
+
+export interface PlatformOptions { helperPath?: string | null }
+
+export function createSources(os: OsIO, platform: NodeJS.Platform = process.platform, opts: PlatformOptions = {}): Sources {
+  switch (platform) {
+    case 'linux': {
+      const helper = opts.helperPath !== undefined ? opts.helperPath : DEFAULT_HELPER;
+      return createLinuxSources(os, { helperPath: helper && fs.existsSync(helper) ? helper : null });
+    }
+    case 'darwin':
+      return unsupported('darwin', 'macOS sources are not built yet');
+    default:
+      return unsupported('linux', `platform ${platform} is not supported`);
+  }
+}
+
+/** Every source says why it is empty; the engine and UI still run. */
+function unsupported(platform: 'linux' | 'darwin', why: string): Sources {
+  const no = async () => ({ ok: false as const, status: unavailable(why) });
+  return {
+    platform,
+    interfaces: no, sockets: no, tcpCounters: no, wifi: no, gateway: no, dns: no, ping: no, system: no, disks: no,
+    processes: { name: () => null, app: () => null },
+    routeFingerprint: () => '',
+    destroyEvents: (_s, onStatus) => { onStatus(unavailable(why)); return { stop() {} }; },
+  };
+}

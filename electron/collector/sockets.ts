@@ -1,0 +1,64 @@
+// One socket as any platform's source reports it, before processes are joined in.
+import type { TcpState } from '../../shared/index.ts';
+
+export interface SocketSample {
+  protocol: 'tcp' | 'udp';
+  state: TcpState | 'UNCONN';
+  localIp: string;
+  localPort: number;
+  /** null for listening/unconnected sockets (`*` or 0.0.0.0:0). */
+  remoteIp: string | null;
+  remotePort: number | null;
+  /** Kernel inode; 0 when unknown (TIME-WAIT, closed). */
+  inode: number;
+  uid: number | null;
+  /** Owner when the source itself names it (ss -p, lsof, netstat -v); else joined later by inode. */
+  pid: number | null;
+  command: string | null;
+  rttUs: number | null;
+  /** tcp_info counters: payload bytes acknowledged by the peer / received (cumulative). */
+  bytesAcked: number | null;
+  bytesReceived: number | null;
+  cwnd: number | null;
+  ssthresh: number | null;
+  mss: number | null;
+  sndWnd: number | null;
+  rcvWnd: number | null;
+  retrans: number | null;
+  congestion: string | null;
+}
+
+export const emptySocket = (): SocketSample => ({
+  protocol: 'tcp', state: 'ESTAB', localIp: '', localPort: 0, remoteIp: null, remotePort: null, inode: 0,
+  uid: null, pid: null, command: null, rttUs: null, bytesAcked: null, bytesReceived: null, cwnd: null,
+  ssthresh: null, mss: null, sndWnd: null, rcvWnd: null, retrans: null, congestion: null,
+});
+
+/** Kernel TCP state numbers (include/net/tcp_states.h) to ss names. */
+export const KERNEL_TCP_STATES: Record<number, TcpState> = {
+  1: 'ESTAB', 2: 'SYN-SENT', 3: 'SYN-RECV', 4: 'FIN-WAIT-1', 5: 'FIN-WAIT-2', 6: 'TIME-WAIT', 7: 'CLOSE',
+  8: 'CLOSE-WAIT', 9: 'LAST-ACK', 10: 'LISTEN', 11: 'CLOSING', 12: 'NEW-SYN-RECV',
+};
+
+/** IPv4-mapped IPv6 (`::ffff:1.2.3.4`) shown as the IPv4 address it is; scope ids dropped. */
+export function normaliseIp(ip: string): string {
+  const bare = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
+  return mapped ? mapped[1]! : bare.toLowerCase();
+}
+
+/** `1.2.3.4:443` or `[::1]:443`. */
+export function endpoint(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+const UNSPECIFIED = new Set(['0.0.0.0', '::', '*']);
+/** A peer of `*`, 0.0.0.0:0 or [::]:0 means "not connected". */
+export function isUnconnectedPeer(ip: string, port: number): boolean {
+  return UNSPECIFIED.has(ip) && port === 0;
+}
+
+/** Loopback range or one of this host's own addresses (those are routed through `lo` too). */
+export function isLoopbackPeer(ip: string, ownAddresses: ReadonlySet<string>): boolean {
+  return ip.startsWith('127.') || ip === '::1' || ownAddresses.has(ip);
+}

@@ -1,0 +1,76 @@
+// What the engine needs from a platform. Each method reads (runs a tool / reads a file) and hands the
+// text to a pure parser; failures come back as values the engine turns into per-source status.
+import type { InterfaceCounters, InterfaceType, SourceStatus, Wifi } from '../../shared/index.ts';
+import type { SocketSample } from './sockets.ts';
+import type { TcpCounters } from './linux/proc-net-snmp.ts';
+import type { CpuTimes } from './linux/proc-stat.ts';
+import type { PingResult } from './linux/ping.ts';
+
+export type Result<T> = { ok: true; value: T } | { ok: false; status: SourceStatus };
+
+export interface InterfaceMeta {
+  type: InterfaceType;
+  virtualKind: string | null;
+  mac: string | null;
+  mtu: number | null;
+  speedMbps: number | null;
+  operstate: string;
+  up: boolean;
+  ipv4: string[];
+  ipv6: string[];
+}
+
+export interface InterfaceReading {
+  counters: Map<string, InterfaceCounters>;
+  meta: Map<string, InterfaceMeta>;
+}
+
+export interface SocketReading {
+  sockets: SocketSample[];
+  /** Status of the pid join (e.g. some processes unreadable). */
+  processes: SourceStatus;
+  /** Which mechanism produced the list, for the bench and the README. */
+  via: string;
+}
+
+export interface ProcessLookup {
+  name(pid: number): string | null;
+  app(pid: number): string | null;
+}
+
+export interface SystemReading {
+  cpu: { all: CpuTimes; cores: CpuTimes[] };
+  memory: { totalBytes: number; usedBytes: number; availableBytes: number };
+  swap: { totalBytes: number; usedBytes: number };
+  load: [number, number, number];
+}
+
+export interface DiskReading {
+  device: string; mount: string; fsType: string; totalBytes: number; usedBytes: number;
+  readBytes: number | null; writtenBytes: number | null;
+}
+
+export interface DestroyFeed {
+  stop(): void;
+}
+
+export interface Sources {
+  readonly platform: 'linux' | 'darwin';
+  interfaces(): Promise<Result<InterfaceReading>>;
+  sockets(): Promise<Result<SocketReading>>;
+  processes: ProcessLookup;
+  tcpCounters(): Promise<Result<TcpCounters>>;
+  wifi(wireless: string[]): Promise<Result<Wifi[]>>;
+  gateway(): Promise<Result<{ ip: string; interface: string | null } | null>>;
+  dns(): Promise<Result<{ server: string; source: string; stub: boolean } | null>>;
+  /** Text that changes whenever the routing table changes, read every interface tick. */
+  routeFingerprint(): string;
+  ping(ip: string): Promise<Result<PingResult>>;
+  system(): Promise<Result<SystemReading>>;
+  disks(): Promise<Result<DiskReading[]>>;
+  /**
+   * Follows kernel socket-destroy events. `onSocket` gets each closed socket's final counters;
+   * `onStatus` reports ok once listening, or unavailable (no privilege, tool missing).
+   */
+  destroyEvents(onSocket: (s: SocketSample) => void, onStatus: (s: SourceStatus) => void): DestroyFeed;
+}

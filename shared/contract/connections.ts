@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { Count, Rate } from './common.ts';
+
+/** Every TCP state the kernel reports, named as `ss` names them. */
+export const TCP_STATES = [
+  'ESTAB', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'CLOSE',
+  'CLOSE-WAIT', 'LAST-ACK', 'LISTEN', 'CLOSING', 'NEW-SYN-RECV',
+] as const;
+export const TcpStateSchema = z.enum(TCP_STATES);
+export type TcpState = z.infer<typeof TcpStateSchema>;
+
+export const TcpInternalsSchema = z.object({
+  /** Congestion window in segments. */
+  cwnd: Count.nullable(),
+  /** Slow-start threshold in segments; null while still infinite (initial slow start). */
+  ssthresh: Count.nullable(),
+  /** Sender maximum segment size in bytes. */
+  mssBytes: Count.nullable(),
+  /** Peer's advertised receive window in bytes (what we may send). */
+  sndWndBytes: Count.nullable(),
+  /** Our advertised receive window in bytes (Linux ≥ 6.7; older kernels: null). */
+  rcvWndBytes: Count.nullable(),
+  /** Segments retransmitted over the socket's life. */
+  retransmits: Count.nullable(),
+  /** Congestion control algorithm: cubic, bbr, reno… */
+  congestion: z.string().nullable(),
+});
+export type TcpInternals = z.infer<typeof TcpInternalsSchema>;
+
+export const ConnectionSchema = z.object({
+  protocol: z.enum(['tcp', 'udp']),
+  /** `1.2.3.4:443` or `[::1]:443`. */
+  local: z.string(),
+  /** Same form; null for listening or unconnected sockets. */
+  remote: z.string().nullable(),
+  /** TCP state, or `UNCONN` / `ESTAB` for UDP. */
+  state: z.union([TcpStateSchema, z.literal('UNCONN')]),
+  /** Owning process; null when not visible to us (other user, kernel socket, vanished). */
+  pid: z.number().int().positive().nullable(),
+  process: z.string().nullable(),
+  /** Kernel socket inode (0 once closed). */
+  inode: Count,
+  /** Kernel smoothed round-trip time in microseconds. */
+  rttUs: z.number().nonnegative().nullable(),
+  /** Payload bytes the peer acknowledged / we received over the socket's life (tcp_info). */
+  bytesSent: Count.nullable(),
+  bytesReceived: Count.nullable(),
+  /** Payload rates over the last connection poll, bytes/s. */
+  txBps: Rate,
+  rxBps: Rate,
+  /** TCP internals; null for UDP. */
+  tcp: TcpInternalsSchema.nullable(),
+});
+export type Connection = z.infer<typeof ConnectionSchema>;
+
+/** Kernel-wide TCP counters from /proc/net/snmp (Linux) or `netstat -s` (macOS). */
+export const TcpMetricsSchema = z.object({
+  /** Cumulative counts since boot. */
+  activeOpens: Count,
+  passiveOpens: Count,
+  attemptFails: Count,
+  estabResets: Count,
+  retransSegs: Count,
+  outSegs: Count,
+  inErrs: Count,
+  outRsts: Count,
+  /** Per-second rates of the above over the last poll. */
+  activeOpensPerSec: Rate,
+  passiveOpensPerSec: Rate,
+  attemptFailsPerSec: Rate,
+  estabResetsPerSec: Rate,
+  retransSegsPerSec: Rate,
+  /** Retransmitted segments as a percent (0–100) of segments sent over the last poll. */
+  retransmitPct: z.number().min(0).max(100),
+  /** (attempt failures + resets) as a percent (0–100) of opens over the last poll. */
+  errorPct: z.number().min(0).max(100),
+});
+export type TcpMetrics = z.infer<typeof TcpMetricsSchema>;
+
+export const TrafficSchema = z.object({
+  /** Bytes since the engine started, and the rate over the last connection poll in bytes/s. */
+  rxBytes: Count,
+  txBytes: Count,
+  rxBps: Rate,
+  txBps: Rate,
+});
+export type Traffic = z.infer<typeof TrafficSchema>;
+
+export const ProcessUsageSchema = TrafficSchema.extend({
+  pid: z.number().int().positive(),
+  name: z.string(),
+  /** Application this process belongs to (browser helpers grouped under the browser). */
+  app: z.string(),
+  /** Open sockets counted in `connections`. */
+  connections: Count,
+  /** True when the figures are the proportional estimate, not per-socket counters. */
+  estimated: z.boolean(),
+});
+export type ProcessUsage = z.infer<typeof ProcessUsageSchema>;
+
+export const AppUsageSchema = TrafficSchema.extend({
+  app: z.string(),
+  pids: z.array(z.number().int().positive()),
+  connections: Count,
+  estimated: z.boolean(),
+});
+export type AppUsage = z.infer<typeof AppUsageSchema>;
+
+/** Bytes the interfaces carried that no socket explains. */
+export const AttributionSchema = z.object({
+  /** measured = per-socket kernel counters; estimated = interface bytes shared by connection count. */
+  method: z.enum(['measured', 'estimated']),
+  /** Unexplained traffic on physical interfaces and on loopback, kept apart. */
+  unattributed: z.object({ external: TrafficSchema, loopback: TrafficSchema }),
+  /**
+   * Attributed / total bytes (0–1) over the last connection poll, for external and loopback traffic;
+   * null when the interfaces carried nothing. Packet headers are never attributed, so even a fully
+   * explained Ethernet link shows ~0.95.
+   */
+  coverage: z.object({ external: z.number().min(0).max(1).nullable(), loopback: z.number().min(0).max(1).nullable() }),
+  /** counted = kernel socket-destroy events are followed; otherwise short-lived flows land in unattributed. */
+  shortLivedFlows: z.enum(['counted', 'unattributed']),
+  /** Plain words for the UI, e.g. why short-lived flows are not counted. */
+  note: z.string(),
+  /** Bytes from closed sockets whose process could not be found, by remote endpoint. */
+  unknownProcess: z.array(TrafficSchema.extend({ remote: z.string() })),
+});
+export type Attribution = z.infer<typeof AttributionSchema>;

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { Count, Rate, SourceStatusSchema } from './common.ts';
+
+export const ProbeSchema = z.object({
+  /** Address probed. */
+  target: z.string(),
+  /** Round-trip time of the last probe in milliseconds; null when it failed. */
+  rttMs: z.number().nonnegative().nullable(),
+  /** Packet loss over the last HISTORY_LENGTH probes, percent 0–100; null before the first probe. */
+  lossPct: z.number().min(0).max(100).nullable(),
+  /** Last RTTs in ms, oldest first; null marks a failed probe (a gap in the chart). */
+  history: z.array(z.number().nonnegative().nullable()),
+  /** Epoch ms of the last completed probe; null before the first. */
+  lastProbeTs: z.number().nullable(),
+  status: SourceStatusSchema,
+});
+export type Probe = z.infer<typeof ProbeSchema>;
+
+export const HealthSchema = z.object({
+  /** Default gateway: address and the interface routing to it; null when there is no default route. */
+  gateway: z.object({ ip: z.string(), interface: z.string().nullable() }).nullable(),
+  /**
+   * DNS server in use. When resolv.conf names systemd-resolved's stub (127.0.0.53) this is the real
+   * upstream from `resolvectl`, with `stub` true.
+   */
+  dns: z.object({ server: z.string(), source: z.string(), stub: z.boolean() }).nullable(),
+  gatewayProbe: ProbeSchema.nullable(),
+  dnsProbe: ProbeSchema.nullable(),
+});
+export type Health = z.infer<typeof HealthSchema>;
+
+export const SystemSchema = z.object({
+  /** All-core CPU busy percent 0–100 over the last system poll. */
+  cpuPct: z.number().min(0).max(100),
+  perCorePct: z.array(z.number().min(0).max(100)),
+  /** Memory in bytes; `availableBytes` is what can be had without swapping. */
+  memory: z.object({ totalBytes: Count, usedBytes: Count, availableBytes: Count }),
+  swap: z.object({ totalBytes: Count, usedBytes: Count }),
+  /** 1, 5 and 15 minute load averages. */
+  load: z.tuple([z.number().nonnegative(), z.number().nonnegative(), z.number().nonnegative()]),
+});
+export type System = z.infer<typeof SystemSchema>;
+
+export const DiskSchema = z.object({
+  /** Block device, e.g. `/dev/nvme0n1p2`. */
+  device: z.string(),
+  mount: z.string(),
+  fsType: z.string(),
+  totalBytes: Count,
+  usedBytes: Count,
+  /** Bytes read / written since boot, and their rates over the last disk poll (bytes/s); null if unknown. */
+  readBytes: Count.nullable(),
+  writtenBytes: Count.nullable(),
+  readBps: Rate.nullable(),
+  writeBps: Rate.nullable(),
+});
+export type Disk = z.infer<typeof DiskSchema>;
+
+export const ALERT_CATEGORIES = ['bandwidth', 'portscan', 'beaconing', 'dns-tunnel'] as const;
+export const AlertSchema = z.object({
+  /** Unique per raised alert. */
+  id: z.string(),
+  /** Same for repeats of one condition (e.g. `bandwidth:eth0:rx`), for rate limiting. */
+  key: z.string(),
+  category: z.enum(ALERT_CATEGORIES),
+  severity: z.enum(['info', 'warning', 'critical']),
+  title: z.string(),
+  detail: z.string(),
+  /** Epoch ms when first raised and last triggered. */
+  firstTs: z.number(),
+  lastTs: z.number(),
+  /** Active until 60 s after the last trigger. */
+  active: z.boolean(),
+  /** The value that triggered it and the threshold, in bytes/s for bandwidth. */
+  value: Rate,
+  threshold: Rate,
+});
+export type Alert = z.infer<typeof AlertSchema>;

@@ -1,0 +1,52 @@
+// The snapshot: everything the engine knows at one instant, as plain data (survives structuredClone).
+import { z } from 'zod';
+import { SOURCE_NAMES, SourceStatusSchema, Count } from './common.ts';
+import { InterfaceSchema, WifiSchema } from './interfaces.ts';
+import {
+  AppUsageSchema, AttributionSchema, ConnectionSchema, ProcessUsageSchema, TCP_STATES, TcpMetricsSchema,
+} from './connections.ts';
+import { AlertSchema, DiskSchema, HealthSchema, SystemSchema } from './health.ts';
+
+/** Bump when a field changes meaning or is removed; adding an optional field does not need it. */
+export const SNAPSHOT_VERSION = 1;
+
+const sourceShape = Object.fromEntries(SOURCE_NAMES.map((n) => [n, SourceStatusSchema])) as {
+  [K in (typeof SOURCE_NAMES)[number]]: typeof SourceStatusSchema;
+};
+const stateShape = Object.fromEntries(TCP_STATES.map((s) => [s, Count])) as {
+  [K in (typeof TCP_STATES)[number]]: typeof Count;
+};
+
+export const SnapshotSchema = z.object({
+  version: z.literal(SNAPSHOT_VERSION),
+  /** Epoch ms when the snapshot was assembled. */
+  ts: z.number(),
+  /** Increases by one per snapshot of one engine run. */
+  seq: Count,
+  /** Interface tick in ms (the cadence of snapshots). */
+  intervalMs: z.number().positive(),
+  platform: z.enum(['linux', 'darwin']),
+  hostname: z.string(),
+  /** Per-source status: why anything below may be empty. */
+  sources: z.object(sourceShape),
+  interfaces: z.array(InterfaceSchema),
+  wifi: z.array(WifiSchema),
+  health: HealthSchema,
+  /** Sockets per TCP state (all states, zeros included). */
+  tcpStates: z.object(stateShape),
+  tcpMetrics: TcpMetricsSchema.nullable(),
+  /** Sockets; empty with `connectionsOmitted` while no view needs them (the tray only needs totals). */
+  connections: z.array(ConnectionSchema),
+  connectionsOmitted: z.boolean(),
+  /** Total sockets seen in the last poll, whether listed or omitted. */
+  totalSockets: Count,
+  /** Epoch ms of the connection poll the fields above come from; null before the first. */
+  connectionsTs: z.number().nullable(),
+  processes: z.array(ProcessUsageSchema),
+  apps: z.array(AppUsageSchema),
+  attribution: AttributionSchema,
+  system: SystemSchema.nullable(),
+  disks: z.array(DiskSchema),
+  alerts: z.object({ active: z.array(AlertSchema), history: z.array(AlertSchema) }),
+});
+export type Snapshot = z.infer<typeof SnapshotSchema>;

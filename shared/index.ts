@@ -1,0 +1,9 @@
+// shared/: the contract between engine, shell and renderer. Imports nothing of Node, Electron or the DOM.
+export * from './contract/common.ts';
+export * from './contract/interfaces.ts';
+export * from './contract/connections.ts';
+export * from './contract/health.ts';
+export * from './contract/snapshot.ts';
+export * from './config.ts';
+export * from './messages.ts';
+export * from './format.ts';

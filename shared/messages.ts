@@ -1,0 +1,34 @@
+// Messages between the engine and whoever hosts it (Electron main, a Node parent, the CLI), as
+// discriminated unions. Handle them with an exhaustive switch ending in `assertNever`.
+import { z } from 'zod';
+import { EngineConfigSchema } from './config.ts';
+import type { Snapshot } from './contract/snapshot.ts';
+import type { Connection } from './contract/connections.ts';
+
+/** What a host may ask of the engine; validated with `HostMessageSchema` before use. */
+export const HostMessageSchema = z.discriminatedUnion('type', [
+  /** Replace parts of the config; applied from the next tick. */
+  z.object({ type: z.literal('set-config'), config: EngineConfigSchema.partial() }),
+  /** Whether any view is open (connections listed, faster connection cadence) or only the tray. */
+  z.object({ type: z.literal('set-visibility'), visible: z.boolean() }),
+  /** Ask for every connection of one process; answered by a `detail` message with the same id. */
+  z.object({ type: z.literal('request-detail'), requestId: z.string().max(100), pid: z.number().int().positive() }),
+  z.object({ type: z.literal('pause') }),
+  z.object({ type: z.literal('resume') }),
+  /** Finish the current tick, release tools and exit with code 0. */
+  z.object({ type: z.literal('stop') }),
+]);
+export type HostMessage = z.infer<typeof HostMessageSchema>;
+
+export type EngineState = 'starting' | 'running' | 'paused' | 'stopping';
+
+export type EngineMessage =
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | { type: 'status'; state: EngineState; pid: number }
+  | { type: 'detail'; requestId: string; pid: number; connections: Connection[] }
+  /** A host message that failed validation; the engine ignores it and says why. */
+  | { type: 'rejected'; reason: string };
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected message: ${JSON.stringify(x)}`);
+}
