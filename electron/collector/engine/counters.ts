@@ -6,14 +6,16 @@ const U32 = 2 ** 32;
 
 /**
  * Growth of a cumulative counter between two reads, or null when it cannot be trusted:
- * a 32-bit wrap (old kernels, some drivers) is unwrapped; any other decrease is a reset
+ * a 32-bit wrap (32-bit kernels, some drivers) is unwrapped; any other decrease is a reset
  * (interface re-created, driver reloaded) and yields null — a gap, not a negative rate.
  */
 export function counterDelta(prev: number, cur: number, dtMs: number, maxPerSec = MAX_PLAUSIBLE_BPS): number | null {
   if (!Number.isFinite(prev) || !Number.isFinite(cur) || dtMs <= 0) return null;
   let d = cur - prev;
   if (d < 0) {
-    if (prev < U32 && cur < U32) d = U32 - prev + cur;
+    // Only a counter that was in the top half of the 32-bit range can have wrapped; anything else
+    // that went back was reset (e.g. 70 MB → 300 B after a driver reload is not a 4 GB burst).
+    if (prev >= U32 / 2 && prev < U32 && cur < U32 / 2) d = U32 - prev + cur;
     else return null;
   }
   return d / (dtMs / 1000) > maxPerSec ? null : d;

@@ -1,0 +1,125 @@
+// Per-process attribution logic, fed socket samples shaped like the parsers' output.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SocketTracker, groupApps, type Totals } from '../../../../electron/collector/engine/attribution.ts';
+import { emptySocket, type SocketSample } from '../../../../electron/collector/sockets.ts';
+import type { ProcessLookup } from '../../../../electron/collector/sources.ts';
+
+const names: Record<number, string> = { 10: 'server', 20: 'client', 30: 'curl', 31: 'chrome', 32: 'chrome' };
+const lookup: ProcessLookup = { name: (p) => names[p] ?? null, app: (p) => (p === 32 ? 'chrome' : names[p] ?? null) };
+const own = new Set(['192.0.2.2']);
+
+function sock(p: Partial<SocketSample>): SocketSample {
+  return { ...emptySocket(), localIp: '127.0.0.1', remoteIp: '127.0.0.1', bytesAcked: 0, bytesReceived: 0, cwnd: 10, ...p };
+}
+const totals = (ext: number, lo: number): Totals => ({ external: { rx: ext, tx: ext }, loopback: { rx: lo, tx: lo } });
+const base = { destroyed: [], ownAddresses: own, shortLivedFlows: 'unattributed' as const, processes: lookup };
+
+test('loopback pair: client tx = server rx, per process, with full loopback coverage', () => {
+  const t = new SocketTracker();
+  const listen = sock({ state: 'LISTEN', localPort: 5000, remoteIp: null, pid: 10, inode: 1, bytesAcked: null, bytesReceived: null });
+  const pair = (sent: number) => [
+    listen,
+    sock({ localPort: 40000, remotePort: 5000, inode: 2, pid: 20, bytesAcked: sent }),
+    sock({ localPort: 5000, remotePort: 40000, inode: 3, pid: 10, bytesReceived: sent }),
+  ];
+  t.poll({ ...base, now: 0, sockets: pair(1000), totals: totals(0, 10_000) });
+  const out = t.poll({ ...base, now: 2000, sockets: pair(2_001_000), totals: totals(0, 10_000 + 2_000_000) });
+  const client = out.processes.find((p) => p.pid === 20)!;
+  const server = out.processes.find((p) => p.pid === 10)!;
+  assert.equal(client.txBytes, 2_000_000);
+  assert.equal(client.txBps, 1_000_000);
+  assert.equal(server.rxBytes, 2_000_000);
+  assert.equal(server.connections, 2, 'listener and accepted socket');
+  assert.equal(out.attribution.coverage.loopback, 1);
+  assert.equal(out.attribution.coverage.external, null, 'nothing moved externally');
+  assert.equal(out.connections.find((c) => c.inode === 2)!.txBps, 1_000_000);
+  assert.equal(out.tcpStates.ESTAB, 2);
+  assert.equal(out.tcpStates.LISTEN, 1);
+});
+
+test('external bytes no socket explains are unattributed; coverage says how much was explained', () => {
+  const t = new SocketTracker();
+  const s = (n: number) => [sock({ localIp: '192.0.2.2', remoteIp: '203.0.113.5', localPort: 50000, remotePort: 443, inode: 9, pid: 30, bytesReceived: n })];
+  t.poll({ ...base, now: 0, sockets: s(0), totals: totals(0, 0) });
+  const out = t.poll({ ...base, now: 1000, sockets: s(600_000), totals: { external: { rx: 1_000_000, tx: 200_000 }, loopback: { rx: 0, tx: 0 } } });
+  assert.equal(out.attribution.unattributed.external.rxBytes, 400_000);
+  assert.equal(out.attribution.unattributed.external.txBytes, 200_000);
+  assert.equal(out.attribution.coverage.external, 0.5);
+});
+
+test('a socket opened since the last poll counts all of its bytes; on the first poll only a baseline', () => {
+  const t = new SocketTracker();
+  const first = t.poll({ ...base, now: 0, sockets: [sock({ localPort: 1, remotePort: 2, inode: 5, pid: 20, bytesAcked: 999 })], totals: totals(0, 0) });
+  assert.equal(first.processes.find((p) => p.pid === 20)!.txBytes, 0, 'bytes before the engine started are not ours to count');
+  const out = t.poll({ ...base, now: 1000, sockets: [
+    sock({ localPort: 1, remotePort: 2, inode: 5, pid: 20, bytesAcked: 999 }),
+    sock({ localPort: 3, remotePort: 4, inode: 6, pid: 20, bytesAcked: 5000 }),
+  ], totals: totals(0, 0) });
+  assert.equal(out.processes.find((p) => p.pid === 20)!.txBytes, 5000);
+});
+
+test('the same 4-tuple with counters going back is a new socket, never a negative delta', () => {
+  const t = new SocketTracker();
+  t.poll({ ...base, now: 0, sockets: [sock({ localPort: 1, remotePort: 2, inode: 5, pid: 20, bytesAcked: 10_000 })], totals: totals(0, 0) });
+  const out = t.poll({ ...base, now: 1000, sockets: [sock({ localPort: 1, remotePort: 2, inode: 7, pid: 20, bytesAcked: 300 })], totals: totals(0, 0) });
+  const p = out.processes.find((x) => x.pid === 20)!;
+  assert.equal(p.txBytes, 300);
+  assert.ok(out.connections.every((c) => c.txBps >= 0 && c.rxBps >= 0));
+});
+
+test('destroyed sockets: tail since last poll, listener owner, earlier owner, or unknown by remote', () => {
+  const t = new SocketTracker();
+  const listener = sock({ state: 'LISTEN', localPort: 8080, remoteIp: null, pid: 10, inode: 1, bytesAcked: null, bytesReceived: null });
+  const longLived = sock({ localPort: 41000, remotePort: 9000, inode: 4, pid: 20, bytesAcked: 1000 });
+  t.poll({ ...base, now: 0, sockets: [listener, longLived], totals: totals(0, 0) });
+  const closed = (p: Partial<SocketSample>) => sock({ state: 'CLOSE', inode: 0, ...p });
+  const out = t.poll({
+    ...base, now: 1000, sockets: [listener], totals: totals(0, 0), shortLivedFlows: 'counted',
+    destroyed: [
+      closed({ localPort: 41000, remotePort: 9000, bytesAcked: 5000 }), // seen before: 4000 more, to pid 20
+      closed({ localPort: 8080, remotePort: 50123, bytesReceived: 200_000 }), // short-lived, server side: listener pid 10
+      closed({ localIp: '192.0.2.2', remoteIp: '198.51.100.7', localPort: 50999, remotePort: 443, bytesReceived: 777 }),
+    ],
+  });
+  assert.equal(out.processes.find((p) => p.pid === 20)!.txBytes, 4000);
+  assert.equal(out.processes.find((p) => p.pid === 10)!.rxBytes, 200_000);
+  assert.deepEqual(out.attribution.unknownProcess, [{ remote: '198.51.100.7:443', rxBytes: 777, txBytes: 0, rxBps: 777, txBps: 0 }]);
+  assert.equal(out.attribution.shortLivedFlows, 'counted');
+});
+
+test('a destroy event for a 4-tuple still listed is deferred to the next poll, not counted twice', () => {
+  const t = new SocketTracker();
+  const s = sock({ localPort: 1, remotePort: 2, inode: 5, pid: 20, bytesAcked: 100 });
+  t.poll({ ...base, now: 0, sockets: [s], totals: totals(0, 0) });
+  const out = t.poll({ ...base, now: 1000, sockets: [{ ...s, bytesAcked: 600 }], totals: totals(0, 0), destroyed: [sock({ state: 'CLOSE', localPort: 1, remotePort: 2, bytesAcked: 700 })] });
+  assert.equal(out.deferred.length, 1);
+  assert.equal(out.processes.find((p) => p.pid === 20)!.txBytes, 500);
+  const next = t.poll({ ...base, now: 2000, sockets: [], totals: totals(0, 0), destroyed: out.deferred });
+  assert.equal(next.processes.find((p) => p.pid === 20)!.txBytes, 600);
+});
+
+test('without per-socket counters the interface bytes are shared by established connections, flagged estimated', () => {
+  const t = new SocketTracker();
+  const s = [
+    sock({ localIp: '192.0.2.2', remoteIp: '203.0.113.1', localPort: 1, remotePort: 443, inode: 1, pid: 30, bytesAcked: null, bytesReceived: null }),
+    sock({ localIp: '192.0.2.2', remoteIp: '203.0.113.2', localPort: 2, remotePort: 443, inode: 2, pid: 31, bytesAcked: null, bytesReceived: null }),
+    sock({ localIp: '192.0.2.2', remoteIp: '203.0.113.3', localPort: 3, remotePort: 443, inode: 3, pid: 31, bytesAcked: null, bytesReceived: null }),
+  ];
+  t.poll({ ...base, now: 0, sockets: s, totals: totals(0, 0) });
+  const out = t.poll({ ...base, now: 1000, sockets: s, totals: { external: { rx: 3000, tx: 300 }, loopback: { rx: 0, tx: 0 } } });
+  assert.equal(out.attribution.method, 'estimated');
+  const curl = out.processes.find((p) => p.pid === 30)!;
+  assert.equal(curl.rxBytes, 1000);
+  assert.equal(curl.estimated, true);
+  assert.equal(out.processes.find((p) => p.pid === 31)!.rxBytes, 2000);
+});
+
+test('groupApps sums helper processes under their application and keeps the pids', () => {
+  const apps = groupApps([
+    { pid: 31, name: 'chrome', app: 'chrome', rxBytes: 10, txBytes: 1, rxBps: 5, txBps: 1, connections: 2, estimated: false },
+    { pid: 32, name: 'chrome', app: 'chrome', rxBytes: 20, txBytes: 2, rxBps: 7, txBps: 1, connections: 1, estimated: false },
+    { pid: 30, name: 'curl', app: 'curl', rxBytes: 1, txBytes: 1, rxBps: 1, txBps: 0, connections: 1, estimated: false },
+  ]);
+  assert.deepEqual(apps[0], { app: 'chrome', pids: [31, 32], connections: 3, estimated: false, rxBytes: 30, txBytes: 3, rxBps: 12, txBps: 2 });
+});
