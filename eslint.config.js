@@ -6,21 +6,20 @@ import globals from 'globals';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'node:*'];
-const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+const restrict = (electronMessage, patterns) => ({
+  'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: electronMessage }], patterns }],
+});
 
 export const layering = {
-  shared: restrict([
+  shared: restrict('shared/ must not import electron.', [
     { group: nodeBuiltins, message: 'shared/ is plain data and pure functions: no Node modules.' },
-    { group: ['electron', 'electron/*'], message: 'shared/ must not import electron.' },
     { group: ['**/electron/**', '**/renderer/**', '../*', '!../contract/*', '!./*'], message: 'shared/ imports only shared/.' },
   ]),
-  collector: restrict([
-    { group: ['electron', 'electron/*'], message: 'The collector runs under plain Node too: never import electron.' },
+  collector: restrict('The collector runs under plain Node too: never import electron.', [
     { group: ['**/electron/main/**', '**/electron/preload/**', '**/renderer/**', '**/main/*', '**/preload/*'], message: 'The collector must not reach into the shell or the renderer.' },
   ]),
-  renderer: restrict([
+  renderer: restrict('The renderer reaches Electron only through the preload bridge.', [
     { group: nodeBuiltins, message: 'The renderer runs sandboxed: no Node modules.' },
-    { group: ['electron', 'electron/*'], message: 'The renderer reaches Electron only through the preload bridge.' },
     { group: ['**/electron/**'], message: 'The renderer imports only shared/ (and its own files).' },
   ]),
 };

@@ -55,7 +55,7 @@ export function parseProcNetUdp(text: string): SocketSample[] {
     const rip = decodeProcAddress(rh ?? '');
     const lport = Number.parseInt(lp ?? '', 16), rport = Number.parseInt(rp ?? '', 16);
     const inode = Number(f[9]);
-    if (!lip || !rip || !(lport >= 0 && lport <= 65535) || !(rport >= 0 && rport <= 65535) || !Number.isSafeInteger(inode)) continue;
+    if (!lip || !rip || !(lport >= 0 && lport <= 65535) || !(rport >= 0 && rport <= 65535) || !Number.isSafeInteger(inode) || inode < 0) continue;
     const s = emptySocket();
     s.protocol = 'udp';
     // UDP "state" 01 = connected (ESTABLISHED), 07 = unconnected.
@@ -63,7 +63,8 @@ export function parseProcNetUdp(text: string): SocketSample[] {
     s.localIp = lip;
     s.localPort = lport;
     if (!isUnconnectedPeer(rip, rport)) { s.remoteIp = rip; s.remotePort = rport; }
-    s.uid = Number.isSafeInteger(Number(f[7])) ? Number(f[7]) : null;
+    const uid = Number(f[7]);
+    s.uid = Number.isSafeInteger(uid) && uid >= 0 ? uid : null;
     s.inode = inode;
     out.push(s);
   }
