@@ -133,15 +133,15 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
       const sockets = [...listed.tcp, ...udp];
       const live = new Set<number>();
       for (const s of sockets) if (s.inode) live.add(s.inode);
-      const stats = fdMap.resolve(live);
+      fdMap.resolve(live);
       let unresolved = 0;
       for (const s of sockets) {
         if (s.pid === null && s.inode) s.pid = fdMap.owner(s.inode) ?? null;
         if (s.pid !== null) s.command ??= fdMap.process(s.pid)?.name ?? null;
         else if (s.inode) unresolved++;
       }
-      const processes = stats.denied > 0 && unresolved > 0
-        ? unavailable(`${unresolved} sockets belong to processes we may not inspect (${stats.denied} unreadable); run as root to see them`)
+      const processes = fdMap.denied > 0 && unresolved > 0
+        ? unavailable(`${unresolved} sockets belong to processes we may not inspect (${fdMap.denied} unreadable); run as root to see them`)
         : ok();
       return good({ sockets, processes, via: listed.via });
     },

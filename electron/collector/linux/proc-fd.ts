@@ -44,6 +44,10 @@ export class ProcFdMap {
   /** inodes a full walk could not place (other users' processes, kernel sockets). */
   #unplaceable = new Set<number>();
   #procs = new Map<number, ProcInfo>();
+  #denied = 0;
+
+  /** Processes whose fds the last walk could not read (another user's, without root). */
+  get denied(): number { return this.#denied; }
 
   constructor(os: OsIO) { this.#os = os; }
 
@@ -83,6 +87,7 @@ export class ProcFdMap {
     }
     for (const key of this.#fdCache.keys()) if (!seenFds.has(key)) this.#fdCache.delete(key);
     for (const ino of live) if (ino !== 0 && !this.#owner.has(ino)) this.#unplaceable.add(ino);
+    this.#denied = stats.denied;
     return stats;
   }
 
