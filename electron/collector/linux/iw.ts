@@ -33,14 +33,14 @@ export function parseIwLink(iface: string, text: string): Wifi {
   wifi.bssid = normaliseMac(connected[1]!);
   const ssid = /^\s*SSID: (.*)$/m.exec(text);
   if (ssid) wifi.ssid = ssid[1]!;
-  const freq = /^\s*freq: ([\d.]+)/m.exec(text);
+  const freq = /^\s*freq: (\d+(?:\.\d+)?)\b/m.exec(text);
   if (freq) {
     wifi.frequencyMhz = Number(freq[1]);
     wifi.channel = channelOf(Math.round(wifi.frequencyMhz));
   }
   const sig = /^\s*signal: (-?\d+) dBm/m.exec(text);
   if (sig) wifi.signalDbm = Number(sig[1]);
-  const tx = /^\s*tx bitrate: ([\d.]+) MBit\/s/m.exec(text);
+  const tx = /^\s*tx bitrate: (\d+(?:\.\d+)?) MBit\/s/m.exec(text);
   if (tx) wifi.txBitrateMbps = Number(tx[1]);
   return wifi;
 }

@@ -18,7 +18,7 @@ export function parseProcNetRoute(text: string): DefaultRoute | undefined {
     if (!(flags & 0x1) || !(flags & 0x2)) continue;
     const ip = decodeProcAddress(f[2]!);
     const metric = Number(f[6]);
-    if (!ip || !Number.isFinite(metric)) continue;
+    if (!ip || !Number.isSafeInteger(metric) || metric < 0 || !/^[0-9a-f]{4}$/i.test(f[3]!)) continue;
     if (!best || metric < best.metric) best = { ip, interface: f[0]!, metric };
   }
   return best;
@@ -33,6 +33,7 @@ export function parseProcNetIpv6Route(text: string): DefaultRoute | undefined {
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10 || !/^0{32}$/.test(f[0]!) || f[1] !== '00' || /^0{32}$/.test(f[4]!) || f[9] === 'lo') continue;
+    if (!/^[0-9a-f]{8}$/i.test(f[5]!) || !/^[0-9a-f]{8}$/i.test(f[8]!)) continue;
     const flags = Number.parseInt(f[8]!, 16);
     if (!(flags & 0x1) || !(flags & 0x2) || !/^[0-9a-f]{32}$/i.test(f[4]!)) continue;
     const groups = f[4]!.match(/.{4}/g)!.map((g) => g.replace(/^0+(?=.)/, ''));

@@ -80,7 +80,7 @@ const parsers: Array<[string, (t: string) => unknown, string[]]> = [
   ['parseProcStat', parseProcStat, []],
 ];
 
-const RUNS = 400;
+const RUNS = 1000;
 
 for (const [name, parse, files] of parsers) {
   test(`${name} survives ${RUNS * (files.length + 1)} mutated and random inputs`, () => {
