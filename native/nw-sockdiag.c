@@ -9,6 +9,8 @@
  *
  * Usage:
  *   nw-sockdiag            one dump of every TCP socket (IPv4 and IPv6), then exit
+ *   nw-sockdiag --serve    one dump per line read on stdin, each ending with ".\n" (saves a process
+ *                          spawn per poll: the collector keeps one helper running)
  *   nw-sockdiag --destroy  follow socket-destroy events (needs CAP_NET_ADMIN); one line per closed socket
  *
  * Line (fields tab-separated, "-" = not reported by this kernel):
@@ -130,6 +132,15 @@ int main(int argc, char **argv) {
   setvbuf(stdout, out, _IOFBF, sizeof out);
   if (argc > 1 && strcmp(argv[1], "--destroy") == 0) {
     if (follow_destroy() < 0) { fprintf(stderr, "nw-sockdiag: %s\n", strerror(errno)); return 1; }
+    return 0;
+  }
+  if (argc > 1 && strcmp(argv[1], "--serve") == 0) {
+    char line[64];
+    while (fgets(line, sizeof line, stdin)) {
+      if (dump_all() < 0) printf("E\t%s\n", strerror(errno));
+      printf(".\n");
+      fflush(stdout);
+    }
     return 0;
   }
   if (dump_all() < 0) { fprintf(stderr, "nw-sockdiag: %s\n", strerror(errno)); return 1; }

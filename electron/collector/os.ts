@@ -11,7 +11,11 @@ export type RunResult =
   | { ok: false; kind: 'not-found' | 'permission' | 'timeout' | 'exit'; message: string; stdout?: string };
 
 /** A long-running child whose stdout is read line by line (e.g. socket-destroy events). */
-export interface LineStream { stop(): void }
+export interface LineStream {
+  /** Writes to the child's stdin (for helpers that answer requests). */
+  write(text: string): void;
+  stop(): void;
+}
 
 export type DnsResult = { ok: true; rttMs: number } | { ok: false; reason: string };
 
@@ -68,20 +72,21 @@ export const nodeOs: OsIO = {
   },
   networkInterfaces: () => os.networkInterfaces(),
   spawnLines(cmd, args, onLine, onExit) {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.on('error', () => { /* the child exited; close reports why */ });
     let buf = '';
     let err = '';
     let done = false;
     const finish = (code: number | null, why: string) => { if (!done) { done = true; onExit(code, why); } };
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      buf += d;
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) { onLine(buf.slice(0, i)); buf = buf.slice(i + 1); }
+      const lines = (buf + d).split('\n');
+      buf = lines.pop()!;
+      for (const l of lines) onLine(l);
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { if (err.length < 4096) err += d; });
     child.on('error', (e: NodeJS.ErrnoException) => finish(null, e.code === 'ENOENT' ? `${cmd}: not installed` : e.message));
     child.on('close', (code) => finish(code, err.trim().split('\n')[0] || `exit code ${code}`));
-    return { stop: () => { done = true; child.kill(); } };
+    return { write: (t) => { if (!done) child.stdin.write(t); }, stop: () => { done = true; child.kill(); } };
   },
   async dnsQuery(server, timeoutMs) {
     const r = new dns.promises.Resolver({ timeout: timeoutMs, tries: 1 });

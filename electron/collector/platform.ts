@@ -32,6 +32,7 @@ function unsupported(platform: 'linux' | 'darwin', why: string): Sources {
     interfaces: no, sockets: no, tcpCounters: no, wifi: no, gateway: no, dns: no, ping: no, system: no, disks: no,
     processes: { name: () => null, app: () => null },
     routeFingerprint: () => '',
+    stop: () => {},
     destroyEvents: (_s, onStatus) => { onStatus(unavailable(why)); return { stop() {} }; },
   };
 }

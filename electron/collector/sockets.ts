@@ -42,6 +42,8 @@ export const KERNEL_TCP_STATES: Record<number, TcpState> = {
 
 /** IPv4-mapped IPv6 (`::ffff:1.2.3.4`) shown as the IPv4 address it is; scope ids dropped. */
 export function normaliseIp(ip: string): string {
+  // Fast path: a plain dotted quad (most sockets; this runs 32,000 times a poll at 16k sockets).
+  if (ip.indexOf(':') < 0 && ip.indexOf('%') < 0 && ip.indexOf('[') < 0) return ip;
   const bare = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
   return mapped ? mapped[1]! : bare.toLowerCase();

@@ -73,4 +73,6 @@ export interface Sources {
    * `onStatus` reports ok once listening, or unavailable (no privilege, tool missing).
    */
   destroyEvents(onSocket: (s: SocketSample) => void, onStatus: (s: SourceStatus) => void): DestroyFeed;
+  /** Ends helper processes the sources keep running. */
+  stop(): void;
 }

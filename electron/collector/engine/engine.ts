@@ -82,6 +82,7 @@ export class Engine {
     this.#timer = null;
     this.#feed?.stop();
     this.#feed = null;
+    this.#s.stop();
   }
 
   setVisible(v: boolean): void {

@@ -5,7 +5,8 @@ import type { InterfaceMeta, Result, Sources } from '../sources.ts';
 import type { SocketSample } from '../sockets.ts';
 import { parseProcNetDev } from './proc-net-dev.ts';
 import { classifyLinux, parseIpLinkJson, type LinkInfo, type SysfsHints } from './ip-link.ts';
-import { parseSockdiag, parseSockdiagLine } from './sockdiag.ts';
+import { parseSockdiagLine } from './sockdiag.ts';
+import { SockdiagClient } from './sockdiag-client.ts';
 import { parseSs, parseSsRecord } from './ss.ts';
 import { parseProcNetUdp } from './proc-net-udp.ts';
 import { ProcFdMap } from './proc-fd.ts';
@@ -39,6 +40,7 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
   let linkNames = '';
   let linkReadAt = 0;
   let useHelper = opts.helperPath !== null;
+  const helper = opts.helperPath ? new SockdiagClient(os, opts.helperPath) : null;
 
   const read = <T>(path: string, parse: (t: string) => T): Result<T> => {
     try { return good(parse(os.readText(path))); } catch (e) { return bad(fileStatus(path, e)); }
@@ -72,14 +74,10 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
   }
 
   async function listSockets(): Promise<{ tcp: SocketSample[]; via: string } | SourceStatus> {
-    if (useHelper && opts.helperPath) {
-      const r = await os.run(opts.helperPath, [], { timeoutMs: 10_000 });
-      if (r.ok) {
-        const d = parseSockdiag(r.stdout);
-        if (!d.error) return { tcp: d.sockets, via: 'nw-sockdiag' };
-      } else if (r.kind === 'not-found') {
-        useHelper = false; // not built here: stop trying
-      }
+    if (useHelper && helper) {
+      const r = await helper.dump();
+      if (r.ok) return { tcp: r.sockets, via: 'nw-sockdiag' };
+      if (r.missing) useHelper = false; // not built here: stop trying
     }
     const r = await os.run('ss', ['-tinaHe'], { timeoutMs: 10_000 });
     if (!r.ok) return unavailable(`${describeFailure('ss', r)}; nw-sockdiag helper not built`);
@@ -135,10 +133,14 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
       for (const s of sockets) if (s.inode) live.add(s.inode);
       fdMap.resolve(live);
       let unresolved = 0;
+      // One /proc/<pid>/stat read per process per poll, not per socket (16k sockets, a few pids).
+      const names = new Map<number, string | null>();
       for (const s of sockets) {
         if (s.pid === null && s.inode) s.pid = fdMap.owner(s.inode) ?? null;
-        if (s.pid !== null) s.command ??= fdMap.process(s.pid)?.name ?? null;
-        else if (s.inode) unresolved++;
+        if (s.pid === null) { if (s.inode) unresolved++; continue; }
+        let name = names.get(s.pid);
+        if (name === undefined) { name = fdMap.process(s.pid)?.name ?? null; names.set(s.pid, name); }
+        s.command ??= name;
       }
       const processes = fdMap.denied > 0 && unresolved > 0
         ? unavailable(`${unresolved} sockets belong to processes we may not inspect (${fdMap.denied} unreadable); run as root to see them`)
@@ -274,5 +276,7 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
       start(opts.helperPath !== null);
       return { stop: () => { stopped = true; feed?.stop(); } };
     },
+
+    stop() { helper?.stop(); },
   };
 }

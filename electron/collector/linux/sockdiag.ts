@@ -14,7 +14,8 @@ const num = (s: string | undefined): number | null => {
  *   total_retrans bytes_acked bytes_received bytes_sent cong
  */
 export function parseSockdiagLine(line: string): SocketSample | undefined {
-  const f = line.split('\t');
+  if (line.charCodeAt(0) !== 84 /* T */) return undefined;
+  const f = line.split('\t', 21);
   if (f[0] !== 'T' || f.length < 21) return undefined;
   const state = KERNEL_TCP_STATES[Number(f[2])];
   const lport = num(f[4]);

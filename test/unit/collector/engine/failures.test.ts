@@ -19,6 +19,13 @@ function faulty(f: Faults): OsIO {
     run: (cmd, args, o) => (f.missing?.some((m) => cmd.endsWith(m))
       ? Promise.resolve({ ok: false, kind: 'not-found', message: `spawn ${cmd} ENOENT` })
       : nodeOs.run(cmd, args, o)),
+    spawnLines: (cmd, args, onLine, onExit) => {
+      if (f.missing?.some((m) => cmd.endsWith(m))) {
+        queueMicrotask(() => onExit(null, `${cmd}: not installed`));
+        return { write() {}, stop() {} };
+      }
+      return nodeOs.spawnLines(cmd, args, onLine, onExit);
+    },
     readText: (p) => { if (f.unreadable?.includes(p)) throw denied(p); return nodeOs.readText(p); },
     listDir: (p) => { f.onListDir?.(p); return nodeOs.listDir(p); },
     // Never probe the real DNS server from a test: this machine may only talk to itself.

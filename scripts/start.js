@@ -1,0 +1,19 @@
+// npm start: build the JavaScript Electron loads, then launch Electron. Where the Electron binary cannot
+// be had (no network on first run), say so and point to the headless engine instead of failing obscurely.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+execFileSync(process.execPath, [path.join(root, 'scripts/build-collector.js')], { stdio: 'inherit', cwd: root });
+const electronDir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+const pathFile = path.join(electronDir, 'path.txt');
+const binary = fs.existsSync(pathFile) ? path.join(electronDir, 'dist', fs.readFileSync(pathFile, 'utf8')) : null;
+if (!binary || !fs.existsSync(binary)) {
+  console.error('The Electron binary is not installed (Electron downloads it on first run, which needs network access).\n' +
+    'Run `npx install-electron` where the network allows it, or use the headless engine: `npx netwatch watch --jsonl`.');
+  process.exit(1);
+}
+const child = spawn(binary, [root], { stdio: 'inherit' });
+child.on('exit', (code) => process.exit(code ?? 0));
