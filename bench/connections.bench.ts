@@ -11,6 +11,7 @@ import si from 'systeminformation';
 import { nodeOs } from '../electron/collector/os.ts';
 import { createSources, DEFAULT_HELPER } from '../electron/collector/platform.ts';
 import { cpuMs, rssMb } from './cpu.ts';
+import { ENGINE_EXEC_ARGV } from '../electron/collector/runtime.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const QUICK = process.argv.includes('--quick');
@@ -114,8 +115,8 @@ async function engineRun(visible: boolean, seconds: number, prefix: string[], co
   const entry = path.join(ROOT, 'dist/collector/main.js');
   // Inside a namespace the entry is started through `ip netns exec`, which then execs node itself.
   const child = prefix.length
-    ? fork(entry, [], { env, execPath: prefix[0]!, execArgv: [...prefix.slice(1), process.execPath], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    : fork(entry, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    ? fork(entry, [], { env, execPath: prefix[0]!, execArgv: [...prefix.slice(1), process.execPath, ...ENGINE_EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    : fork(entry, [], { env, execArgv: [...ENGINE_EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let snapshots = 0;
   let last: { totalSockets: number; sources: Record<string, { state: string }>; health: { gatewayProbe: { rttMs: number | null } | null } } | undefined;
   child.on('message', (m: { type: string; snapshot?: typeof last }) => { if (m.type === 'snapshot') { snapshots++; last = m.snapshot; } });

@@ -70,14 +70,18 @@ static void print_socket(const struct nlmsghdr *h) {
   printf("\t%s\n", cong);
 }
 
-static int request(int fd, int family) {
-  struct { struct nlmsghdr h; struct inet_diag_req_v2 r; } req;
+/*
+ * The compat request (TCPDIAG_GETSOCK, struct inet_diag_req) dumps IPv4 and IPv6 sockets in one walk
+ * of the kernel's established hash (family AF_UNSPEC inside the kernel); SOCK_DIAG_BY_FAMILY needs one
+ * walk per family, and a walk of the 262,144-bucket table costs ~2.5 ms even when it is empty.
+ */
+static int request(int fd) {
+  struct { struct nlmsghdr h; struct inet_diag_req r; } req;
   memset(&req, 0, sizeof req);
   req.h.nlmsg_len = sizeof req;
-  req.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  req.h.nlmsg_type = TCPDIAG_GETSOCK;
   req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  req.r.sdiag_family = family;
-  req.r.sdiag_protocol = IPPROTO_TCP;
+  req.r.idiag_family = AF_INET;
   req.r.idiag_states = ~0U;
   req.r.idiag_ext = (1 << (INET_DIAG_INFO - 1)) | (1 << (INET_DIAG_CONG - 1));
   struct sockaddr_nl nl = {.nl_family = AF_NETLINK};
@@ -100,7 +104,7 @@ static int receive_dump(int fd) {
 static int dump_all(void) {
   int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (fd < 0) return -1;
-  int rc = request(fd, AF_INET) || receive_dump(fd) || request(fd, AF_INET6) || receive_dump(fd);
+  int rc = request(fd) || receive_dump(fd);
   close(fd);
   return rc ? -1 : 0;
 }

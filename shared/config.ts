@@ -1,28 +1,54 @@
-// Engine configuration: what the shell's settings map onto. Every field has a default, so a partial or
-// older settings file still yields a full config.
-import { z } from 'zod';
+// Engine configuration: what the shell's settings map onto. `EngineConfigSchema` validates a whole
+// config; `EngineConfigPatchSchema` a partial update, merged over the current one by `mergeConfig`
+// (a patch never resets the fields it does not name).
+import * as z from 'zod/mini';
+
+const ms = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
 export const EngineConfigSchema = z.object({
   /** Interface tick and snapshot cadence, ms. */
-  intervalMs: z.number().int().min(250).max(60_000).default(1000),
+  intervalMs: ms(250, 60_000),
   /** Connection/process poll while a view is open, ms. */
-  connectionsVisibleMs: z.number().int().min(500).max(60_000).default(2000),
+  connectionsVisibleMs: ms(500, 60_000),
   /** Connection/process poll while only the tray is shown, ms (see README: cost vs loss). */
-  connectionsHiddenMs: z.number().int().min(1000).max(300_000).default(10_000),
+  connectionsHiddenMs: ms(1000, 300_000),
   /** Gateway/DNS probe cadence, ms. */
-  healthMs: z.number().int().min(1000).max(300_000).default(5000),
+  healthMs: ms(1000, 300_000),
   /** Set false where probing must not send packets (tests on shared machines, metered links). */
-  probes: z.boolean().default(true),
-  systemMs: z.number().int().min(1000).max(300_000).default(5000),
-  disksMs: z.number().int().min(5000).max(600_000).default(30_000),
+  probes: z.boolean(),
+  systemMs: ms(1000, 300_000),
+  disksMs: ms(5000, 600_000),
   /** Bandwidth alert threshold per interface and direction, bytes/s (Critical at twice this). */
-  bandwidthThresholdBps: z.number().positive().default(50_000_000),
+  bandwidthThresholdBps: z.number().check(z.positive()),
   /** Detectors on/off; only bandwidth exists so far. */
-  detectors: z.object({ bandwidth: z.boolean().default(true) }).prefault({}),
-  /** Follow kernel socket-destroy events when privileged; false forces the unprivileged path. */
-  destroyEvents: z.boolean().default(true),
+  detectors: z.object({ bandwidth: z.boolean() }),
+  /** Follow kernel socket-destroy events (short-lived flows); false forces the polling-only path. */
+  destroyEvents: z.boolean(),
 });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
-export type EngineConfigInput = z.input<typeof EngineConfigSchema>;
 
-export const defaultConfig = (): EngineConfig => EngineConfigSchema.parse({});
+export const EngineConfigPatchSchema = z.partial(z.extend(EngineConfigSchema, {
+  detectors: z.partial(z.object({ bandwidth: z.boolean() })),
+}));
+export type EngineConfigPatch = z.infer<typeof EngineConfigPatchSchema>;
+
+const DEFAULTS: EngineConfig = {
+  intervalMs: 1000,
+  connectionsVisibleMs: 2000,
+  connectionsHiddenMs: 10_000,
+  healthMs: 5000,
+  probes: true,
+  systemMs: 5000,
+  disksMs: 30_000,
+  bandwidthThresholdBps: 50_000_000,
+  detectors: { bandwidth: true },
+  destroyEvents: true,
+};
+
+export const defaultConfig = (): EngineConfig => ({ ...DEFAULTS, detectors: { ...DEFAULTS.detectors } });
+
+/** The current config with a validated patch applied; throws (zod error) on an invalid patch. */
+export function mergeConfig(current: EngineConfig, patch: unknown): EngineConfig {
+  const p = EngineConfigPatchSchema.parse(patch);
+  return EngineConfigSchema.parse({ ...current, ...p, detectors: { ...current.detectors, ...p.detectors } });
+}

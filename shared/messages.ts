@@ -1,18 +1,18 @@
 // Messages between the engine and whoever hosts it (Electron main, a Node parent, the CLI), as
 // discriminated unions. Handle them with an exhaustive switch ending in `assertNever`.
-import { z } from 'zod';
-import { EngineConfigSchema } from './config.ts';
+import * as z from 'zod/mini';
+import { EngineConfigPatchSchema } from './config.ts';
 import type { Snapshot } from './contract/snapshot.ts';
 import type { Connection } from './contract/connections.ts';
 
 /** What a host may ask of the engine; validated with `HostMessageSchema` before use. */
 export const HostMessageSchema = z.discriminatedUnion('type', [
   /** Replace parts of the config; applied from the next tick. */
-  z.object({ type: z.literal('set-config'), config: EngineConfigSchema.partial() }),
+  z.object({ type: z.literal('set-config'), config: EngineConfigPatchSchema }),
   /** Whether any view is open (connections listed, faster connection cadence) or only the tray. */
   z.object({ type: z.literal('set-visibility'), visible: z.boolean() }),
   /** Ask for every connection of one process; answered by a `detail` message with the same id. */
-  z.object({ type: z.literal('request-detail'), requestId: z.string().max(100), pid: z.number().int().positive() }),
+  z.object({ type: z.literal('request-detail'), requestId: z.string().check(z.maxLength(100)), pid: z.int().check(z.positive()) }),
   z.object({ type: z.literal('pause') }),
   z.object({ type: z.literal('resume') }),
   /** Finish the current tick, release tools and exit with code 0. */

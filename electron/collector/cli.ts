@@ -1,6 +1,6 @@
 // `netwatch`: the engine headless. `snapshot --json` prints one full snapshot; `watch --jsonl` streams.
 import { parseArgs } from 'node:util';
-import { EngineConfigSchema, type EngineConfigInput, type Snapshot } from '../../shared/index.ts';
+import { defaultConfig, mergeConfig, type Snapshot } from '../../shared/index.ts';
 import { nodeOs } from './os.ts';
 import { createSources } from './platform.ts';
 import { Engine } from './engine/engine.ts';
@@ -48,8 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   const seconds = args.values.interval === undefined ? 1 : Number(args.values.interval);
   if (!(seconds >= 0.25 && seconds <= 3600)) { console.error('--interval takes seconds between 0.25 and 3600'); return 2; }
   const intervalMs = Math.round(seconds * 1000);
-  const input: EngineConfigInput = { intervalMs, connectionsVisibleMs: Math.max(500, intervalMs), probes: !args.values['no-probes'] };
-  const config = EngineConfigSchema.parse(input);
+  const config = mergeConfig(defaultConfig(), { intervalMs, connectionsVisibleMs: Math.max(500, intervalMs), probes: !args.values['no-probes'] });
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
 
   if (cmd === 'snapshot') {

@@ -1,5 +1,5 @@
 // Collector entry: Electron utility process or Node child. Never imports electron.
-import { EngineConfigSchema } from '../../shared/index.ts';
+import { defaultConfig, mergeConfig, type EngineConfig } from '../../shared/index.ts';
 import { nodeOs } from './os.ts';
 import { createSources } from './platform.ts';
 import { forkPort, parentPort } from './port.ts';
@@ -12,17 +12,21 @@ if (!port) {
 }
 
 // Initial config may come in the environment so the first tick already uses it.
-function parseJson(text: string): unknown {
-  try { return JSON.parse(text); } catch { return Symbol('not JSON'); }
+function initialConfig(): { config: EngineConfig; problem?: string } {
+  try {
+    return { config: mergeConfig(defaultConfig(), JSON.parse(process.env['NETWATCH_CONFIG'] ?? '{}')) };
+  } catch (e) {
+    return { config: defaultConfig(), problem: `NETWATCH_CONFIG ignored: ${(e as Error).message}` };
+  }
 }
-const initial = EngineConfigSchema.safeParse(parseJson(process.env['NETWATCH_CONFIG'] ?? '{}'));
+const initial = initialConfig();
 const engine = new Engine({
   sources: createSources(nodeOs),
   os: nodeOs,
-  config: initial.success ? initial.data : EngineConfigSchema.parse({}),
+  config: initial.config,
   emit: (m) => port.post(m),
 });
-if (!initial.success) port.post({ type: 'rejected', reason: `NETWATCH_CONFIG: ${initial.error.message}` });
+if (initial.problem) port.post({ type: 'rejected', reason: initial.problem });
 engine.setVisible(process.env['NETWATCH_VISIBLE'] === '1');
 port.onMessage((m) => {
   engine.handle(m);

@@ -4,6 +4,7 @@ import { app, Tray, Menu, nativeImage, utilityProcess, type UtilityProcess } fro
 import path from 'node:path';
 import type { EngineMessage } from '../../shared/index.ts';
 import { trayText } from './tray-text.ts';
+import { ENGINE_EXEC_ARGV } from '../collector/runtime.ts';
 
 // dist/electron/main/index.js → dist/collector/main.js
 const COLLECTOR = path.join(import.meta.dirname, '..', '..', 'collector', 'main.js');
@@ -16,7 +17,7 @@ let quitting = false;
 let lastShown = '';
 
 function startCollector(): void {
-  collector = utilityProcess.fork(COLLECTOR, [], { serviceName: 'NetWatch Collector', stdio: 'inherit' });
+  collector = utilityProcess.fork(COLLECTOR, [], { serviceName: 'NetWatch Collector', stdio: 'inherit', execArgv: [...ENGINE_EXEC_ARGV] });
   collector.on('message', (m: EngineMessage) => {
     if (m.type !== 'snapshot' || !tray) return;
     const t = trayText(m.snapshot);

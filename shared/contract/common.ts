@@ -1,12 +1,12 @@
 // Building blocks shared by every part of the snapshot contract.
 // Units are in the field names where it helps (…Bps = bytes per second, …Ms = milliseconds,
 // …Us = microseconds, …Pct = percent 0–100) and in each field's comment.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** A count that only goes up (bytes, packets); never negative. */
-export const Count = z.number().int().nonnegative();
+export const Count = z.int().check(z.nonnegative());
 /** A rate in units per second; never negative, never NaN. */
-export const Rate = z.number().nonnegative().finite();
+export const Rate = z.number().check(z.nonnegative());
 
 /** Why a part of the snapshot is missing or partial. */
 export const SourceStatusSchema = z.discriminatedUnion('state', [

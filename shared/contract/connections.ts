@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Count, Rate } from './common.ts';
 
 /** Every TCP state the kernel reports, named as `ss` names them. */
@@ -11,19 +11,19 @@ export type TcpState = z.infer<typeof TcpStateSchema>;
 
 export const TcpInternalsSchema = z.object({
   /** Congestion window in segments. */
-  cwnd: Count.nullable(),
+  cwnd: z.nullable(Count),
   /** Slow-start threshold in segments; null while still infinite (initial slow start). */
-  ssthresh: Count.nullable(),
+  ssthresh: z.nullable(Count),
   /** Sender maximum segment size in bytes. */
-  mssBytes: Count.nullable(),
+  mssBytes: z.nullable(Count),
   /** Peer's advertised receive window in bytes (what we may send). */
-  sndWndBytes: Count.nullable(),
+  sndWndBytes: z.nullable(Count),
   /** Our advertised receive window in bytes (Linux ≥ 6.7; older kernels: null). */
-  rcvWndBytes: Count.nullable(),
+  rcvWndBytes: z.nullable(Count),
   /** Segments retransmitted over the socket's life. */
-  retransmits: Count.nullable(),
+  retransmits: z.nullable(Count),
   /** Congestion control algorithm: cubic, bbr, reno… */
-  congestion: z.string().nullable(),
+  congestion: z.nullable(z.string()),
 });
 export type TcpInternals = z.infer<typeof TcpInternalsSchema>;
 
@@ -32,24 +32,24 @@ export const ConnectionSchema = z.object({
   /** `1.2.3.4:443` or `[::1]:443`. */
   local: z.string(),
   /** Same form; null for listening or unconnected sockets. */
-  remote: z.string().nullable(),
+  remote: z.nullable(z.string()),
   /** TCP state, or `UNCONN` / `ESTAB` for UDP. */
   state: z.union([TcpStateSchema, z.literal('UNCONN')]),
   /** Owning process; null when not visible to us (other user, kernel socket, vanished). */
-  pid: z.number().int().positive().nullable(),
-  process: z.string().nullable(),
+  pid: z.nullable(z.int().check(z.positive())),
+  process: z.nullable(z.string()),
   /** Kernel socket inode (0 once closed). */
   inode: Count,
   /** Kernel smoothed round-trip time in microseconds. */
-  rttUs: z.number().nonnegative().nullable(),
+  rttUs: z.nullable(z.number().check(z.nonnegative())),
   /** Payload bytes the peer acknowledged / we received over the socket's life (tcp_info). */
-  bytesSent: Count.nullable(),
-  bytesReceived: Count.nullable(),
+  bytesSent: z.nullable(Count),
+  bytesReceived: z.nullable(Count),
   /** Payload rates over the last connection poll, bytes/s. */
   txBps: Rate,
   rxBps: Rate,
   /** TCP internals; null for UDP. */
-  tcp: TcpInternalsSchema.nullable(),
+  tcp: z.nullable(TcpInternalsSchema),
 });
 export type Connection = z.infer<typeof ConnectionSchema>;
 
@@ -71,9 +71,9 @@ export const TcpMetricsSchema = z.object({
   estabResetsPerSec: Rate,
   retransSegsPerSec: Rate,
   /** Retransmitted segments as a percent (0–100) of segments sent over the last poll. */
-  retransmitPct: z.number().min(0).max(100),
+  retransmitPct: z.number().check(z.gte(0), z.lte(100)),
   /** (attempt failures + resets) as a percent (0–100) of opens over the last poll. */
-  errorPct: z.number().min(0).max(100),
+  errorPct: z.number().check(z.gte(0), z.lte(100)),
 });
 export type TcpMetrics = z.infer<typeof TcpMetricsSchema>;
 
@@ -86,8 +86,8 @@ export const TrafficSchema = z.object({
 });
 export type Traffic = z.infer<typeof TrafficSchema>;
 
-export const ProcessUsageSchema = TrafficSchema.extend({
-  pid: z.number().int().positive(),
+export const ProcessUsageSchema = z.extend(TrafficSchema, {
+  pid: z.int().check(z.positive()),
   name: z.string(),
   /** Application this process belongs to (browser helpers grouped under the browser). */
   app: z.string(),
@@ -98,9 +98,9 @@ export const ProcessUsageSchema = TrafficSchema.extend({
 });
 export type ProcessUsage = z.infer<typeof ProcessUsageSchema>;
 
-export const AppUsageSchema = TrafficSchema.extend({
+export const AppUsageSchema = z.extend(TrafficSchema, {
   app: z.string(),
-  pids: z.array(z.number().int().positive()),
+  pids: z.array(z.int().check(z.positive())),
   connections: Count,
   estimated: z.boolean(),
 });
@@ -117,12 +117,12 @@ export const AttributionSchema = z.object({
    * null when the interfaces carried nothing. Packet headers are never attributed, so even a fully
    * explained Ethernet link shows ~0.95.
    */
-  coverage: z.object({ external: z.number().min(0).max(1).nullable(), loopback: z.number().min(0).max(1).nullable() }),
+  coverage: z.object({ external: z.nullable(z.number().check(z.gte(0), z.lte(1))), loopback: z.nullable(z.number().check(z.gte(0), z.lte(1))) }),
   /** counted = kernel socket-destroy events are followed; otherwise short-lived flows land in unattributed. */
   shortLivedFlows: z.enum(['counted', 'unattributed']),
   /** Plain words for the UI, e.g. why short-lived flows are not counted. */
   note: z.string(),
   /** Bytes from closed sockets whose process could not be found, by remote endpoint. */
-  unknownProcess: z.array(TrafficSchema.extend({ remote: z.string() })),
+  unknownProcess: z.array(z.extend(TrafficSchema, { remote: z.string() })),
 });
 export type Attribution = z.infer<typeof AttributionSchema>;

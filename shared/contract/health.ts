@@ -1,43 +1,43 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Count, Rate, SourceStatusSchema } from './common.ts';
 
 export const ProbeSchema = z.object({
   /** Address probed. */
   target: z.string(),
   /** Round-trip time of the last probe in milliseconds; null when it failed. */
-  rttMs: z.number().nonnegative().nullable(),
+  rttMs: z.nullable(z.number().check(z.nonnegative())),
   /** Packet loss over the last HISTORY_LENGTH probes, percent 0–100; null before the first probe. */
-  lossPct: z.number().min(0).max(100).nullable(),
+  lossPct: z.nullable(z.number().check(z.gte(0), z.lte(100))),
   /** Last RTTs in ms, oldest first; null marks a failed probe (a gap in the chart). */
-  history: z.array(z.number().nonnegative().nullable()),
+  history: z.array(z.nullable(z.number().check(z.nonnegative()))),
   /** Epoch ms of the last completed probe; null before the first. */
-  lastProbeTs: z.number().nullable(),
+  lastProbeTs: z.nullable(z.number()),
   status: SourceStatusSchema,
 });
 export type Probe = z.infer<typeof ProbeSchema>;
 
 export const HealthSchema = z.object({
   /** Default gateway: address and the interface routing to it; null when there is no default route. */
-  gateway: z.object({ ip: z.string(), interface: z.string().nullable() }).nullable(),
+  gateway: z.nullable(z.object({ ip: z.string(), interface: z.nullable(z.string()) })),
   /**
    * DNS server in use. When resolv.conf names systemd-resolved's stub (127.0.0.53) this is the real
    * upstream from `resolvectl`, with `stub` true.
    */
-  dns: z.object({ server: z.string(), source: z.string(), stub: z.boolean() }).nullable(),
-  gatewayProbe: ProbeSchema.nullable(),
-  dnsProbe: ProbeSchema.nullable(),
+  dns: z.nullable(z.object({ server: z.string(), source: z.string(), stub: z.boolean() })),
+  gatewayProbe: z.nullable(ProbeSchema),
+  dnsProbe: z.nullable(ProbeSchema),
 });
 export type Health = z.infer<typeof HealthSchema>;
 
 export const SystemSchema = z.object({
   /** All-core CPU busy percent 0–100 over the last system poll. */
-  cpuPct: z.number().min(0).max(100),
-  perCorePct: z.array(z.number().min(0).max(100)),
+  cpuPct: z.number().check(z.gte(0), z.lte(100)),
+  perCorePct: z.array(z.number().check(z.gte(0), z.lte(100))),
   /** Memory in bytes; `availableBytes` is what can be had without swapping. */
   memory: z.object({ totalBytes: Count, usedBytes: Count, availableBytes: Count }),
   swap: z.object({ totalBytes: Count, usedBytes: Count }),
   /** 1, 5 and 15 minute load averages. */
-  load: z.tuple([z.number().nonnegative(), z.number().nonnegative(), z.number().nonnegative()]),
+  load: z.tuple([Rate, Rate, Rate]),
 });
 export type System = z.infer<typeof SystemSchema>;
 
@@ -49,10 +49,10 @@ export const DiskSchema = z.object({
   totalBytes: Count,
   usedBytes: Count,
   /** Bytes read / written since boot, and their rates over the last disk poll (bytes/s); null if unknown. */
-  readBytes: Count.nullable(),
-  writtenBytes: Count.nullable(),
-  readBps: Rate.nullable(),
-  writeBps: Rate.nullable(),
+  readBytes: z.nullable(Count),
+  writtenBytes: z.nullable(Count),
+  readBps: z.nullable(Rate),
+  writeBps: z.nullable(Rate),
 });
 export type Disk = z.infer<typeof DiskSchema>;
 

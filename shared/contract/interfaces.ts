@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Count, Rate } from './common.ts';
 
 export const INTERFACE_TYPES = ['Ethernet', 'WiFi', 'Loopback', 'Virtual', 'Cellular', 'Other'] as const;
@@ -29,16 +29,16 @@ export const InterfaceSchema = z.object({
   name: z.string(),
   type: InterfaceTypeSchema,
   /** For Virtual interfaces the mechanism: bridge, veth, tun, tap, wireguard, vlan, docker, bond… else null. */
-  virtualKind: z.string().nullable(),
+  virtualKind: z.nullable(z.string()),
   /** Hardware address `aa:bb:cc:dd:ee:ff`, null when the link has none. */
-  mac: z.string().nullable(),
+  mac: z.nullable(z.string()),
   /** Addresses with prefix length, e.g. `192.168.1.4/24`, `fe80::1/64`. */
   ipv4: z.array(z.string()),
   ipv6: z.array(z.string()),
   /** Maximum transmission unit in bytes. */
-  mtu: z.number().int().positive().nullable(),
+  mtu: z.nullable(z.int().check(z.positive())),
   /** Negotiated link speed in Mbit/s; null when the driver does not say (virtual, Wi-Fi, down). */
-  speedMbps: z.number().positive().nullable(),
+  speedMbps: z.nullable(z.number().check(z.positive())),
   /** Administratively up and carrier present. */
   up: z.boolean(),
   /** Kernel operational state: up, down, dormant, unknown, lowerlayerdown… */
@@ -50,9 +50,9 @@ export const InterfaceSchema = z.object({
   rxPps: Rate,
   txPps: Rate,
   /** Last HISTORY_LENGTH rates in bytes/s, oldest first; null where no sample could be taken. */
-  history: z.object({ rxBps: z.array(Rate.nullable()), txBps: z.array(Rate.nullable()) }),
+  history: z.object({ rxBps: z.array(z.nullable(Rate)), txBps: z.array(z.nullable(Rate)) }),
   /** Average rates in bytes/s since the engine first saw this interface, over `sinceMs`. */
-  average: z.object({ rxBps: Rate, txBps: Rate, sinceMs: z.number().nonnegative() }),
+  average: z.object({ rxBps: Rate, txBps: Rate, sinceMs: z.number().check(z.nonnegative()) }),
 });
 export type Interface = z.infer<typeof InterfaceSchema>;
 
@@ -60,20 +60,20 @@ export const WifiSchema = z.object({
   /** Wireless interface name. */
   interface: z.string(),
   /** Network name; null when not associated or withheld. */
-  ssid: z.string().nullable(),
+  ssid: z.nullable(z.string()),
   /** True when the OS withholds the SSID (e.g. macOS without Location permission). */
   ssidHidden: z.boolean(),
   /** Access point MAC, normalised to zero-padded lower case. */
-  bssid: z.string().nullable(),
+  bssid: z.nullable(z.string()),
   /** Received signal strength in dBm (negative; -30 excellent, -90 unusable). */
-  signalDbm: z.number().nullable(),
+  signalDbm: z.nullable(z.number()),
   /** Noise floor in dBm. */
-  noiseDbm: z.number().nullable(),
-  channel: z.number().int().nullable(),
+  noiseDbm: z.nullable(z.number()),
+  channel: z.nullable(z.int()),
   /** Centre frequency in MHz. */
-  frequencyMhz: z.number().nullable(),
+  frequencyMhz: z.nullable(z.number()),
   /** Current transmit bitrate in Mbit/s. */
-  txBitrateMbps: z.number().nullable(),
+  txBitrateMbps: z.nullable(z.number()),
   associated: z.boolean(),
 });
 export type Wifi = z.infer<typeof WifiSchema>;

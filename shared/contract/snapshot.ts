@@ -1,5 +1,5 @@
 // The snapshot: everything the engine knows at one instant, as plain data (survives structuredClone).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SOURCE_NAMES, SourceStatusSchema, Count } from './common.ts';
 import { InterfaceSchema, WifiSchema } from './interfaces.ts';
 import {
@@ -24,7 +24,7 @@ export const SnapshotSchema = z.object({
   /** Increases by one per snapshot of one engine run. */
   seq: Count,
   /** Interface tick in ms (the cadence of snapshots). */
-  intervalMs: z.number().positive(),
+  intervalMs: z.number().check(z.positive()),
   platform: z.enum(['linux', 'darwin']),
   hostname: z.string(),
   /** Per-source status: why anything below may be empty. */
@@ -34,18 +34,23 @@ export const SnapshotSchema = z.object({
   health: HealthSchema,
   /** Sockets per TCP state (all states, zeros included). */
   tcpStates: z.object(stateShape),
-  tcpMetrics: TcpMetricsSchema.nullable(),
-  /** Sockets; empty with `connectionsOmitted` while no view needs them (the tray only needs totals). */
+  tcpMetrics: z.nullable(TcpMetricsSchema),
+  /** Sockets of the poll at `connectionsTs`; empty when `connectionsOmitted`. */
   connections: z.array(ConnectionSchema),
+  /**
+   * True when this snapshot carries no socket list: no view is open (the tray needs totals only), or the
+   * list has not changed since the last snapshot that carried one (same `connectionsTs`) — keep that one.
+   * At 16k sockets the list is ~6 MB of JSON: sending it only when it changes halves the engine's cost.
+   */
   connectionsOmitted: z.boolean(),
   /** Total sockets seen in the last poll, whether listed or omitted. */
   totalSockets: Count,
   /** Epoch ms of the connection poll the fields above come from; null before the first. */
-  connectionsTs: z.number().nullable(),
+  connectionsTs: z.nullable(z.number()),
   processes: z.array(ProcessUsageSchema),
   apps: z.array(AppUsageSchema),
   attribution: AttributionSchema,
-  system: SystemSchema.nullable(),
+  system: z.nullable(SystemSchema),
   disks: z.array(DiskSchema),
   alerts: z.object({ active: z.array(AlertSchema), history: z.array(AlertSchema) }),
 });

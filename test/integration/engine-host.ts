@@ -2,7 +2,8 @@
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from '../helpers.ts';
-import type { EngineConfigInput, EngineMessage, Snapshot } from '../../shared/index.ts';
+import type { EngineConfigPatch, EngineMessage, Snapshot } from '../../shared/index.ts';
+import { ENGINE_EXEC_ARGV } from '../../electron/collector/runtime.ts';
 
 export const ENTRY = path.join(ROOT, 'electron', 'collector', 'main.ts');
 
@@ -12,8 +13,9 @@ export class EngineHost {
   readonly messages: EngineMessage[] = [];
   #waiters: Array<{ pred: (s: Snapshot) => boolean; resolve: (s: Snapshot) => void }> = [];
 
-  constructor(config: EngineConfigInput, opts: ForkOptions = {}, visible = true) {
+  constructor(config: EngineConfigPatch, opts: ForkOptions = {}, visible = true) {
     this.child = fork(ENTRY, [], {
+      execArgv: [...process.execArgv, ...ENGINE_EXEC_ARGV],
       ...opts,
       env: { ...process.env, ...opts.env, NETWATCH_CONFIG: JSON.stringify(config), NETWATCH_VISIBLE: visible ? '1' : '0' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { EngineHost, nextMessage, peer } from './engine-host.ts';
-import type { EngineConfigInput, Snapshot } from '../../shared/index.ts';
+import type { EngineConfigPatch, Snapshot } from '../../shared/index.ts';
 import type { ForkOptions } from 'node:child_process';
 
 const COUNT = 50;
@@ -17,7 +17,7 @@ after(async () => { for (const c of cleanup.reverse()) await c(); });
 interface Burst { before: Snapshot; burstPoll: Snapshot; after: Snapshot; port: number; serverPid: number; burstPid: number }
 
 /** Runs the burst strictly between two polls (5 s apart) and returns the polls around it. */
-async function burstBetweenPolls(config: EngineConfigInput, fork: ForkOptions = {}): Promise<Burst> {
+async function burstBetweenPolls(config: EngineConfigPatch, fork: ForkOptions = {}): Promise<Burst> {
   const engine = new EngineHost({ probes: false, intervalMs: 500, connectionsVisibleMs: 5000, ...config }, fork);
   cleanup.push(() => engine.stop());
   const server = await peer<{ port: number }>('sink-server.ts');

@@ -1,6 +1,6 @@
 // The engine: one scheduler whose tiers run at their own cadence, and the snapshot they fill.
 import {
-  EngineConfigSchema, HostMessageSchema, SNAPSHOT_VERSION, SOURCE_NAMES, TCP_STATES, assertNever, failed, ok, unavailable,
+  HostMessageSchema, mergeConfig, SNAPSHOT_VERSION, SOURCE_NAMES, TCP_STATES, assertNever, failed, ok, unavailable,
   type EngineConfig, type EngineMessage, type Interface, type Snapshot, type SourceName, type SourceStatus,
   type System, type Disk, type TcpMetrics, type Wifi, type Health,
 } from '../../../shared/index.ts';
@@ -39,6 +39,8 @@ export class Engine {
   #sockets = new SocketTracker();
   #poll: PollOutput | null = null;
   #pollTs: number | null = null;
+  /** connectionsTs of the last emitted snapshot that carried the socket list. */
+  #sentPollTs: number | null = null;
   #destroyed: SocketSample[] = [];
   #feed: DestroyFeed | null = null;
   #tcpPrev: { c: TcpCounters; ts: number } | null = null;
@@ -87,7 +89,7 @@ export class Engine {
 
   setVisible(v: boolean): void {
     // Becoming visible asks for fresh connections at once rather than at the hidden cadence.
-    if (v && !this.#visible) this.#last.delete('connections');
+    if (v && !this.#visible) { this.#last.delete('connections'); this.#sentPollTs = null; }
     this.#visible = v;
   }
 
@@ -102,7 +104,7 @@ export class Engine {
     switch (msg.type) {
       case 'set-config': {
         const before = this.#cfg.destroyEvents;
-        this.#cfg = EngineConfigSchema.parse({ ...this.#cfg, ...msg.config });
+        this.#cfg = mergeConfig(this.#cfg, msg.config);
         this.#bandwidth.thresholdBps = this.#cfg.bandwidthThresholdBps;
         if (before !== this.#cfg.destroyEvents) { this.#feed?.stop(); this.#feed = null; this.followDestroyEvents(); }
         break;
@@ -145,7 +147,9 @@ export class Engine {
     this.#due('system', now, this.#cfg.systemMs, () => this.#readSystem());
     this.#due('wifi', now, this.#cfg.systemMs, () => this.#readWifi());
     this.#due('disks', now, this.#cfg.disksMs, () => this.#readDisks());
-    this.#emit({ type: 'snapshot', snapshot: this.snapshot() });
+    const fresh = this.#pollTs !== this.#sentPollTs;
+    if (fresh && this.#visible) this.#sentPollTs = this.#pollTs;
+    this.#emit({ type: 'snapshot', snapshot: this.snapshot(fresh) });
   }
 
   /** Runs every tier once and waits for all of them (the CLI's `snapshot`, tests). */
@@ -296,7 +300,8 @@ export class Engine {
     });
   }
 
-  snapshot(): Snapshot {
+  /** The current snapshot; `withConnections` false leaves the socket list out (see connectionsOmitted). */
+  snapshot(withConnections = true): Snapshot {
     const p = this.#poll;
     const emptyTraffic = { rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0 };
     const probesOff = unavailable('probes turned off in settings');
@@ -318,8 +323,8 @@ export class Engine {
       health: { ...this.#health, gatewayProbe: probe(this.#gwProbe), dnsProbe: probe(this.#dnsProbe) },
       tcpStates: p?.tcpStates ?? (Object.fromEntries(TCP_STATES.map((s) => [s, 0])) as Snapshot['tcpStates']),
       tcpMetrics: this.#tcpMetrics,
-      connections: this.#visible ? p?.connections ?? [] : [],
-      connectionsOmitted: !this.#visible,
+      connections: this.#visible && withConnections ? p?.connections ?? [] : [],
+      connectionsOmitted: !this.#visible || !withConnections,
       totalSockets: p?.totalSockets ?? 0,
       connectionsTs: this.#pollTs,
       processes: p?.processes ?? [],

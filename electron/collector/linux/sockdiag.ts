@@ -1,11 +1,40 @@
 // Output of native/nw-sockdiag: TCP sockets with tcp_info straight from NETLINK_SOCK_DIAG.
 import { KERNEL_TCP_STATES, emptySocket, isUnconnectedPeer, normaliseIp, type SocketSample } from '../sockets.ts';
 
-const num = (s: string | undefined): number | null => {
-  if (s === undefined || s === '-' || s === '') return null;
-  const n = Number(s);
-  return Number.isSafeInteger(n) && n >= 0 ? n : null;
-};
+/** Scans tab-separated fields without allocating a string per field (16k lines a poll). */
+class Fields {
+  pos = 0;
+  readonly line: string;
+  constructor(line: string) { this.line = line; }
+  /** End index of the current field. */
+  #end(): number {
+    const i = this.line.indexOf('\t', this.pos);
+    return i < 0 ? this.line.length : i;
+  }
+  /** A non-negative integer field; null for "-", empty or anything else. */
+  num(): number | null {
+    const end = this.#end();
+    let v = 0;
+    let ok = end > this.pos;
+    for (let i = this.pos; i < end && ok; i++) {
+      const c = this.line.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) ok = false;
+      else v = v * 10 + c;
+    }
+    this.pos = end + 1;
+    return ok && Number.isSafeInteger(v) ? v : null;
+  }
+  str(): string {
+    const end = this.#end();
+    const s = this.line.slice(this.pos, end);
+    this.pos = end + 1;
+    return s;
+  }
+  skip(): void { this.pos = this.#end() + 1; }
+}
+
+/** Congestion-control names repeat on every socket: keep one copy of each. */
+const CONG = new Map<string, string>();
 
 /**
  * Sample:
@@ -14,36 +43,43 @@ const num = (s: string | undefined): number | null => {
  *   total_retrans bytes_acked bytes_received bytes_sent cong
  */
 export function parseSockdiagLine(line: string): SocketSample | undefined {
-  if (line.charCodeAt(0) !== 84 /* T */) return undefined;
-  const f = line.split('\t', 21);
-  if (f[0] !== 'T' || f.length < 21) return undefined;
-  const state = KERNEL_TCP_STATES[Number(f[2])];
-  const lport = num(f[4]);
-  const rport = num(f[6]);
-  if (!state || lport === null || rport === null || lport > 65535 || rport > 65535 || !f[3] || !f[5]) return undefined;
-  const rip = normaliseIp(f[5]);
+  if (line.charCodeAt(0) !== 84 /* T */ || line.charCodeAt(1) !== 9) return undefined;
+  const f = new Fields(line);
+  f.pos = 2;
+  f.skip(); // family: the address says it
+  const state = KERNEL_TCP_STATES[f.num() ?? -1];
+  const src = f.str();
+  const lport = f.num();
+  const dst = f.str();
+  const rport = f.num();
+  if (!state || lport === null || rport === null || lport > 65535 || rport > 65535 || !src || !dst) return undefined;
   const s = emptySocket();
   s.state = state;
-  s.localIp = normaliseIp(f[3]);
+  s.localIp = normaliseIp(src);
   s.localPort = lport;
+  const rip = normaliseIp(dst);
   if (!isUnconnectedPeer(rip, rport)) { s.remoteIp = rip; s.remotePort = rport; }
-  s.inode = num(f[7]) ?? 0;
-  s.uid = num(f[8]);
+  s.inode = f.num() ?? 0;
+  s.uid = f.num();
+  const rtt = f.num();
+  f.skip(); // rttvar
+  const cwnd = f.num(), ssthresh = f.num(), mss = f.num(), sndWnd = f.num(), rcvWnd = f.num(), retrans = f.num();
+  const acked = f.num(), received = f.num();
+  f.skip(); // bytes_sent (includes retransmissions; bytes_acked is what the peer got)
+  if (f.pos > line.length) return undefined; // fewer than 21 fields
+  const cong = f.str();
   // Listeners and TIME-WAIT minisockets carry no meaningful tcp_info.
   if (state !== 'LISTEN') {
-    s.rttUs = num(f[9]);
-    s.cwnd = num(f[11]);
-    s.ssthresh = num(f[12]);
-    s.mss = num(f[13]);
-    s.sndWnd = num(f[14]);
-    s.rcvWnd = num(f[15]);
-    s.retrans = num(f[16]);
+    s.rttUs = rtt; s.cwnd = cwnd; s.ssthresh = ssthresh; s.mss = mss; s.sndWnd = sndWnd; s.rcvWnd = rcvWnd; s.retrans = retrans;
     // bytes_acked counts the SYN (and the FIN once acked): one byte each that carried no payload.
-    const acked = num(f[17]);
     s.bytesAcked = acked === null ? null : Math.max(0, acked - 1);
-    s.bytesReceived = num(f[18]);
+    s.bytesReceived = received;
   }
-  s.congestion = f[20] && f[20] !== '-' ? f[20] : null;
+  if (cong && cong !== '-') {
+    let c = CONG.get(cong);
+    if (c === undefined && CONG.size < 64) { c = cong; CONG.set(cong, cong); }
+    s.congestion = c ?? cong;
+  }
   return s;
 }
 

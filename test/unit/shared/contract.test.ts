@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SnapshotSchema, HostMessageSchema, EngineConfigSchema, defaultConfig, formatRate, formatBytes } from '../../../shared/index.ts';
+import { SnapshotSchema, HostMessageSchema, defaultConfig, mergeConfig, formatRate, formatBytes } from '../../../shared/index.ts';
 import { Engine } from '../../../electron/collector/engine/engine.ts';
 import { createSources } from '../../../electron/collector/platform.ts';
 import { nodeOs } from '../../../electron/collector/os.ts';
@@ -32,12 +32,16 @@ test('host messages are validated: unknown types and bad payloads are refused', 
   assert.ok(!HostMessageSchema.safeParse({ type: 'request-detail', requestId: 'x'.repeat(101), pid: 1 }).success);
 });
 
-test('config defaults fill every field; a partial config keeps the rest', () => {
-  const c = EngineConfigSchema.parse({ bandwidthThresholdBps: 10 });
+test('a config patch changes only what it names; an invalid patch is refused whole', () => {
+  const base = mergeConfig(defaultConfig(), { probes: false, connectionsHiddenMs: 30_000 });
+  const c = mergeConfig(base, { bandwidthThresholdBps: 10, detectors: { bandwidth: false } });
   assert.equal(c.bandwidthThresholdBps, 10);
+  assert.equal(c.probes, false, 'not reset to its default');
+  assert.equal(c.connectionsHiddenMs, 30_000);
   assert.equal(c.intervalMs, 1000);
-  assert.equal(c.connectionsVisibleMs, 2000);
-  assert.equal(c.detectors.bandwidth, true);
+  assert.equal(c.detectors.bandwidth, false);
+  assert.throws(() => mergeConfig(base, { intervalMs: 5 }));
+  assert.throws(() => mergeConfig(base, 'garbage'));
 });
 
 test('formatRate and formatBytes: units, bits vs bytes, SI vs binary, zero and huge', () => {
