@@ -21,7 +21,8 @@ function initialConfig(): { config: EngineConfig; problem?: string } {
 }
 const initial = initialConfig();
 const engine = new Engine({
-  sources: createSources(nodeOs),
+  // A packaged app ships the socket helper beside its resources and says where (NETWATCH_HELPER).
+  sources: createSources(nodeOs, undefined, process.env['NETWATCH_HELPER'] ? { helperPath: process.env['NETWATCH_HELPER'] } : {}),
   os: nodeOs,
   config: initial.config,
   emit: (m) => port.post(m),

@@ -17,7 +17,8 @@ let quitting = false;
 let lastShown = '';
 
 function startCollector(): void {
-  collector = utilityProcess.fork(COLLECTOR, [], { serviceName: 'NetWatch Collector', stdio: 'inherit', execArgv: [...ENGINE_EXEC_ARGV] });
+  const env = { ...process.env, ...(app.isPackaged ? { NETWATCH_HELPER: path.join(process.resourcesPath, 'nw-sockdiag') } : {}) };
+  collector = utilityProcess.fork(COLLECTOR, [], { serviceName: 'NetWatch Collector', stdio: 'inherit', execArgv: [...ENGINE_EXEC_ARGV], env });
   collector.on('message', (m: EngineMessage) => {
     if (m.type !== 'snapshot' || !tray) return;
     const t = trayText(m.snapshot);

@@ -18,6 +18,8 @@ export interface PollInput {
   ownAddresses: ReadonlySet<string>;
   shortLivedFlows: 'counted' | 'unattributed';
   processes: ProcessLookup;
+  /** Build the per-socket list (a view is open); the tray alone needs only the sums. */
+  listConnections: boolean;
 }
 
 export interface PollOutput {
@@ -107,7 +109,7 @@ export class SocketTracker {
         p.conns++;
         pidDelta.set(s.pid, p);
       }
-      connections.push({
+      if (input.listConnections) connections.push({
         protocol: s.protocol,
         local: endpoint(s.localIp, s.localPort),
         remote: s.remoteIp === null ? null : endpoint(s.remoteIp, s.remotePort!),

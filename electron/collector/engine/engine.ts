@@ -217,7 +217,7 @@ export class Engine {
     const destroyed = this.#destroyed;
     this.#destroyed = [];
     const shortLived = this.#status.destroyEvents.state === 'ok' ? 'counted' : 'unattributed';
-    this.#poll = this.#sockets.poll({ now, sockets: reading.sockets, destroyed, totals, ownAddresses: own, shortLivedFlows: shortLived, processes: this.#s.processes });
+    this.#poll = this.#sockets.poll({ now, sockets: reading.sockets, destroyed, totals, ownAddresses: own, shortLivedFlows: shortLived, processes: this.#s.processes, listConnections: this.#visible });
     this.#destroyed.unshift(...this.#poll.deferred);
     this.#pollTs = now;
   }

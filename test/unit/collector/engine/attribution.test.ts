@@ -13,7 +13,7 @@ function sock(p: Partial<SocketSample>): SocketSample {
   return { ...emptySocket(), localIp: '127.0.0.1', remoteIp: '127.0.0.1', bytesAcked: 0, bytesReceived: 0, cwnd: 10, ...p };
 }
 const totals = (ext: number, lo: number): Totals => ({ external: { rx: ext, tx: ext }, loopback: { rx: lo, tx: lo } });
-const base = { destroyed: [], ownAddresses: own, shortLivedFlows: 'unattributed' as const, processes: lookup };
+const base = { destroyed: [], ownAddresses: own, shortLivedFlows: 'unattributed' as const, processes: lookup, listConnections: true };
 
 test('loopback pair: client tx = server rx, per process, with full loopback coverage', () => {
   const t = new SocketTracker();
@@ -122,4 +122,19 @@ test('groupApps sums helper processes under their application and keeps the pids
     { pid: 30, name: 'curl', app: 'curl', rxBytes: 1, txBytes: 1, rxBps: 1, txBps: 0, connections: 1, estimated: false },
   ]);
   assert.deepEqual(apps[0], { app: 'chrome', pids: [31, 32], connections: 3, estimated: false, rxBytes: 30, txBytes: 3, rxBps: 12, txBps: 2 });
+});
+
+test('with no view open the per-socket list is not built, and the sums are the same', () => {
+  const mk = () => new SocketTracker();
+  const socks = (n: number) => [sock({ localPort: 1, remotePort: 2, inode: 5, pid: 20, bytesAcked: n })];
+  const [a, b] = [mk(), mk()];
+  a.poll({ ...base, now: 0, sockets: socks(0), totals: totals(0, 0) });
+  b.poll({ ...base, now: 0, sockets: socks(0), totals: totals(0, 0), listConnections: false });
+  const full = a.poll({ ...base, now: 1000, sockets: socks(700), totals: totals(0, 700) });
+  const lean = b.poll({ ...base, now: 1000, sockets: socks(700), totals: totals(0, 700), listConnections: false });
+  assert.equal(full.connections.length, 1);
+  assert.deepEqual(lean.connections, []);
+  assert.deepEqual(lean.processes, full.processes);
+  assert.deepEqual(lean.tcpStates, full.tcpStates);
+  assert.equal(lean.totalSockets, 1);
 });
