@@ -13,8 +13,8 @@ export interface PollInput {
   sockets: SocketSample[];
   /** Final counters of sockets the kernel destroyed since the last poll (empty when not followed). */
   destroyed: SocketSample[];
-  /** Cumulative interface bytes read at the same time as the sockets. */
-  totals: Totals;
+  /** Cumulative interface bytes read at the same time as the sockets; null when unreadable. */
+  totals: Totals | null;
   ownAddresses: ReadonlySet<string>;
   shortLivedFlows: 'counted' | 'unattributed';
   processes: ProcessLookup;
@@ -146,11 +146,11 @@ export class SocketTracker {
     // Interface bytes over the same window.
     const tot = input.totals;
     const pt = this.#prevTotals;
-    const win = (a: number, b: number) => (pt ? counterDelta(a, b, dt || 1) ?? 0 : 0);
-    const ifd = {
-      external: { rx: pt ? win(pt.external.rx, tot.external.rx) : 0, tx: pt ? win(pt.external.tx, tot.external.tx) : 0 },
-      loopback: { rx: pt ? win(pt.loopback.rx, tot.loopback.rx) : 0, tx: pt ? win(pt.loopback.tx, tot.loopback.tx) : 0 },
-    };
+    const win = (a: number, b: number) => counterDelta(a, b, dt || 1) ?? 0;
+    const ifd = pt && tot ? {
+      external: { rx: win(pt.external.rx, tot.external.rx), tx: win(pt.external.tx, tot.external.tx) },
+      loopback: { rx: win(pt.loopback.rx, tot.loopback.rx), tx: win(pt.loopback.tx, tot.loopback.tx) },
+    } : { external: { rx: 0, tx: 0 }, loopback: { rx: 0, tx: 0 } };
 
     let method: Attribution['method'] = 'measured';
     if (!hasCounters && !first) {

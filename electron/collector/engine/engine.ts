@@ -204,15 +204,19 @@ export class Engine {
     const tcp = await this.#s.tcpCounters();
     const counters = this.#set('tcpMetrics', tcp);
     if (counters) this.#tcpMetrics = this.#metrics(counters, now);
-    if (!reading || !ifr.ok) { this.#status.processes = reading ? unavailable('interfaces unreadable') : r.ok ? ok() : r.status; return; }
+    if (!reading) { this.#status.processes = r.ok ? ok() : r.status; return; }
     this.#status.processes = reading.processes;
-    const totals: Totals = { external: { rx: 0, tx: 0 }, loopback: { rx: 0, tx: 0 } };
+    // Interface totals only feed `unattributed`/`coverage`: without them the sockets still count.
+    let totals: Totals | null = null;
     const own = new Set<string>();
-    for (const [name, c] of ifr.value.counters) {
-      const m = ifr.value.meta.get(name);
-      for (const a of [...(m?.ipv4 ?? []), ...(m?.ipv6 ?? [])]) own.add(a.replace(/\/\d+$/, ''));
-      const side = m?.type === 'Loopback' ? totals.loopback : m?.type === 'Virtual' ? null : totals.external;
-      if (side) { side.rx += c.rxBytes; side.tx += c.txBytes; }
+    if (ifr.ok) {
+      totals = { external: { rx: 0, tx: 0 }, loopback: { rx: 0, tx: 0 } };
+      for (const [name, c] of ifr.value.counters) {
+        const m = ifr.value.meta.get(name);
+        for (const a of [...(m?.ipv4 ?? []), ...(m?.ipv6 ?? [])]) own.add(a.replace(/\/\d+$/, ''));
+        const side = m?.type === 'Loopback' ? totals.loopback : m?.type === 'Virtual' ? null : totals.external;
+        if (side) { side.rx += c.rxBytes; side.tx += c.txBytes; }
+      }
     }
     const destroyed = this.#destroyed;
     this.#destroyed = [];
