@@ -15,8 +15,12 @@ export function totals(s: Pick<Snapshot, 'interfaces'>): { rxBps: number; txBps:
 }
 
 /** `↓1.20 MB/s ↑34.0 kB/s`; a stale engine says so instead of showing old numbers as live. */
-export function trayText(s: Pick<Snapshot, 'interfaces' | 'alerts'> | null, unit: RateUnit = 'bytes', prefix: Prefix = 'si', stale = false): TrayText {
-  if (!s || stale) return { title: '↓– ↑–', tooltip: s ? 'NetWatch: collector restarting…' : 'NetWatch: starting…' };
+export const STARTING: TrayText = { title: '↓– ↑–', tooltip: 'NetWatch: starting…' };
+/** Shown while the collector restarts: old numbers must not pass for live ones. */
+export const STALE: TrayText = { title: '↓– ↑–', tooltip: 'NetWatch: collector restarting…' };
+
+export function trayText(s: Pick<Snapshot, 'interfaces' | 'alerts'> | null, unit: RateUnit = 'bytes', prefix: Prefix = 'si'): TrayText {
+  if (!s) return STARTING;
   const t = totals(s);
   const title = `↓${formatRate(t.rxBps, unit, prefix)} ↑${formatRate(t.txBps, unit, prefix)}`;
   const alerts = s.alerts.active.length;

@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Backoff } from '../../../electron/main/backoff.ts';
+import { Supervisor, type CollectorChild, type SupervisorState } from '../../../electron/main/supervisor.ts';
+
+test('backoff: 1 s doubling to 30 s while runs keep failing quickly', () => {
+  const b = new Backoff();
+  assert.deepEqual(Array.from({ length: 8 }, () => b.next(500)), [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+});
+
+test('backoff: a run that lasted a stable minute starts the sequence again', () => {
+  const b = new Backoff();
+  b.next(100); b.next(100); b.next(100);
+  assert.equal(b.next(59_999), 8000);
+  assert.equal(b.next(60_000), 1000);
+  assert.equal(b.next(10), 2000);
+});
+
+/** A child that exits when told to, driven by the test. */
+function fakeChild() {
+  let exit: (code: number | null, signal: string | null) => void = () => {};
+  const posted: unknown[] = [];
+  const child: CollectorChild & { die(code: number | null, signal: string | null): void; posted: unknown[]; killed: boolean } = {
+    posted, killed: false,
+    onMessage() {}, onExit(cb) { exit = cb; }, post(m) { posted.push(m); },
+    kill() { this.killed = true; }, die(code, signal) { exit(code, signal); },
+  };
+  return child;
+}
+
+test('supervisor: typed exit reasons, stale while waiting, no restart after stop', () => {
+  const children: ReturnType<typeof fakeChild>[] = [];
+  const states: SupervisorState[] = [];
+  const timers: Array<{ fn: () => void; ms: number; cancelled: boolean }> = [];
+  let now = 0;
+  const sup = new Supervisor({
+    spawn: () => { const c = fakeChild(); children.push(c); return c; },
+    schedule: (fn, ms) => { const t = { fn, ms, cancelled: false }; timers.push(t); return { cancel: () => { t.cancelled = true; } }; },
+    now: () => now, onMessage: () => {}, onState: (s) => states.push(s),
+  });
+  sup.start();
+  now = 100;
+  children[0]!.die(null, 'SIGKILL');
+  assert.deepEqual(states.at(-1), { state: 'stale', reason: { kind: 'killed', signal: 'SIGKILL' }, retryInMs: 1000 });
+  timers[0]!.fn();
+  assert.deepEqual(states.at(-1), { state: 'running', restarts: 1 });
+  children[1]!.die(3, null);
+  assert.deepEqual(states.at(-1), { state: 'stale', reason: { kind: 'exited', code: 3 }, retryInMs: 2000 });
+  sup.stop();
+  assert.equal(timers[1]!.cancelled, true, 'the pending restart is cancelled');
+  assert.deepEqual(states.at(-1), { state: 'stopped' });
+  const fresh = new Supervisor({ spawn: () => { throw new Error('ENOENT'); }, schedule: (fn, ms) => { timers.push({ fn, ms, cancelled: false }); return { cancel() {} }; }, now: () => 0, onMessage: () => {}, onState: (s) => states.push(s) });
+  fresh.start();
+  assert.deepEqual(states.at(-1), { state: 'stale', reason: { kind: 'spawn-failed', message: 'ENOENT' }, retryInMs: 1000 });
+});
+
+test('supervisor: stop tells the collector to stop and kills it; its exit then restarts nothing', () => {
+  const children: ReturnType<typeof fakeChild>[] = [];
+  let scheduled = 0;
+  const sup = new Supervisor({
+    spawn: () => { const c = fakeChild(); children.push(c); return c; },
+    schedule: () => { scheduled++; return { cancel() {} }; }, now: () => 0, onMessage: () => {}, onState: () => {},
+  });
+  sup.start();
+  sup.stop();
+  assert.deepEqual(children[0]!.posted, [{ type: 'stop' }]);
+  assert.equal(children[0]!.killed, true);
+  children[0]!.die(0, null);
+  assert.equal(scheduled, 0);
+});

@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { STALE, trayText, totals } from '../../../electron/main/tray-text.ts';
+import type { Interface, Snapshot } from '../../../shared/index.ts';
+
+const snap = (ifs: Array<Pick<Interface, 'name' | 'type' | 'rxBps' | 'txBps'>>, alerts = 0) =>
+  ({ interfaces: ifs as Interface[], alerts: { active: Array(alerts).fill({}), history: [] } }) as unknown as Pick<Snapshot, 'interfaces' | 'alerts'>;
+
+test('totals skip loopback and virtual links (they would count bytes twice)', () => {
+  assert.deepEqual(totals(snap([
+    { name: 'eth0', type: 'Ethernet', rxBps: 1000, txBps: 10 },
+    { name: 'wlan0', type: 'WiFi', rxBps: 500, txBps: 5 },
+    { name: 'lo', type: 'Loopback', rxBps: 9e9, txBps: 9e9 },
+    { name: 'docker0', type: 'Virtual', rxBps: 7e6, txBps: 7e6 },
+  ])), { rxBps: 1500, txBps: 15 });
+});
+
+test('title in bytes or bits, SI or binary; zero and huge rates', () => {
+  const s = snap([{ name: 'eth0', type: 'Ethernet', rxBps: 1_200_000, txBps: 34_000 }]);
+  assert.equal(trayText(s).title, '↓1.20 MB/s ↑34.0 kB/s');
+  assert.equal(trayText(s, 'bits').title, '↓9.60 Mbit/s ↑272 kbit/s');
+  assert.equal(trayText(s, 'bytes', 'binary').title, '↓1.14 MiB/s ↑33.2 KiB/s');
+  assert.equal(trayText(snap([{ name: 'eth0', type: 'Ethernet', rxBps: 0, txBps: 0 }])).title, '↓0 B/s ↑0 B/s');
+  assert.equal(trayText(snap([{ name: 'eth0', type: 'Ethernet', rxBps: 12.5e9, txBps: 0 }])).title, '↓12.5 GB/s ↑0 B/s');
+});
+
+test('tooltip carries the speeds and active alerts; starting says so', () => {
+  const s = snap([{ name: 'eth0', type: 'Ethernet', rxBps: 2000, txBps: 1000 }], 2);
+  assert.equal(trayText(s).tooltip, 'NetWatch\nDownload 2.00 kB/s\nUpload 1.00 kB/s\n2 active alerts');
+  assert.deepEqual(trayText(null), { title: '↓– ↑–', tooltip: 'NetWatch: starting…' });
+  assert.deepEqual(STALE, { title: '↓– ↑–', tooltip: 'NetWatch: collector restarting…' });
+});
