@@ -1,0 +1,58 @@
+// Which alerts become desktop notifications: one per alert key per 5 minutes, at most N a minute
+// overall, a burst folded into one summary, and categories the user muted never shown.
+import type { Alert } from '../../shared/index.ts';
+
+export interface NotifyPolicy {
+  /** Same alert key at most once per this many ms. */
+  perKeyMs: number;
+  /** At most this many notifications per minute overall. */
+  perMinute: number;
+  /** Alerts arriving together beyond this many are grouped into one notification. */
+  groupAbove: number;
+  /** Categories the user does not want notifications for. */
+  muted: ReadonlyArray<Alert['category']>;
+}
+
+export const DEFAULT_NOTIFY_POLICY: NotifyPolicy = { perKeyMs: 5 * 60_000, perMinute: 5, groupAbove: 2, muted: [] };
+
+export type Notice =
+  | { kind: 'single'; alert: Alert; title: string; body: string }
+  | { kind: 'group'; alerts: Alert[]; title: string; body: string };
+
+export class NotificationGate {
+  #policy: NotifyPolicy;
+  #lastByKey = new Map<string, number>();
+  #sent: number[] = [];
+
+  constructor(policy: NotifyPolicy = DEFAULT_NOTIFY_POLICY) { this.#policy = policy; }
+
+  set policy(p: NotifyPolicy) { this.#policy = p; }
+
+  /** The notifications to show for alerts raised at `now` (the engine's newly raised ones). */
+  admit(raised: Alert[], now: number): Notice[] {
+    const p = this.#policy;
+    this.#sent = this.#sent.filter((t) => now - t < 60_000);
+    const fresh = raised.filter((a) => {
+      if (p.muted.includes(a.category)) return false;
+      const last = this.#lastByKey.get(a.key);
+      return last === undefined || now - last >= p.perKeyMs;
+    });
+    if (fresh.length === 0) return [];
+    const budget = p.perMinute - this.#sent.length;
+    if (budget <= 0) return [];
+    for (const a of fresh) this.#lastByKey.set(a.key, now);
+    let out: Notice[];
+    if (fresh.length > p.groupAbove || fresh.length > budget) {
+      const worst = fresh.some((a) => a.severity === 'critical') ? 'critical' : 'warning';
+      out = [{
+        kind: 'group', alerts: fresh,
+        title: `${fresh.length} new alerts (${worst})`,
+        body: fresh.slice(0, 3).map((a) => a.title).join('\n') + (fresh.length > 3 ? `\n… and ${fresh.length - 3} more` : ''),
+      }];
+    } else {
+      out = fresh.map((a) => ({ kind: 'single' as const, alert: a, title: `${a.severity === 'critical' ? 'Critical' : a.severity === 'warning' ? 'Warning' : 'Info'}: ${a.title}`, body: a.detail }));
+    }
+    for (let i = 0; i < out.length; i++) this.#sent.push(now);
+    return out;
+  }
+}

@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NotificationGate } from '../../../electron/main/notify-policy.ts';
+import type { Alert } from '../../../shared/index.ts';
+
+let n = 0;
+const alert = (key: string, severity: Alert['severity'] = 'warning', category: Alert['category'] = 'bandwidth'): Alert => ({
+  id: String(++n), key, category, severity, title: `t-${key}`, detail: `d-${key}`, firstTs: 0, lastTs: 0, active: true, value: 2, threshold: 1,
+});
+
+test('one notification per alert key per 5 minutes', () => {
+  const g = new NotificationGate();
+  assert.equal(g.admit([alert('bw:eth0:rx')], 0).length, 1);
+  assert.equal(g.admit([alert('bw:eth0:rx')], 60_000).length, 0);
+  assert.equal(g.admit([alert('bw:eth0:rx')], 299_999).length, 0);
+  const again = g.admit([alert('bw:eth0:rx', 'critical')], 300_000);
+  assert.equal(again.length, 1);
+  assert.equal(again[0]!.title, 'Critical: t-bw:eth0:rx');
+  assert.equal(again[0]!.kind === 'single' && again[0]!.body, 'd-bw:eth0:rx');
+});
+
+test('at most N a minute overall; the window slides', () => {
+  const g = new NotificationGate({ perKeyMs: 0, perMinute: 3, groupAbove: 10, muted: [] });
+  assert.equal(g.admit([alert('a')], 0).length, 1);
+  assert.equal(g.admit([alert('b')], 1000).length, 1);
+  assert.equal(g.admit([alert('c')], 2000).length, 1);
+  assert.equal(g.admit([alert('d')], 3000).length, 0, 'budget spent');
+  assert.equal(g.admit([alert('e')], 60_001).length, 1, 'the first one left the window');
+});
+
+test('a burst is grouped into one notification naming the worst severity', () => {
+  const g = new NotificationGate();
+  const out = g.admit([alert('a'), alert('b', 'critical'), alert('c'), alert('d'), alert('e')], 0);
+  assert.equal(out.length, 1);
+  assert.equal(out[0]!.kind, 'group');
+  assert.equal(out[0]!.title, '5 new alerts (critical)');
+  assert.equal(out[0]!.body, 't-a\nt-b\nt-c\n… and 2 more');
+  assert.equal(g.admit([alert('a')], 1000).length, 0, 'grouped keys count as notified');
+});
+
+test('muted categories never notify', () => {
+  const g = new NotificationGate({ perKeyMs: 0, perMinute: 10, groupAbove: 5, muted: ['portscan'] });
+  assert.deepEqual(g.admit([alert('p', 'critical', 'portscan')], 0), []);
+  assert.equal(g.admit([alert('b')], 0).length, 1);
+});
