@@ -7,3 +7,4 @@ export * from './contract/snapshot.ts';
 export * from './config.ts';
 export * from './messages.ts';
 export * from './format.ts';
+export * from './settings.ts';
