@@ -33,7 +33,11 @@ export interface PollOutput {
   deferred: SocketSample[];
 }
 
-interface Seen { lip: string; rip: string; inode: number; pid: number | null; acked: number; recv: number; gen: number }
+interface Seen {
+  lip: string; rip: string; inode: number; pid: number | null; acked: number; recv: number; gen: number;
+  /** The socket's row from the last poll, updated in place rather than rebuilt (16k rows every 2 s). */
+  conn: Connection | null;
+}
 
 /**
  * Last-seen counters by 4-tuple, keyed by the two ports (a number) with the addresses compared on hit:
@@ -122,6 +126,7 @@ export class SocketTracker {
     for (const s of sockets) {
       if (s.protocol === 'tcp' && s.state !== 'UNCONN') tcpStates[s.state]++;
       let dTx = 0, dRx = 0;
+      let entry: Seen | undefined;
       if (s.remoteIp !== null && s.bytesAcked !== null && s.bytesReceived !== null) {
         const prev = this.#seen.get(s);
         if (prev && (prev.inode === s.inode || s.inode === 0)) {
@@ -133,8 +138,13 @@ export class SocketTracker {
           dTx = s.bytesAcked;
           dRx = s.bytesReceived;
         }
-        if (prev) Object.assign(prev, { inode: s.inode, pid: s.pid, acked: s.bytesAcked, recv: s.bytesReceived, gen });
-        else this.#seen.add(s, { lip: s.localIp, rip: s.remoteIp, inode: s.inode, pid: s.pid, acked: s.bytesAcked, recv: s.bytesReceived, gen });
+        if (prev) {
+          prev.inode = s.inode; prev.pid = s.pid; prev.acked = s.bytesAcked; prev.recv = s.bytesReceived; prev.gen = gen;
+          entry = prev;
+        } else {
+          entry = { lip: s.localIp, rip: s.remoteIp, inode: s.inode, pid: s.pid, acked: s.bytesAcked, recv: s.bytesReceived, gen, conn: null };
+          this.#seen.add(s, entry);
+        }
         if (hasCounters) addTo(s.pid, s, isLoop(s), dRx, dTx);
       }
       if (s.pid !== null) {
@@ -142,24 +152,7 @@ export class SocketTracker {
         p.conns++;
         pidDelta.set(s.pid, p);
       }
-      if (input.listConnections) connections.push({
-        protocol: s.protocol,
-        local: endpoint(s.localIp, s.localPort),
-        remote: s.remoteIp === null ? null : endpoint(s.remoteIp, s.remotePort!),
-        state: s.state,
-        pid: s.pid,
-        process: s.pid === null ? null : s.command ?? input.processes.name(s.pid),
-        inode: s.inode,
-        rttUs: s.rttUs,
-        bytesSent: s.bytesAcked,
-        bytesReceived: s.bytesReceived,
-        txBps: dt > 0 ? perSec(dTx, dt) : 0,
-        rxBps: dt > 0 ? perSec(dRx, dt) : 0,
-        tcp: s.protocol === 'udp' ? null : {
-          cwnd: s.cwnd, ssthresh: s.ssthresh, mssBytes: s.mss, sndWndBytes: s.sndWnd, rcvWndBytes: s.rcvWnd,
-          retransmits: s.retrans, congestion: s.congestion,
-        },
-      });
+      if (input.listConnections) connections.push(row(s, entry, dt > 0 ? perSec(dTx, dt) : 0, dt > 0 ? perSec(dRx, dt) : 0, input.processes));
     }
 
     // Sockets closed since the last poll, with their final counters (privileged engines only).
@@ -287,4 +280,31 @@ export function groupApps(processes: ProcessUsage[]): AppUsage[] {
     apps.set(p.app, a);
   }
   return [...apps.values()].sort((a, b) => b.rxBps + b.txBps - (a.rxBps + a.txBps));
+}
+
+/** The socket's row, reusing last poll's object (and its endpoint strings) for the same socket. */
+function row(s: SocketSample, entry: Seen | undefined, txBps: number, rxBps: number, lookup: ProcessLookup): Connection {
+  const old = entry?.conn;
+  const c: Connection = old && old.inode === s.inode && old.state !== 'LISTEN' ? old : {
+    protocol: s.protocol,
+    local: endpoint(s.localIp, s.localPort),
+    remote: s.remoteIp === null ? null : endpoint(s.remoteIp, s.remotePort!),
+    state: s.state, pid: null, process: null, inode: s.inode, rttUs: null, bytesSent: null, bytesReceived: null,
+    txBps: 0, rxBps: 0,
+    tcp: s.protocol === 'udp' ? null : { cwnd: null, ssthresh: null, mssBytes: null, sndWndBytes: null, rcvWndBytes: null, retransmits: null, congestion: null },
+  };
+  c.state = s.state;
+  c.pid = s.pid;
+  c.process = s.pid === null ? null : s.command ?? lookup.name(s.pid);
+  c.rttUs = s.rttUs;
+  c.bytesSent = s.bytesAcked;
+  c.bytesReceived = s.bytesReceived;
+  c.txBps = txBps;
+  c.rxBps = rxBps;
+  if (c.tcp) {
+    c.tcp.cwnd = s.cwnd; c.tcp.ssthresh = s.ssthresh; c.tcp.mssBytes = s.mss; c.tcp.sndWndBytes = s.sndWnd;
+    c.tcp.rcvWndBytes = s.rcvWnd; c.tcp.retransmits = s.retrans; c.tcp.congestion = s.congestion;
+  }
+  if (entry) entry.conn = c;
+  return c;
 }
