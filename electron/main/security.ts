@@ -1,0 +1,47 @@
+// The Electron security checklist as data and pure checks, applied by index.ts to every window.
+
+/** Pages are served from this origin through protocol.handle, never file:// or the network. */
+export const APP_ORIGIN = 'app://netwatch';
+
+export const CSP = [
+  "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
+  "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+].join('; ');
+
+/** webPreferences for every window: isolated, sandboxed, no Node, only the narrow preload. */
+export function webPreferences(preload: string) {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    spellcheck: false,
+    webviewTag: false,
+  } as const;
+}
+
+/** True only for our own pages; everything else (navigation, window.open, IPC from elsewhere) is refused. */
+export function isAppUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'app:' && u.host === 'netwatch' && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves a request under app://netwatch/ to a file inside `root`, or null (traversal, other hosts). */
+export function appPath(url: string, root: string): string | null {
+  if (!isAppUrl(url)) return null;
+  const p = decodeURIComponent(new URL(url).pathname);
+  if (p.includes('\0')) return null;
+  const parts = p.split('/').filter(Boolean);
+  if (parts.some((x) => x === '..' || x === '.')) return null;
+  const rel = parts.length ? parts.join('/') : 'index.html';
+  return `${root.replace(/\/$/, '')}/${rel}`;
+}
