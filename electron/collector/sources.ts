@@ -2,9 +2,18 @@
 // text to a pure parser; failures come back as values the engine turns into per-source status.
 import type { InterfaceCounters, InterfaceType, SourceStatus, Wifi } from '../../shared/index.ts';
 import type { SocketSample } from './sockets.ts';
-import type { TcpCounters } from './linux/proc-net-snmp.ts';
-import type { CpuTimes } from './linux/proc-stat.ts';
-import type { PingResult } from './linux/ping.ts';
+
+/** Kernel-wide TCP counters (RFC 4022 names), cumulative since boot. */
+export interface TcpCounters {
+  activeOpens: number; passiveOpens: number; attemptFails: number; estabResets: number;
+  retransSegs: number; outSegs: number; inErrs: number; outRsts: number;
+}
+
+/** CPU time in clock ticks: busy and total, so two samples give a busy percent. */
+export interface CpuTimes { busy: number; total: number }
+
+/** One probe run: RTT of the answers (ms) and how many of the packets sent came back. */
+export interface PingResult { rttMs: number | null; transmitted: number; received: number }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; status: SourceStatus };
 

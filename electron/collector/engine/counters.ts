@@ -1,4 +1,5 @@
 // Differencing cumulative kernel counters without ever producing a negative or absurd rate.
+import type { CpuTimes } from '../sources.ts';
 
 /** No interface or socket moves more than this; a larger jump is a reset we did not see (bytes/s). */
 export const MAX_PLAUSIBLE_BPS = 100e9; // 800 Gbit/s
@@ -23,6 +24,14 @@ export function counterDelta(prev: number, cur: number, dtMs: number, maxPerSec 
 
 /** Rate in units per second from a delta over `dtMs`. */
 export const perSec = (delta: number, dtMs: number): number => (dtMs > 0 ? (delta * 1000) / dtMs : 0);
+
+/** Busy percent between two CPU samples; 0 when the counters did not move or went backwards. */
+export function busyPct(prev: CpuTimes, cur: CpuTimes): number {
+  const dt = cur.total - prev.total;
+  const db = cur.busy - prev.busy;
+  if (dt <= 0 || db < 0) return 0;
+  return Math.min(100, (db / dt) * 100);
+}
 
 /** Fixed-length history, oldest first. */
 export class Ring<T> {

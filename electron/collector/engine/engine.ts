@@ -5,15 +5,13 @@ import {
   type System, type Disk, type TcpMetrics, type Wifi, type Health,
 } from '../../../shared/index.ts';
 import type { OsIO } from '../os.ts';
-import type { DestroyFeed, Result, Sources, SystemReading } from '../sources.ts';
+import type { DestroyFeed, Result, Sources, SystemReading, TcpCounters } from '../sources.ts';
 import type { SocketSample } from '../sockets.ts';
-import type { TcpCounters } from '../linux/proc-net-snmp.ts';
-import { busyPct } from '../linux/proc-stat.ts';
 import { InterfaceTracker } from './interfaces.ts';
 import { SocketTracker, type PollOutput, type Totals } from './attribution.ts';
 import { AlertStore, BandwidthDetector } from './alerts.ts';
 import { ProbeTrack } from './health.ts';
-import { counterDelta, perSec } from './counters.ts';
+import { busyPct, counterDelta, perSec } from './counters.ts';
 
 type Tier = 'connections' | 'health' | 'system' | 'disks' | 'wifi' | 'detect';
 
@@ -67,7 +65,7 @@ export class Engine {
 
   get config(): EngineConfig { return this.#cfg; }
 
-  /** Starts ticking; the first snapshot follows one interval later (rates need two samples). */
+  /** Starts ticking at once; rates appear from the second tick (they need two samples). */
   start(): void {
     this.#emit({ type: 'status', state: 'starting', pid: process.pid });
     this.followDestroyEvents();

@@ -1,6 +1,6 @@
 // iputils `ping -c 1 -W 1 -n <ip>` output (Linux); macOS prints the same summary shapes.
 
-export interface PingResult { rttMs: number | null; transmitted: number; received: number }
+import type { PingResult } from '../sources.ts';
 
 /**
  * Samples:

@@ -1,9 +1,5 @@
 // /proc/net/snmp: kernel-wide TCP counters (RFC 4022 names).
-
-export interface TcpCounters {
-  activeOpens: number; passiveOpens: number; attemptFails: number; estabResets: number;
-  retransSegs: number; outSegs: number; inErrs: number; outRsts: number;
-}
+import type { TcpCounters } from '../sources.ts';
 
 /**
  * Sample (a header row and a value row per protocol):

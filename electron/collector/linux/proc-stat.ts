@@ -1,7 +1,5 @@
 // /proc/stat CPU lines and /proc/meminfo.
-
-/** Jiffies per CPU: busy and total, so two samples give a busy percent. */
-export interface CpuTimes { busy: number; total: number }
+import type { CpuTimes } from '../sources.ts';
 
 /**
  * Sample: `cpu  1089 0 1316 211453 53 0 25 0 0 0` then `cpu0 …`, `cpu1 …`
@@ -22,14 +20,6 @@ export function parseProcStatCpu(text: string): { all: CpuTimes; cores: CpuTimes
     else cores.push(t);
   }
   return all ? { all, cores } : undefined;
-}
-
-/** Busy percent between two samples; 0 when the counters did not move or went backwards. */
-export function busyPct(prev: CpuTimes, cur: CpuTimes): number {
-  const dt = cur.total - prev.total;
-  const db = cur.busy - prev.busy;
-  if (dt <= 0 || db < 0) return 0;
-  return Math.min(100, (db / dt) * 100);
 }
 
 /** Sample: `MemTotal:       24552080 kB` … values in kB, returned in bytes. */
