@@ -115,7 +115,7 @@ export const AttributionSchema = z.object({
   /**
    * Attributed / total bytes (0–1) over the last connection poll, for external and loopback traffic;
    * null when the interfaces carried nothing. Packet headers are never attributed, so even a fully
-   * explained Ethernet link shows ~0.95.
+   * explained link stays below 1 (~4 % headers on full-size Ethernet frames).
    */
   coverage: z.object({ external: z.nullable(z.number().check(z.gte(0), z.lte(1))), loopback: z.nullable(z.number().check(z.gte(0), z.lte(1))) }),
   /** counted = kernel socket-destroy events are followed; otherwise short-lived flows land in unattributed. */
