@@ -17,6 +17,10 @@ import { parseResolvConf, parseResolvectlStatus } from '../../../electron/collec
 import { parsePing } from '../../../electron/collector/linux/ping.ts';
 import { parseIwLink, parseProcNetWireless } from '../../../electron/collector/linux/iw.ts';
 import { parseProcStat } from '../../../electron/collector/linux/proc-fd.ts';
+import { countersOf, parseNetstatLinks } from '../../../electron/collector/darwin/netstat-ib.ts';
+import { parseRouteGet } from '../../../electron/collector/darwin/route-get.ts';
+import { parseScutilDns } from '../../../electron/collector/darwin/scutil-dns.ts';
+import { parseSwapUsage, parseVmStat } from '../../../electron/collector/darwin/vm-stat.ts';
 
 /** Mutations of a real capture: flipped characters, cut lines, duplicated and dropped lines, junk. */
 export function mutated(text: string): fc.Arbitrary<string> {
@@ -80,12 +84,20 @@ const parsers: Array<[string, (t: string) => unknown, string[]]> = [
   ['parseProcStat', parseProcStat, []],
 ];
 
+const darwin: Array<[string, (t: string) => unknown, string[]]> = [
+  ['parseNetstatLinks', (t) => parseNetstatLinks(t).map((l) => ({ ...l, counters: countersOf(l) })), fixtureNames('darwin').filter((f) => f.startsWith('netstat-i'))],
+  ['parseRouteGet', parseRouteGet, fixtureNames('darwin').filter((f) => f.startsWith('route-get'))],
+  ['parseScutilDns', parseScutilDns, fixtureNames('darwin').filter((f) => f.startsWith('scutil-dns'))],
+  ['parseVmStat', parseVmStat, fixtureNames('darwin').filter((f) => f.startsWith('vm_stat'))],
+  ['parseSwapUsage', parseSwapUsage, ['sysctl-vm.swapusage--jc-osx-10.14.6.txt']],
+];
+
 const RUNS = 1000;
 
-for (const [name, parse, files] of parsers) {
+for (const [platform, list] of [['linux', parsers], ['darwin', darwin]] as const) for (const [name, parse, files] of list) {
   test(`${name} survives ${RUNS * (files.length + 1)} mutated and random inputs`, () => {
     for (const f of files) {
-      fc.assert(fc.property(mutated(fixture('linux', f)), (t) => assertSaneNumbers(parse(t))), { numRuns: RUNS });
+      fc.assert(fc.property(mutated(fixture(platform, f)), (t) => assertSaneNumbers(parse(t))), { numRuns: RUNS });
     }
     fc.assert(fc.property(fc.string({ maxLength: 400 }), (t) => assertSaneNumbers(parse(t))), { numRuns: RUNS });
   });

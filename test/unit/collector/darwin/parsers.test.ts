@@ -1,0 +1,89 @@
+// macOS parsers over real captures (test/fixtures/darwin, sources in ../shared/fixtures/SOURCES.md).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fixture } from '../../../helpers.ts';
+import { countersOf, parseNetstatLinks, resolveTruncatedNames } from '../../../../electron/collector/darwin/netstat-ib.ts';
+import { parseRouteGet } from '../../../../electron/collector/darwin/route-get.ts';
+import { parseScutilDns } from '../../../../electron/collector/darwin/scutil-dns.ts';
+import { memoryFromVmStat, parseSwapUsage, parseVmStat } from '../../../../electron/collector/darwin/vm-stat.ts';
+import { parsePing } from '../../../../electron/collector/linux/ping.ts';
+
+test('netstat -ibdnW: Link rows only, 64-bit byte counters, Drop column, down interfaces, no MAC on lo0', () => {
+  const links = parseNetstatLinks(fixture('darwin', 'netstat-ibdnW--gopsutil-not-truncated.txt'));
+  const by = new Map(links.map((l) => [l.name, l]));
+  assert.deepEqual(countersOf(by.get('en0')!), {
+    rxBytes: 7295722068, rxPackets: 5708989, rxErrors: 0, rxDrops: 0,
+    txBytes: 379533492, txPackets: 3494252, txErrors: 0, txDrops: 230, collisions: 0,
+  });
+  assert.equal(by.get('en0')!.mac, 'a8:66:7f:dd:ee:ff');
+  assert.equal(by.get('en0')!.index, 4);
+  assert.equal(by.get('lo0')!.mac, null);
+  assert.equal(by.get('lo0')!.mtu, 16384);
+  assert.equal(countersOf(by.get('lo0')!)!.rxBytes, 12824763793, 'beyond 32 bits');
+  assert.equal(by.get('gif0')!.up, false, 'gif0* is down');
+  assert.equal(links.filter((l) => l.name === 'lo0').length, 1, 'address rows with - counters are not links');
+});
+
+test('netstat -ib on Apple Silicon (10-character Name column) and -ibdn without lo0', () => {
+  const apple = parseNetstatLinks(fixture('darwin', 'netstat-ib-apple-silicon-head--vorssaint-utils-issue398.txt'));
+  assert.deepEqual(apple.map((l) => l.name), ['lo0', 'gif0', 'stf0', 'anpi2', 'anpi1', 'anpi0', 'en3']);
+  assert.equal(apple.find((l) => l.name === 'anpi0')!.mac, '46:fb:30:6f:90:bd');
+  assert.equal(countersOf(apple[0]!)!.txBytes, 3540480);
+  const pr = parseNetstatLinks(fixture('darwin', 'netstat-ibdn--gopsutil-pr73.txt'));
+  assert.equal(countersOf(pr.find((l) => l.name === 'en0')!)!.rxErrors, 2);
+  assert.equal(countersOf(pr.find((l) => l.name === 'en1')!)!.txDrops, 3);
+  const dd = parseNetstatLinks(fixture('darwin', 'netstat-ib--datadog-issue71.txt'));
+  assert.equal(countersOf(dd.find((l) => l.name === 'lo0')!)!.rxBytes, 368415571);
+});
+
+test('narrow netstat -i: names cut at 5 characters are restored from ifconfig order; no bytes, no counters', () => {
+  const links = parseNetstatLinks(fixture('darwin', 'netstat-i--jc-osx-10.14.6.txt'));
+  assert.deepEqual(links.filter((l) => l.name === 'vmnet').map((l) => l.index), [19, 20]);
+  assert.equal(countersOf(links[0]!), null, 'plain -i has no byte columns');
+  // Interface names in index order, as `ifconfig -l` prints them (here from the same machine's ifconfig).
+  const order = [...fixture('darwin', 'ifconfig--jc-osx-10.14.6-b.txt').matchAll(/^([a-z0-9]+): flags/gm)].map((m) => m[1]!);
+  const fixed = resolveTruncatedNames(links, order);
+  assert.equal(fixed.find((l) => l.index === 17)!.name, 'bridge0');
+  assert.equal(fixed.find((l) => l.index === 19)!.name, 'vmnet1');
+  assert.equal(fixed.find((l) => l.index === 20)!.name, 'vmnet8');
+  assert.equal(fixed.find((l) => l.index === 4)!.name, 'VHC12', 'unknown to ifconfig: left as printed');
+});
+
+test('route -n get default: gateway and interface; a VPN default route has no gateway line', () => {
+  assert.deepEqual(parseRouteGet(fixture('darwin', 'route-get-host--whichway.txt')), { gateway: '192.168.6.1', interface: 'en7' });
+  assert.deepEqual(parseRouteGet(fixture('darwin', 'route-get-default-via-vpn-ipsec0--killswitch-issue19.txt')), { gateway: null, interface: 'ipsec0' });
+  assert.equal(parseRouteGet('route: writing to routing socket: not in table'), undefined);
+});
+
+test('scutil --dns: resolver #1 of the default section; supplemental and scoped kept apart', () => {
+  const a = parseScutilDns(fixture('darwin', 'scutil-dns--automattic-team51-issue161.txt'));
+  assert.deepEqual(a.primary, { nameservers: ['75.75.75.75', '75.75.76.76'], domain: null, interface: 'en0' });
+  assert.ok(a.supplemental.some((r) => r.domain === 'local'));
+  const v6 = parseScutilDns(fixture('darwin', 'scutil-dns-excerpt-ipv6-linklocal-ns--dnspython-issue481.txt'));
+  assert.deepEqual(v6.primary, { nameservers: ['fe80::8e3b:adff:fead:7bf6%en0', '192.168.1.1'], domain: null, interface: 'en0' });
+  // OpenVPN through Tunnelblick: the default resolver has no server; the VPN's are scoped to utun0.
+  const vpn = parseScutilDns(fixture('darwin', 'scutil-dns--tunnelblick-pr452.txt'));
+  assert.deepEqual(vpn.primary, { nameservers: [], domain: null, interface: null });
+  assert.deepEqual(vpn.scoped[0], { nameservers: ['8.8.8.8', '8.8.4.4'], domain: null, interface: 'utun0' });
+});
+
+test('vm_stat: page size from the header (4096 Intel, 16384 Apple Silicon); available = free + inactive + speculative', () => {
+  const intel = parseVmStat(fixture('darwin', 'vm_stat--akka-cluster-lb-issue2.txt'))!;
+  assert.equal(intel.pageSize, 4096);
+  assert.equal(intel.pages.get('Pages free'), 264375);
+  assert.equal(intel.pages.get('Pages occupied by compressor'), 372004);
+  const m = memoryFromVmStat(intel, 16 * 1024 ** 3);
+  assert.equal(m.availableBytes, (264375 + 651659 + 23565) * 4096);
+  assert.equal(m.usedBytes, 16 * 1024 ** 3 - m.availableBytes);
+  assert.equal(parseVmStat(fixture('darwin', 'vm_stat-header-apple-silicon--go-osstat-pr29.txt'))!.pageSize, 16384);
+  assert.equal(parseVmStat('vm_stat: not found'), undefined);
+});
+
+test('sysctl vm.swapusage in bytes', () => {
+  assert.deepEqual(parseSwapUsage(fixture('darwin', 'sysctl-vm.swapusage--jc-osx-10.14.6.txt')), { totalBytes: 3072 * 1024 ** 2, usedBytes: Math.round(2513.5 * 1024 ** 2) });
+});
+
+test('macOS ping output: round-trip line, Request timeout, 100 % loss', () => {
+  assert.deepEqual(parsePing(fixture('darwin', 'ping-c3-hostname--jc-osx-10.14.6.txt')), { rttMs: 34.67, transmitted: 3, received: 3 });
+  assert.deepEqual(parsePing(fixture('darwin', 'ping-unreachable-100pct-loss--jc-osx-10.14.6.txt')), { rttMs: null, transmitted: 8, received: 0 });
+});
