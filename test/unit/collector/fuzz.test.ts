@@ -21,6 +21,9 @@ import { countersOf, parseNetstatLinks } from '../../../electron/collector/darwi
 import { parseRouteGet } from '../../../electron/collector/darwin/route-get.ts';
 import { parseScutilDns } from '../../../electron/collector/darwin/scutil-dns.ts';
 import { parseSwapUsage, parseVmStat } from '../../../electron/collector/darwin/vm-stat.ts';
+import { parseNettop } from '../../../electron/collector/darwin/nettop.ts';
+import { parseLsofFields, parseLsofRows } from '../../../electron/collector/darwin/lsof.ts';
+import { parseNetstatAn } from '../../../electron/collector/darwin/netstat-an.ts';
 
 /** Mutations of a real capture: flipped characters, cut lines, duplicated and dropped lines, junk. */
 export function mutated(text: string): fc.Arbitrary<string> {
@@ -90,6 +93,10 @@ const darwin: Array<[string, (t: string) => unknown, string[]]> = [
   ['parseScutilDns', parseScutilDns, fixtureNames('darwin').filter((f) => f.startsWith('scutil-dns'))],
   ['parseVmStat', parseVmStat, fixtureNames('darwin').filter((f) => f.startsWith('vm_stat'))],
   ['parseSwapUsage', parseSwapUsage, ['sysctl-vm.swapusage--jc-osx-10.14.6.txt']],
+  ['parseNettop', parseNettop, fixtureNames('darwin').filter((f) => f.startsWith('nettop'))],
+  ['parseLsofFields', parseLsofFields, ['lsof-i443-F-fieldoutput--siky-blog.txt']],
+  ['parseLsofRows', parseLsofRows, ['lsof-n-P-i-rows--bandwhich-test.txt']],
+  ['parseNetstatAn', parseNetstatAn, ['netstat-v-n-p-tcp-with-pid--node-netstat-issue26.txt', 'netstat-An--jc-osx-10.14.6.txt']],
 ];
 
 const RUNS = 1000;

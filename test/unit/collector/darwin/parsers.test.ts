@@ -87,3 +87,61 @@ test('macOS ping output: round-trip line, Request timeout, 100 % loss', () => {
   assert.deepEqual(parsePing(fixture('darwin', 'ping-c3-hostname--jc-osx-10.14.6.txt')), { rttMs: 34.67, transmitted: 3, received: 3 });
   assert.deepEqual(parsePing(fixture('darwin', 'ping-unreachable-100pct-loss--jc-osx-10.14.6.txt')), { rttMs: null, transmitted: 8, received: 0 });
 });
+
+import { parseNettop, splitNamePid } from '../../../../electron/collector/darwin/nettop.ts';
+import { parseLsofFields, parseLsofRows, unescapeLsof } from '../../../../electron/collector/darwin/lsof.ts';
+import { parseNetstatAn } from '../../../../electron/collector/darwin/netstat-an.ts';
+
+test('nettop -P -L 1 -J bytes_in,bytes_out (CSV): cumulative bytes per name.pid', () => {
+  const { processes, flows } = parseNettop(fixture('darwin', 'nettop-L1-P-J--nettool-issue7.txt'));
+  assert.deepEqual(processes.find((p) => p.pid === 533), { name: 'apsd', pid: 533, bytesIn: 11417, bytesOut: 23504 });
+  assert.equal(processes.length, 5);
+  assert.deepEqual(flows, []);
+});
+
+test('nettop columnar -x: names cut at 15 characters keep their pid; empty interface column', () => {
+  const { processes } = parseNettop(fixture('darwin', 'nettop-P-x-J-columnar--whichway.txt'));
+  assert.deepEqual(processes.find((p) => p.pid === 793), { name: 'Microsoft Outlo', pid: 793, bytesIn: 808991, bytesOut: 695717 });
+  assert.deepEqual(processes.find((p) => p.pid === 1069), { name: 'Signal Helper (', pid: 1069, bytesIn: 231681, bytesOut: 95930 });
+  assert.equal(processes.find((p) => p.pid === 1297)!.name, 'com.apple.WebKi');
+  assert.equal(processes.find((p) => p.pid === 400)!.bytesOut, 1948904);
+});
+
+test('nettop CSV with flows: flows under their process, interface, RTT in ms', () => {
+  const { processes, flows } = parseNettop(fixture('darwin', 'nettop-L1-csv-process-and-flows--netscope.txt'));
+  assert.ok(processes.some((p) => p.name === 'mDNSResponder' && p.pid === 272));
+  const apns = flows.find((f) => f.remote === '17.57.145.55:5223')!;
+  assert.deepEqual(apns, { proto: 'tcp4', local: '192.168.3.37:56241', remote: '17.57.145.55:5223', interface: 'en0', bytesIn: 27201, bytesOut: 31090, rttMs: 108.53, pid: apns.pid });
+  assert.equal(flows.length, 6);
+  assert.deepEqual(splitNamePid('Microsoft Edge .772'), { name: 'Microsoft Edge', pid: 772 });
+});
+
+test('lsof -F field output: process set, then one set per socket', () => {
+  const all = parseLsofFields(fixture('darwin', 'lsof-i443-F-fieldoutput--siky-blog.txt'));
+  assert.equal(all.length, 1);
+  const s = all[0]!;
+  assert.equal(s.pid, 1190);
+  assert.equal(s.command, 'Google Chrome Helper');
+  assert.equal(s.protocol, 'tcp');
+  assert.equal(s.state, 'ESTABLISHED');
+  // Captured without -n -P (the reader always passes both): a host name is kept as printed, and a
+  // service name (`https`) is not a port, so that end stays unknown rather than guessed.
+  assert.deepEqual(s.local, { ip: 'siky-mac-mini', port: 61472 });
+  assert.equal(s.remote, null);
+  assert.equal(unescapeLsof('Google\\x20Chrome\\x20He'), 'Google Chrome He');
+});
+
+test('lsof -n -P -i rows: command, pid, endpoints, state (or none)', () => {
+  const rows = parseLsofRows(fixture('darwin', 'lsof-n-P-i-rows--bandwhich-test.txt'));
+  assert.equal(rows.length, 4);
+  assert.deepEqual(rows[0], { pid: 590, command: 'com.apple', protocol: 'tcp', local: { ip: '192.168.1.37', port: 60298 }, remote: { ip: '31.13.83.36', port: 443 }, state: 'ESTABLISHED' });
+  assert.equal(rows[3]!.state, null);
+});
+
+test('netstat -anv -p tcp: per-socket pid; netstat -An: Socket and Flowhash columns in front', () => {
+  const v = parseNetstatAn(fixture('darwin', 'netstat-v-n-p-tcp-with-pid--node-netstat-issue26.txt'));
+  assert.deepEqual(v[0], { protocol: 'tcp', local: { ip: '192.168.1.191', port: 52044 }, remote: { ip: '31.13.66.35', port: 443 }, state: 'ESTABLISHED', pid: 9811 });
+  const a = parseNetstatAn(fixture('darwin', 'netstat-An--jc-osx-10.14.6.txt'));
+  assert.deepEqual(a[0], { protocol: 'tcp', local: { ip: '192.168.1.221', port: 5486 }, remote: { ip: '140.82.113.26', port: 443 }, state: 'ESTABLISHED', pid: null });
+  assert.ok(a.some((s) => s.protocol === 'udp'));
+});
