@@ -24,6 +24,7 @@ import { parseSwapUsage, parseVmStat } from '../../../electron/collector/darwin/
 import { parseNettop } from '../../../electron/collector/darwin/nettop.ts';
 import { parseLsofFields, parseLsofRows } from '../../../electron/collector/darwin/lsof.ts';
 import { parseNetstatAn } from '../../../electron/collector/darwin/netstat-an.ts';
+import { parseAirportI, parseSystemProfilerAirport, parseWdutil } from '../../../electron/collector/darwin/wifi.ts';
 
 /** Mutations of a real capture: flipped characters, cut lines, duplicated and dropped lines, junk. */
 export function mutated(text: string): fc.Arbitrary<string> {
@@ -97,6 +98,9 @@ const darwin: Array<[string, (t: string) => unknown, string[]]> = [
   ['parseLsofFields', parseLsofFields, ['lsof-i443-F-fieldoutput--siky-blog.txt']],
   ['parseLsofRows', parseLsofRows, ['lsof-n-P-i-rows--bandwhich-test.txt']],
   ['parseNetstatAn', parseNetstatAn, ['netstat-v-n-p-tcp-with-pid--node-netstat-issue26.txt', 'netstat-An--jc-osx-10.14.6.txt']],
+  ['parseAirportI', (t) => parseAirportI('en0', t), fixtureNames('darwin').filter((f) => f.startsWith('airport'))],
+  ['parseWdutil', (t) => parseWdutil(t), fixtureNames('darwin').filter((f) => f.startsWith('wdutil'))],
+  ['parseSystemProfilerAirport', parseSystemProfilerAirport, fixtureNames('darwin').filter((f) => f.startsWith('system_profiler'))],
 ];
 
 const RUNS = 1000;

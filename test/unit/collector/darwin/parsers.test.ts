@@ -145,3 +145,45 @@ test('netstat -anv -p tcp: per-socket pid; netstat -An: Socket and Flowhash colu
   assert.deepEqual(a[0], { protocol: 'tcp', local: { ip: '192.168.1.221', port: 5486 }, remote: { ip: '140.82.113.26', port: 443 }, state: 'ESTABLISHED', pid: null });
   assert.ok(a.some((s) => s.protocol === 'udp'));
 });
+
+import { parseAirportI, parseSystemProfilerAirport, parseWdutil } from '../../../../electron/collector/darwin/wifi.ts';
+
+test('airport -I: RSSI, noise, tx rate, channel → frequency; unpadded BSSID padded; empty BSSID', () => {
+  assert.deepEqual(parseAirportI('en0', fixture('darwin', 'airport-I--jc-osx-10.14.6.txt')), {
+    interface: 'en0', ssid: 'SnazzleDazzle', ssidHidden: false, bssid: '3c:37:86:15:ad:f9', signalDbm: -66, noiseDbm: -90,
+    channel: 48, frequencyMhz: 5240, txBitrateMbps: 195, associated: true,
+  });
+  assert.equal(parseAirportI('en0', fixture('darwin', 'airport-getinfo--node-wifi.txt')).bssid, '31:23:03:1a:9f:1d');
+  const t = parseAirportI('en0', fixture('darwin', 'airport-I--telegraf-testdata.txt'));
+  assert.equal(t.bssid, null, 'BSSID line empty without Location permission');
+  assert.equal(t.ssid, 'Foo Bar');
+  assert.equal(t.channel, 157);
+  assert.equal(t.frequencyMhz, 5785);
+});
+
+test('wdutil info: <redacted> SSID is reported as withheld; 5g36/20 channel; Wi-Fi off or unassociated', () => {
+  const w = parseWdutil(fixture('darwin', 'wdutil-info-wifi-excerpt--macwifi-cli-issue3.txt'));
+  assert.deepEqual(w, {
+    interface: 'en0', ssid: null, ssidHidden: true, bssid: null, signalDbm: -61, noiseDbm: -101,
+    channel: 36, frequencyMhz: 5180, txBitrateMbps: 86, associated: true,
+  });
+  const off = parseWdutil(fixture('darwin', 'wdutil-info-wifi-section-not-associated--wifi-heatmapper.txt'));
+  assert.equal(off.associated, false);
+  assert.equal(off.signalDbm, null, '"0 dBm" of an idle radio is not a reading');
+  const full = parseWdutil(fixture('darwin', 'wdutil-info-full--wifi-heatmapper.txt'));
+  assert.equal(full.interface, 'en0');
+});
+
+test('system_profiler SPAirPortDataType -json: 15.5 (channel as text, no BSSID) and 10.15.7 (numeric channel)', () => {
+  const [now] = parseSystemProfilerAirport(fixture('darwin', 'system_profiler-SPAirPortDataType-json-15.5--wifi-heatmapper.txt'));
+  assert.deepEqual(now, {
+    interface: 'en0', ssid: 'SSID-2', ssidHidden: false, bssid: null, signalDbm: -40, noiseDbm: -97,
+    channel: 6, frequencyMhz: 2437, txBitrateMbps: 144, associated: true,
+  });
+  const old = parseSystemProfilerAirport(fixture('darwin', 'system_profiler-SPAirPortDataType-json-10.15.7--wifi-heatmapper.txt'));
+  const en1 = old.find((w) => w.interface === 'en1')!;
+  assert.equal(en1.bssid, 'fe:dc:ba:09:87:65');
+  assert.equal(en1.channel, 6);
+  assert.equal(en1.signalDbm, -55);
+  assert.deepEqual(parseSystemProfilerAirport('not json'), []);
+});

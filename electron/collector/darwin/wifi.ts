@@ -1,0 +1,117 @@
+// macOS Wi-Fi from three generations of tools: `airport -I` (gone since macOS 14.4), `wdutil info`
+// (needs root; prints <redacted> where the OS withholds values) and `system_profiler
+// SPAirPortDataType -json` (unprivileged but takes seconds). All give the contract's Wifi shape.
+import type { Wifi } from '../../../shared/index.ts';
+import { normaliseMac } from '../linux/iw.ts';
+
+const blank = (iface: string): Wifi => ({
+  interface: iface, ssid: null, ssidHidden: false, bssid: null, signalDbm: null, noiseDbm: null,
+  channel: null, frequencyMhz: null, txBitrateMbps: null, associated: false,
+});
+
+/** Centre frequency (MHz) of a channel in a band (2.4, 5 or 6 GHz). */
+export function frequencyOf(channel: number, band: 2 | 5 | 6): number | null {
+  if (band === 2) return channel === 14 ? 2484 : channel >= 1 && channel <= 13 ? 2407 + 5 * channel : null;
+  if (band === 5) return channel >= 32 && channel <= 177 ? 5000 + 5 * channel : null;
+  return channel >= 1 && channel <= 233 ? 5950 + 5 * channel : null;
+}
+
+const num = (s: string | undefined): number | null => {
+  const n = Number(s);
+  return s !== undefined && s.trim() !== '' && Number.isFinite(n) ? n : null;
+};
+/** Values the OS withholds (no Location permission, not root) read `<redacted>`. */
+const withheld = (v: string | undefined) => v === '<redacted>';
+
+/**
+ * `airport -I` sample:
+ * `     agrCtlRSSI: -66` / `    agrCtlNoise: -90` / `     lastTxRate: 195` / `          BSSID: 3c:37:86:15:ad:f9`
+ * `           SSID: SnazzleDazzle` / `        channel: 48,80` (channel, then width in MHz or a flag)
+ */
+export function parseAirportI(iface: string, text: string): Wifi {
+  const w = blank(iface);
+  const f = (k: string) => new RegExp(`^\\s*${k}: ?(.*)$`, 'm').exec(text)?.[1]?.trim();
+  if (f('state') !== 'running' || f('SSID') === undefined) return w;
+  w.associated = true;
+  const ssid = f('SSID');
+  w.ssid = ssid ? ssid : null;
+  w.ssidHidden = !ssid;
+  w.bssid = normaliseMac(f('BSSID') ?? '');
+  w.signalDbm = num(f('agrCtlRSSI'));
+  w.noiseDbm = num(f('agrCtlNoise'));
+  const rate = num(f('lastTxRate'));
+  w.txBitrateMbps = rate !== null && rate >= 0 ? rate : null;
+  const ch = num(f('channel')?.split(',')[0]);
+  if (ch !== null && Number.isInteger(ch) && ch > 0 && ch < 256) {
+    w.channel = ch;
+    w.frequencyMhz = frequencyOf(ch, ch <= 14 ? 2 : 5);
+  }
+  return w;
+}
+
+/**
+ * `wdutil info` WIFI section sample:
+ * `    SSID                 : <redacted>` / `    RSSI                 : -61 dBm` / `    Noise                : -101 dBm`
+ * `    Tx Rate              : 86.0 Mbps` / `    Channel              : 5g36/20` / `    Interface Name       : en0`
+ */
+export function parseWdutil(text: string, iface = 'en0'): Wifi {
+  const f = (k: string) => new RegExp(`^\\s*${k}\\s*: (.*)$`, 'm').exec(text)?.[1]?.trim();
+  const w = blank(f('Interface Name') ?? iface);
+  const ssid = f('SSID');
+  if (ssid === undefined || ssid === 'None' || f('Op Mode') === 'None') return w;
+  w.associated = true;
+  w.ssidHidden = withheld(ssid);
+  w.ssid = w.ssidHidden ? null : ssid;
+  w.bssid = withheld(f('BSSID')) ? null : normaliseMac(f('BSSID') ?? '');
+  w.signalDbm = num(/^(-?\d+) dBm$/.exec(f('RSSI') ?? '')?.[1]);
+  w.noiseDbm = num(/^(-?\d+) dBm$/.exec(f('Noise') ?? '')?.[1]);
+  w.txBitrateMbps = num(/^([\d.]+) Mbps$/.exec(f('Tx Rate') ?? '')?.[1]);
+  const ch = /^([256])g(\d+)\//.exec(f('Channel') ?? '');
+  if (ch) {
+    w.channel = Number(ch[2]);
+    w.frequencyMhz = frequencyOf(w.channel, Number(ch[1]) as 2 | 5 | 6);
+  }
+  return w;
+}
+
+/**
+ * `system_profiler SPAirPortDataType -json`: each interface's `spairport_current_network_information`,
+ * e.g. `{"_name":"SSID-2","spairport_network_channel":"6 (2GHz, 20MHz)","spairport_network_rate":144,
+ * "spairport_signal_noise":"-40 dBm / -97 dBm"}` (older systems: a numeric channel and a BSSID).
+ */
+export function parseSystemProfilerAirport(text: string): Wifi[] {
+  let data: unknown;
+  try { data = JSON.parse(text); } catch { return []; }
+  const root = (data as { SPAirPortDataType?: unknown })?.SPAirPortDataType;
+  if (!Array.isArray(root)) return [];
+  const out: Wifi[] = [];
+  for (const entry of root) {
+    const ifaces = (entry as { spairport_airport_interfaces?: unknown })?.spairport_airport_interfaces;
+    if (!Array.isArray(ifaces)) continue;
+    for (const i of ifaces as Array<Record<string, unknown>>) {
+      const name = typeof i['_name'] === 'string' ? i['_name'] : null;
+      if (!name || name.startsWith('awdl')) continue;
+      const w = blank(name);
+      const cur = i['spairport_current_network_information'] as Record<string, unknown> | undefined;
+      if (i['spairport_status_information'] === 'spairport_status_connected' && cur) {
+        w.associated = true;
+        const ssid = typeof cur['_name'] === 'string' ? cur['_name'] : null;
+        w.ssidHidden = ssid === null || ssid === '<redacted>';
+        w.ssid = w.ssidHidden ? null : ssid;
+        w.bssid = typeof cur['spairport_network_bssid'] === 'string' ? normaliseMac(cur['spairport_network_bssid']) : null;
+        const sn = /(-?\d+) dBm \/ (-?\d+) dBm/.exec(String(cur['spairport_signal_noise'] ?? ''));
+        if (sn) { w.signalDbm = Number(sn[1]); w.noiseDbm = Number(sn[2]) || null; }
+        w.txBitrateMbps = typeof cur['spairport_network_rate'] === 'number' ? cur['spairport_network_rate'] : null;
+        const chRaw = cur['spairport_network_channel'];
+        const ch = /^(\d+)(?: \((\d)GHz)?/.exec(String(chRaw ?? ''));
+        if (ch) {
+          w.channel = Number(ch[1]);
+          const band = ch[2] ? (Number(ch[2]) as 2 | 5 | 6) : w.channel <= 14 ? 2 : 5;
+          w.frequencyMhz = frequencyOf(w.channel, band);
+        }
+      }
+      out.push(w);
+    }
+  }
+  return out;
+}
