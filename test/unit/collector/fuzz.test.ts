@@ -25,6 +25,7 @@ import { parseNettop } from '../../../electron/collector/darwin/nettop.ts';
 import { parseLsofFields, parseLsofRows } from '../../../electron/collector/darwin/lsof.ts';
 import { parseNetstatAn } from '../../../electron/collector/darwin/netstat-an.ts';
 import { parseAirportI, parseSystemProfilerAirport, parseWdutil } from '../../../electron/collector/darwin/wifi.ts';
+import { parseHardwarePorts } from '../../../electron/collector/darwin/hardware-ports.ts';
 
 /** Mutations of a real capture: flipped characters, cut lines, duplicated and dropped lines, junk. */
 export function mutated(text: string): fc.Arbitrary<string> {
@@ -101,6 +102,7 @@ const darwin: Array<[string, (t: string) => unknown, string[]]> = [
   ['parseAirportI', (t) => parseAirportI('en0', t), fixtureNames('darwin').filter((f) => f.startsWith('airport'))],
   ['parseWdutil', (t) => parseWdutil(t), fixtureNames('darwin').filter((f) => f.startsWith('wdutil'))],
   ['parseSystemProfilerAirport', parseSystemProfilerAirport, fixtureNames('darwin').filter((f) => f.startsWith('system_profiler'))],
+  ['parseHardwarePorts', parseHardwarePorts, fixtureNames('darwin').filter((f) => f.startsWith('networksetup'))],
 ];
 
 const RUNS = 1000;

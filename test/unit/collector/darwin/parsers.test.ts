@@ -187,3 +187,22 @@ test('system_profiler SPAirPortDataType -json: 15.5 (channel as text, no BSSID) 
   assert.equal(en1.signalDbm, -55);
   assert.deepEqual(parseSystemProfilerAirport('not json'), []);
 });
+
+import { classifyDarwin, parseHardwarePorts } from '../../../../electron/collector/darwin/hardware-ports.ts';
+
+test('networksetup -listallhardwareports and the name rules give each interface its type', () => {
+  const ports = parseHardwarePorts(fixture('darwin', 'networksetup-listallhardwareports--alfred-network-workflow-issue20.txt'));
+  assert.equal(ports.get('en0'), 'Wi-Fi');
+  assert.equal(ports.get('en8'), 'AX88179A');
+  assert.equal(ports.get('bridge0'), 'Thunderbolt Bridge');
+  const type = (n: string) => classifyDarwin(n, ports.get(n));
+  assert.deepEqual(type('en0'), { type: 'WiFi', virtualKind: null });
+  assert.deepEqual(type('en8'), { type: 'Ethernet', virtualKind: null }, 'USB adapter named by its chipset');
+  assert.deepEqual(type('en1'), { type: 'Ethernet', virtualKind: null }, 'Thunderbolt port');
+  assert.deepEqual(type('bridge0'), { type: 'Virtual', virtualKind: 'bridge' });
+  assert.deepEqual(type('lo0'), { type: 'Loopback', virtualKind: null });
+  for (const [n, k] of [['utun8', 'tun'], ['ipsec0', 'ipsec'], ['gif0', 'gif'], ['stf0', 'stf'], ['awdl0', 'awdl'], ['llw0', 'llw'], ['anpi2', 'anpi']]) {
+    assert.deepEqual(type(n!), { type: 'Virtual', virtualKind: k }, n);
+  }
+  assert.deepEqual(type('XHC20'), { type: 'Other', virtualKind: null });
+});
