@@ -28,6 +28,9 @@ export interface OsIO {
   readLink(path: string): string;
   statfs(path: string): { totalBytes: number; freeBytes: number; availBytes: number };
   networkInterfaces(): NodeJS.Dict<os.NetworkInterfaceInfo[]>;
+  /** Per-core CPU times (ms) and load averages, for platforms without /proc. */
+  cpus(): Array<{ times: { user: number; nice: number; sys: number; idle: number; irq: number } }>;
+  loadavg(): number[];
   /** Starts a program and hands each stdout line to `onLine`; `onExit` gets stderr's first line. */
   spawnLines(cmd: string, args: readonly string[], onLine: (line: string) => void,
     onExit: (code: number | null, why: string) => void): LineStream;
@@ -71,6 +74,8 @@ export const nodeOs: OsIO = {
     return { totalBytes: s.blocks * s.bsize, freeBytes: s.bfree * s.bsize, availBytes: s.bavail * s.bsize };
   },
   networkInterfaces: () => os.networkInterfaces(),
+  cpus: () => os.cpus(),
+  loadavg: () => os.loadavg(),
   spawnLines(cmd, args, onLine, onExit) {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdin.on('error', () => { /* the child exited; close reports why */ });

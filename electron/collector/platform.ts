@@ -5,6 +5,7 @@ import { unavailable } from '../../shared/index.ts';
 import type { OsIO } from './os.ts';
 import type { Sources } from './sources.ts';
 import { createLinuxSources } from './linux/index.ts';
+import { createDarwinSources } from './darwin/index.ts';
 
 /** Where `npm install` builds the socket helper (scripts/build-native.js). */
 export const DEFAULT_HELPER = fileURLToPath(new URL('../../native/build/nw-sockdiag', import.meta.url));
@@ -18,7 +19,7 @@ export function createSources(os: OsIO, platform: NodeJS.Platform = process.plat
       return createLinuxSources(os, { helperPath: helper && fs.existsSync(helper) ? helper : null });
     }
     case 'darwin':
-      return unsupported('darwin', 'macOS sources are not built yet');
+      return createDarwinSources(os);
     default:
       return unsupported('linux', `platform ${platform} is not supported`);
   }

@@ -1,0 +1,182 @@
+// macOS sources: netstat, networksetup, route, scutil, vm_stat/sysctl, system_profiler, ping — each
+// run without a shell and with a timeout, each parsed by a pure function in this folder.
+import { failed, ok, unavailable, type SourceStatus, type TcpState } from '../../../shared/index.ts';
+import { describeFailure, type OsIO, type RunResult } from '../os.ts';
+import type { InterfaceMeta, Result, Sources } from '../sources.ts';
+import { emptySocket, type SocketSample } from '../sockets.ts';
+import { countersOf, parseNetstatLinks, resolveTruncatedNames } from './netstat-ib.ts';
+import { classifyDarwin, parseHardwarePorts } from './hardware-ports.ts';
+import { parseNetstatAn, type NetstatSocket } from './netstat-an.ts';
+import { parseLsofFields } from './lsof.ts';
+import { parseRouteGet } from './route-get.ts';
+import { parseScutilDns } from './scutil-dns.ts';
+import { memoryFromVmStat, parseSwapUsage, parseVmStat } from './vm-stat.ts';
+import { parseSystemProfilerAirport } from './wifi.ts';
+import { parsePing } from '../linux/ping.ts';
+
+const good = <T>(value: T): Result<T> => ({ ok: true, value });
+const bad = <T>(status: SourceStatus): Result<T> => ({ ok: false, status });
+
+/** netstat's state names to the contract's (ss) names. */
+const STATES: Record<string, TcpState> = {
+  ESTABLISHED: 'ESTAB', LISTEN: 'LISTEN', SYN_SENT: 'SYN-SENT', SYN_RCVD: 'SYN-RECV', FIN_WAIT_1: 'FIN-WAIT-1',
+  FIN_WAIT_2: 'FIN-WAIT-2', TIME_WAIT: 'TIME-WAIT', CLOSED: 'CLOSE', CLOSE_WAIT: 'CLOSE-WAIT', LAST_ACK: 'LAST-ACK', CLOSING: 'CLOSING',
+};
+
+/** Slow or rarely changing facts are re-read at most this often. */
+const SLOW_MS = 60_000;
+
+export function createDarwinSources(os: OsIO): Sources {
+  const cache = new Map<string, { at: number; r: RunResult }>();
+  /** Runs a command, reusing its output for `maxAgeMs` (system_profiler takes seconds; ports rarely change). */
+  const run = async (cmd: string, args: string[], maxAgeMs = 0, timeoutMs = 5000): Promise<RunResult> => {
+    const key = [cmd, ...args].join(' ');
+    const hit = cache.get(key);
+    if (hit && os.now() - hit.at < maxAgeMs) return hit.r;
+    const r = await os.run(cmd, args, { timeoutMs });
+    if (maxAgeMs > 0) cache.set(key, { at: os.now(), r });
+    return r;
+  };
+  const text = (cmd: string, r: RunResult): string | SourceStatus => (r.ok ? r.stdout : unavailable(describeFailure(cmd, r)));
+  let names = new Map<number, string>();
+
+  async function processNames(): Promise<void> {
+    const r = await run('ps', ['-axo', 'pid=,comm='], 0, 3000);
+    if (!r.ok) return;
+    names = new Map();
+    for (const line of r.stdout.split('\n')) {
+      const m = /^\s*(\d+)\s+(.+)$/.exec(line);
+      if (m) names.set(Number(m[1]), m[2]!.split('/').pop()!.trim());
+    }
+  }
+
+  const sample = (s: NetstatSocket, pid: number | null): SocketSample => {
+    const x = emptySocket();
+    x.protocol = s.protocol;
+    x.state = s.protocol === 'udp' ? (s.remote ? 'ESTAB' : 'UNCONN') : STATES[s.state ?? ''] ?? 'CLOSE';
+    x.localIp = s.local!.ip;
+    x.localPort = s.local!.port;
+    if (s.remote) { x.remoteIp = s.remote.ip; x.remotePort = s.remote.port; }
+    x.pid = pid;
+    x.command = pid === null ? null : names.get(pid) ?? null;
+    return x;
+  };
+
+  return {
+    platform: 'darwin',
+
+    async interfaces() {
+      const t = text('netstat', await run('netstat', ['-ibnW'], 0, 3000));
+      if (typeof t !== 'string') return bad(t);
+      let links = parseNetstatLinks(t);
+      if (links.length === 0) return bad(failed('netstat -ibn: no interface rows'));
+      const known = os.networkInterfaces();
+      if (links.some((l) => !(l.name in known))) {
+        const order = await run('ifconfig', ['-l'], SLOW_MS, 3000);
+        if (order.ok) links = resolveTruncatedNames(links, order.stdout.trim().split(/\s+/));
+      }
+      const hw = await run('networksetup', ['-listallhardwareports'], SLOW_MS, 5000);
+      const ports = hw.ok ? parseHardwarePorts(hw.stdout) : new Map<string, string>();
+      const counters = new Map();
+      const meta = new Map<string, InterfaceMeta>();
+      for (const l of links) {
+        const c = countersOf(l);
+        if (!c) continue;
+        const a = known[l.name] ?? [];
+        counters.set(l.name, c);
+        meta.set(l.name, {
+          ...classifyDarwin(l.name, ports.get(l.name)), mac: l.mac, mtu: l.mtu, speedMbps: null,
+          operstate: l.up ? 'up' : 'down', up: l.up,
+          ipv4: a.filter((x) => x.family === 'IPv4').map((x) => x.cidr ?? x.address),
+          ipv6: a.filter((x) => x.family === 'IPv6').map((x) => x.cidr ?? x.address),
+        });
+      }
+      return good({ counters, meta });
+    },
+
+    async sockets() {
+      const [tcp, udp] = await Promise.all([run('netstat', ['-anv', '-p', 'tcp'], 0, 5000), run('netstat', ['-anv', '-p', 'udp'], 0, 5000)]);
+      const t = text('netstat', tcp);
+      if (typeof t !== 'string') return bad(t);
+      const rows = [...parseNetstatAn(t), ...(udp.ok ? parseNetstatAn(udp.stdout) : [])].filter((s) => s.local);
+      await processNames();
+      let processes: SourceStatus = ok();
+      // Older macOS prints no pid column: ask lsof who owns each endpoint.
+      if (rows.some((s) => s.pid === null)) {
+        const l = await run('lsof', ['-i', '-n', '-P', '-F', 'pcPnT'], 0, 5000);
+        if (l.ok) {
+          const owner = new Map<string, number>();
+          for (const s of parseLsofFields(l.stdout)) if (s.local) owner.set(`${s.protocol}|${s.local.ip}|${s.local.port}|${s.remote?.ip}|${s.remote?.port}`, s.pid);
+          for (const s of rows) s.pid ??= owner.get(`${s.protocol}|${s.local!.ip}|${s.local!.port}|${s.remote?.ip}|${s.remote?.port}`) ?? null;
+        } else processes = unavailable(`no pid column in netstat and ${describeFailure('lsof', l)}`);
+      }
+      return good({ sockets: rows.map((s) => sample(s, s.pid)), processes, via: 'netstat -anv' });
+    },
+
+    processes: { name: (pid) => names.get(pid) ?? null, app: (pid) => names.get(pid) ?? null },
+
+    async tcpCounters() { return bad(unavailable('TCP counters on macOS (netstat -s) are not read yet')); },
+
+    async wifi(wireless) {
+      // system_profiler is unprivileged but takes seconds: read once a minute at most.
+      const t = text('system_profiler', await run('system_profiler', ['SPAirPortDataType', '-json'], SLOW_MS, 20_000));
+      if (typeof t !== 'string') return bad(t);
+      return good(parseSystemProfilerAirport(t).filter((w) => wireless.includes(w.interface)));
+    },
+
+    async gateway() {
+      const r = await run('route', ['-n', 'get', 'default'], 0, 3000);
+      if (!r.ok) return r.kind === 'exit' ? good(null) : bad(unavailable(describeFailure('route', r)));
+      const g = parseRouteGet(r.stdout);
+      // A VPN holding the default route has no gateway address to probe: report its interface only.
+      return good(g?.gateway ? { ip: g.gateway, interface: g.interface } : null);
+    },
+
+    async dns() {
+      const t = text('scutil', await run('scutil', ['--dns'], 0, 3000));
+      if (typeof t !== 'string') return bad(t);
+      const cfg = parseScutilDns(t);
+      const server = cfg.primary?.nameservers[0] ?? cfg.scoped.find((r) => r.nameservers.length)?.nameservers[0];
+      return good(server ? { server, source: 'scutil --dns', stub: false } : null);
+    },
+
+    routeFingerprint: () => '', // no cheap file to watch: re-detection runs on its 60 s timer
+
+    async ping(ip) {
+      // macOS: -t is the whole run's timeout in seconds (-W is per-packet, in ms).
+      const r = await os.run('ping', ['-n', '-c', '1', '-t', '2', ip], { timeoutMs: 4000 });
+      const out = r.ok ? r.stdout : r.kind === 'exit' ? r.stdout ?? '' : null;
+      if (out === null) return bad(unavailable(describeFailure('ping', r as Extract<RunResult, { ok: false }>)));
+      const p = parsePing(out);
+      return p ? good(p) : bad(failed('ping: no statistics in output'));
+    },
+
+    async system() {
+      const [vm, mem, swap] = await Promise.all([
+        run('vm_stat', [], 0, 3000), run('sysctl', ['-n', 'hw.memsize'], SLOW_MS, 3000), run('sysctl', ['vm.swapusage'], 0, 3000),
+      ]);
+      if (!vm.ok) return bad(unavailable(describeFailure('vm_stat', vm)));
+      if (!mem.ok) return bad(unavailable(describeFailure('sysctl', mem)));
+      const v = parseVmStat(vm.stdout);
+      const total = Number(mem.stdout.trim());
+      if (!v || !Number.isSafeInteger(total) || total <= 0) return bad(failed('vm_stat / hw.memsize: unreadable output'));
+      const cores = os.cpus().map((c) => ({ busy: c.times.user + c.times.nice + c.times.sys + c.times.irq, total: c.times.user + c.times.nice + c.times.sys + c.times.irq + c.times.idle }));
+      const all = cores.reduce((a, c) => ({ busy: a.busy + c.busy, total: a.total + c.total }), { busy: 0, total: 0 });
+      const l = os.loadavg();
+      return good({
+        cpu: { all, cores }, memory: memoryFromVmStat(v, total),
+        swap: (swap.ok ? parseSwapUsage(swap.stdout) : undefined) ?? { totalBytes: 0, usedBytes: 0 },
+        load: [l[0] ?? 0, l[1] ?? 0, l[2] ?? 0],
+      });
+    },
+
+    async disks() { return bad(unavailable('disk usage on macOS (mount + statfs) is not read yet')); },
+
+    destroyEvents(_onSocket, onStatus) {
+      onStatus(unavailable('macOS offers no socket-destroy feed; short-lived flows land in unattributed'));
+      return { stop() {} };
+    },
+
+    stop() {},
+  };
+}

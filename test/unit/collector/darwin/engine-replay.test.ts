@@ -1,0 +1,98 @@
+// The whole darwin engine on Linux: its command runner replays real macOS captures. The captures come
+// from different Macs (no single machine's full set is public), so each assertion names its source;
+// commands with no capture answer "not installed", and the snapshot must say so for that source only.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fixture } from '../../../helpers.ts';
+import { nodeOs, type OsIO, type RunResult } from '../../../../electron/collector/os.ts';
+import { createSources } from '../../../../electron/collector/platform.ts';
+import { Engine } from '../../../../electron/collector/engine/engine.ts';
+import { SnapshotSchema, defaultConfig, type Snapshot } from '../../../../shared/index.ts';
+
+const CAPTURES: Record<string, string> = {
+  'netstat -ibnW': 'netstat-ibdnW--gopsutil-not-truncated.txt',
+  'networksetup -listallhardwareports': 'networksetup-listallhardwareports--alfred-network-workflow-issue20.txt',
+  'netstat -anv -p tcp': 'netstat-v-n-p-tcp-with-pid--node-netstat-issue26.txt',
+  'route -n get default': 'route-get-host--whichway.txt',
+  'scutil --dns': 'scutil-dns--automattic-team51-issue161.txt',
+  'system_profiler SPAirPortDataType -json': 'system_profiler-SPAirPortDataType-json-15.5--wifi-heatmapper.txt',
+  'vm_stat': 'vm_stat--akka-cluster-lb-issue2.txt',
+  'sysctl vm.swapusage': 'sysctl-vm.swapusage--jc-osx-10.14.6.txt',
+  'ping -n -c 1 -t 2 192.168.6.1': 'ping-c3-hostname--jc-osx-10.14.6.txt',
+};
+
+function replay(failures: Record<string, Extract<RunResult, { ok: false }>> = {}): OsIO {
+  const noFiles = () => { throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' }); };
+  return {
+    ...nodeOs,
+    run: async (cmd, args) => {
+      const key = [cmd, ...args].join(' ');
+      if (failures[key]) return failures[key]!;
+      const f = CAPTURES[key];
+      return f ? { ok: true, stdout: fixture('darwin', f) } : { ok: false, kind: 'not-found', message: `spawn ${cmd} ENOENT` };
+    },
+    readText: noFiles, listDir: noFiles, readLink: noFiles,
+    networkInterfaces: () => ({}),
+    spawnLines: () => { throw new Error('darwin sources start no long-running tools'); },
+    dnsQuery: async () => ({ ok: false, reason: 'no DNS server in a replay' }),
+  };
+}
+
+async function run(os: OsIO): Promise<Snapshot> {
+  const engine = new Engine({ sources: createSources(os, 'darwin'), os, config: defaultConfig(), emit: () => {} });
+  engine.setVisible(true);
+  engine.followDestroyEvents();
+  await engine.pollAll();
+  await engine.pollAll();
+  engine.stop();
+  const snap = engine.snapshot();
+  const v = SnapshotSchema.safeParse(snap);
+  assert.ok(v.success, v.success ? '' : JSON.stringify(v.error.issues.slice(0, 3)));
+  return snap;
+}
+
+test('two samples of replayed captures make a valid darwin snapshot', async () => {
+  const s = await run(replay());
+  assert.equal(s.platform, 'darwin');
+  // Interfaces: netstat -ibdnW (gopsutil) typed with networksetup (another Mac: en0 is its Wi-Fi).
+  const by = new Map(s.interfaces.map((i) => [i.name, i]));
+  assert.equal(by.get('en0')!.counters.rxBytes, 7295722068);
+  assert.equal(by.get('en0')!.type, 'WiFi');
+  assert.equal(by.get('en0')!.mac, 'a8:66:7f:dd:ee:ff');
+  assert.equal(by.get('lo0')!.type, 'Loopback');
+  assert.deepEqual([by.get('gif0')!.type, by.get('gif0')!.virtualKind, by.get('gif0')!.up], ['Virtual', 'gif', false]);
+  assert.equal(by.get('en0')!.rxBps, 0, 'the same capture twice: no growth, no invented rate');
+  // Connections with pids from netstat -anv; names need ps, which has no capture.
+  const c = s.connections.find((x) => x.local === '192.168.1.191:52044')!;
+  assert.deepEqual([c.remote, c.state, c.pid, c.protocol], ['31.13.66.35:443', 'ESTAB', 9811, 'tcp']);
+  assert.deepEqual([s.tcpStates.ESTAB, s.tcpStates['CLOSE-WAIT']], [5, 2]);
+  assert.equal(s.attribution.method, 'estimated', 'macOS netstat gives no per-socket byte counters');
+  // Health: route get (whichway), scutil --dns (team51), ping (jc).
+  assert.deepEqual(s.health.gateway, { ip: '192.168.6.1', interface: 'en7' });
+  assert.deepEqual(s.health.dns, { server: '75.75.75.75', source: 'scutil --dns', stub: false });
+  assert.equal(s.health.gatewayProbe!.rttMs, 34.67);
+  assert.equal(s.health.gatewayProbe!.status.state, 'ok');
+  assert.deepEqual(s.health.dnsProbe!.status, { state: 'error', message: 'no DNS server in a replay' });
+  // Wi-Fi from system_profiler (macOS 15.5).
+  assert.deepEqual(s.wifi.map((w) => [w.interface, w.ssid, w.signalDbm, w.channel]), [['en0', 'SSID-2', -40, 6]]);
+  // Sources with no capture or not read yet on macOS say why, and nothing else suffers.
+  assert.deepEqual(s.sources.system, { state: 'unavailable', reason: 'sysctl: not installed' });
+  assert.equal(s.sources.tcpMetrics.state, 'unavailable');
+  assert.equal(s.sources.disks.state, 'unavailable');
+  assert.match((s.sources.destroyEvents as { reason: string }).reason, /no socket-destroy feed/);
+  for (const k of ['interfaces', 'connections', 'gateway', 'dns', 'wifi'] as const) assert.equal(s.sources[k].state, 'ok', k);
+});
+
+test('a failing command makes only its own source unavailable', async () => {
+  const s = await run(replay({
+    'netstat -anv -p tcp': { ok: false, kind: 'permission', message: 'EACCES' },
+    'route -n get default': { ok: false, kind: 'timeout', message: 'killed after 3000 ms' },
+    'system_profiler SPAirPortDataType -json': { ok: false, kind: 'exit', message: 'exit code 1' },
+  }));
+  assert.deepEqual(s.sources.connections, { state: 'unavailable', reason: 'netstat: permission denied' });
+  assert.deepEqual(s.sources.gateway, { state: 'unavailable', reason: 'route: timed out' });
+  assert.deepEqual(s.sources.wifi, { state: 'unavailable', reason: 'system_profiler: exit code 1' });
+  assert.equal(s.sources.interfaces.state, 'ok');
+  assert.equal(s.sources.dns.state, 'ok');
+  assert.ok(s.interfaces.length > 0);
+});
