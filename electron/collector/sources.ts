@@ -68,6 +68,8 @@ export interface Sources {
   interfaces(): Promise<Result<InterfaceReading>>;
   sockets(): Promise<Result<SocketReading>>;
   processes: ProcessLookup;
+  /** Cumulative external bytes per process, where the OS counts per process rather than per socket (macOS). */
+  processTraffic?(): Promise<Result<Map<number, { name: string; rx: number; tx: number }>>>;
   tcpCounters(): Promise<Result<TcpCounters>>;
   wifi(wireless: string[]): Promise<Result<Wifi[]>>;
   gateway(): Promise<Result<{ ip: string; interface: string | null } | null>>;

@@ -12,6 +12,7 @@ import { parseRouteGet } from './route-get.ts';
 import { parseScutilDns } from './scutil-dns.ts';
 import { memoryFromVmStat, parseSwapUsage, parseVmStat } from './vm-stat.ts';
 import { parseSystemProfilerAirport } from './wifi.ts';
+import { parseNettop } from './nettop.ts';
 import { parsePing } from '../linux/ping.ts';
 
 const good = <T>(value: T): Result<T> => ({ ok: true, value });
@@ -114,6 +115,13 @@ export function createDarwinSources(os: OsIO): Sources {
     },
 
     processes: { name: (pid) => names.get(pid) ?? null, app: (pid) => names.get(pid) ?? null },
+
+    async processTraffic() {
+      // One sample of per-process byte counters on external interfaces (loopback excluded), as CSV.
+      const t = text('nettop', await run('nettop', ['-P', '-L', '1', '-x', '-t', 'external', '-J', 'bytes_in,bytes_out'], 0, 5000));
+      if (typeof t !== 'string') return bad(t);
+      return good(new Map(parseNettop(t).processes.map((p) => [p.pid, { name: p.name, rx: p.bytesIn, tx: p.bytesOut }])));
+    },
 
     async tcpCounters() { return bad(unavailable('TCP counters on macOS (netstat -s) are not read yet')); },
 

@@ -20,6 +20,11 @@ export interface PollInput {
   processes: ProcessLookup;
   /** Build the per-socket list (a view is open); the tray alone needs only the sums. */
   listConnections: boolean;
+  /**
+   * Cumulative external bytes per process where the OS counts per process but not per socket (macOS
+   * `nettop -t external`); null or absent elsewhere.
+   */
+  processTotals?: ReadonlyMap<number, { name: string; rx: number; tx: number }> | null;
 }
 
 export interface PollOutput {
@@ -83,6 +88,7 @@ export class SocketTracker {
   #procs = new Map<number, Acc & { name: string; app: string; estimated: boolean }>();
   #unknown = new Map<string, Acc>();
   #unattributed = { external: zeroTraffic(), loopback: zeroTraffic() };
+  #procPrev = new Map<number, { rx: number; tx: number }>();
 
   poll(input: PollInput): PollOutput {
     const { now, sockets } = input;
@@ -179,7 +185,21 @@ export class SocketTracker {
     } : { external: { rx: 0, tx: 0 }, loopback: { rx: 0, tx: 0 } };
 
     let method: Attribution['method'] = 'measured';
-    if (!hasCounters && !first) {
+    const perProcess = input.processTotals;
+    if (perProcess) {
+      // Kernel counters per process (macOS nettop): measured per process, though not per socket.
+      for (const [pid, c] of perProcess) {
+        const prev = this.#procPrev.get(pid);
+        const dRx = prev ? counterDelta(prev.rx, c.rx, dt || 1) ?? c.rx : first ? 0 : c.rx;
+        const dTx = prev ? counterDelta(prev.tx, c.tx, dt || 1) ?? c.tx : first ? 0 : c.tx;
+        att.external.rx += dRx;
+        att.external.tx += dTx;
+        const p = pidDelta.get(pid) ?? { rx: 0, tx: 0, conns: 0 };
+        p.rx += dRx; p.tx += dTx;
+        pidDelta.set(pid, p);
+      }
+      this.#procPrev = new Map([...perProcess].map(([pid, c]) => [pid, { rx: c.rx, tx: c.tx }]));
+    } else if (!hasCounters && !first) {
       // No per-socket counters on this system: share interface bytes by established connections.
       method = 'estimated';
       for (const side of ['external', 'loopback'] as const) {
@@ -191,7 +211,11 @@ export class SocketTracker {
       }
     }
 
-    this.#accumulate(now, dt, pidDelta, unknownDelta, input.processes, method === 'estimated');
+    // Process names from the per-process source where the OS tools cut them less (nettop keeps the pid).
+    const lookup: ProcessLookup = perProcess
+      ? { name: (pid) => input.processes.name(pid) ?? perProcess.get(pid)?.name ?? null, app: (pid) => input.processes.app(pid) ?? perProcess.get(pid)?.name ?? null }
+      : input.processes;
+    this.#accumulate(now, dt, pidDelta, unknownDelta, lookup, method === 'estimated');
     const unattributed = { external: zeroTraffic(), loopback: zeroTraffic() };
     const coverage = { external: null as number | null, loopback: null as number | null };
     for (const side of ['external', 'loopback'] as const) {

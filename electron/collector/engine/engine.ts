@@ -216,10 +216,16 @@ export class Engine {
         if (side) { side.rx += c.rxBytes; side.tx += c.txBytes; }
       }
     }
+    let processTotals = null;
+    if (this.#s.processTraffic) {
+      const t = await this.#s.processTraffic();
+      if (t.ok) processTotals = t.value;
+      else this.#status.processes = t.status;
+    }
     const destroyed = this.#destroyed;
     this.#destroyed = [];
     const shortLived = this.#status.destroyEvents.state === 'ok' ? 'counted' : 'unattributed';
-    this.#poll = this.#sockets.poll({ now, sockets: reading.sockets, destroyed, totals, ownAddresses: own, shortLivedFlows: shortLived, processes: this.#s.processes, listConnections: this.#visible });
+    this.#poll = this.#sockets.poll({ now, sockets: reading.sockets, destroyed, totals, ownAddresses: own, shortLivedFlows: shortLived, processes: this.#s.processes, listConnections: this.#visible, processTotals });
     this.#destroyed.unshift(...this.#poll.deferred);
     this.#pollTs = now;
   }

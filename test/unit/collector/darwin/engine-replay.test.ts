@@ -19,6 +19,8 @@ const CAPTURES: Record<string, string> = {
   'vm_stat': 'vm_stat--akka-cluster-lb-issue2.txt',
   'sysctl vm.swapusage': 'sysctl-vm.swapusage--jc-osx-10.14.6.txt',
   'ping -n -c 1 -t 2 192.168.6.1': 'ping-c3-hostname--jc-osx-10.14.6.txt',
+  // Captured as `nettop -P -L 1 -J bytes_in,bytes_out`: -x and -t external keep the same CSV shape.
+  'nettop -P -L 1 -x -t external -J bytes_in,bytes_out': 'nettop-L1-P-J--nettool-issue7.txt',
 };
 
 function replay(failures: Record<string, Extract<RunResult, { ok: false }>> = {}): OsIO {
@@ -66,7 +68,9 @@ test('two samples of replayed captures make a valid darwin snapshot', async () =
   const c = s.connections.find((x) => x.local === '192.168.1.191:52044')!;
   assert.deepEqual([c.remote, c.state, c.pid, c.protocol], ['31.13.66.35:443', 'ESTAB', 9811, 'tcp']);
   assert.deepEqual([s.tcpStates.ESTAB, s.tcpStates['CLOSE-WAIT']], [5, 2]);
-  assert.equal(s.attribution.method, 'estimated', 'macOS netstat gives no per-socket byte counters');
+  // Per-process bytes come from nettop (no per-socket counters on macOS); names too, where ps has none.
+  assert.equal(s.attribution.method, 'measured');
+  assert.deepEqual(s.processes.map((p) => [p.pid, p.name, p.estimated]).find((p) => p[0] === 533), [533, 'apsd', false]);
   // Health: route get (whichway), scutil --dns (team51), ping (jc).
   assert.deepEqual(s.health.gateway, { ip: '192.168.6.1', interface: 'en7' });
   assert.deepEqual(s.health.dns, { server: '75.75.75.75', source: 'scutil --dns', stub: false });
@@ -95,4 +99,11 @@ test('a failing command makes only its own source unavailable', async () => {
   assert.equal(s.sources.interfaces.state, 'ok');
   assert.equal(s.sources.dns.state, 'ok');
   assert.ok(s.interfaces.length > 0);
+});
+
+test('nettop failing: per-process bytes fall back to the estimate, and the snapshot says why', async () => {
+  const s = await run(replay({ 'nettop -P -L 1 -x -t external -J bytes_in,bytes_out': { ok: false, kind: 'timeout', message: 'killed after 5000 ms' } }));
+  assert.deepEqual(s.sources.processes, { state: 'unavailable', reason: 'nettop: timed out' });
+  assert.equal(s.attribution.method, 'estimated');
+  assert.equal(s.sources.connections.state, 'ok');
 });

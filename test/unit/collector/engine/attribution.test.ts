@@ -138,3 +138,16 @@ test('with no view open the per-socket list is not built, and the sums are the s
   assert.deepEqual(lean.tcpStates, full.tcpStates);
   assert.equal(lean.totalSockets, 1);
 });
+
+test('per-process counters (macOS nettop) are measured per process, named when ps cannot', () => {
+  const t = new SocketTracker();
+  const noSocketCounters = [sock({ localIp: '192.0.2.2', remoteIp: '203.0.113.1', localPort: 1, remotePort: 443, inode: 0, pid: 77, bytesAcked: null, bytesReceived: null })];
+  const totalsAt = (rx: number, tx: number) => new Map([[77, { name: 'Safari', rx, tx }], [88, { name: 'Mail', rx: 10, tx: 10 }]]);
+  t.poll({ ...base, now: 0, sockets: noSocketCounters, totals: totals(0, 0), processTotals: totalsAt(1_000, 100) });
+  const out = t.poll({ ...base, now: 2000, sockets: noSocketCounters, totals: { external: { rx: 5_000, tx: 1_000 }, loopback: { rx: 0, tx: 0 } }, processTotals: totalsAt(5_000, 900) });
+  assert.equal(out.attribution.method, 'measured');
+  const safari = out.processes.find((p) => p.pid === 77)!;
+  assert.deepEqual([safari.name, safari.rxBytes, safari.txBytes, safari.rxBps, safari.estimated], ['Safari', 4_000, 800, 2_000, false]);
+  assert.deepEqual(out.processes.filter((p) => p.pid === 88).map((p) => [p.name, p.rxBytes]), [['Mail', 0]], 'named by nettop, idle');
+  assert.equal(out.attribution.unattributed.external.rxBytes, 1_000);
+});
