@@ -13,7 +13,7 @@ import { parseScutilDns } from './scutil-dns.ts';
 import { memoryFromVmStat, parseSwapUsage, parseVmStat } from './vm-stat.ts';
 import { parseSystemProfilerAirport } from './wifi.ts';
 import { parseNettop } from './nettop.ts';
-import { parsePing } from '../linux/ping.ts';
+import { parsePing } from '../ping.ts';
 
 const good = <T>(value: T): Result<T> => ({ ok: true, value });
 const bad = <T>(status: SourceStatus): Result<T> => ({ ok: false, status });

@@ -2,7 +2,7 @@
 // (needs root; prints <redacted> where the OS withholds values) and `system_profiler
 // SPAirPortDataType -json` (unprivileged but takes seconds). All give the contract's Wifi shape.
 import type { Wifi } from '../../../shared/index.ts';
-import { normaliseMac } from '../linux/iw.ts';
+import { normaliseMac } from '../mac-address.ts';
 
 const blank = (iface: string): Wifi => ({
   interface: iface, ssid: null, ssidHidden: false, bssid: null, signalDbm: null, noiseDbm: null,

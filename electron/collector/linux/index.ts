@@ -15,7 +15,7 @@ import { parseMeminfo, parseProcStatCpu } from './proc-stat.ts';
 import { parseDiskstats, parseMounts } from './proc-diskstats.ts';
 import { parseProcNetIpv6Route, parseProcNetRoute } from './proc-net-route.ts';
 import { parseResolvConf, parseResolvectlStatus, RESOLVED_STUBS } from './resolv.ts';
-import { parsePing } from './ping.ts';
+import { parsePing } from '../ping.ts';
 import { parseIwLink, parseProcNetWireless } from './iw.ts';
 
 const good = <T>(value: T): Result<T> => ({ ok: true, value });

@@ -1,12 +1,6 @@
 // Wi-Fi on Linux: `iw dev <if> link` for the association, /proc/net/wireless for the noise floor.
 import type { Wifi } from '../../../shared/index.ts';
-
-/** Zero-pads and lower-cases a MAC (`31:23:3:1a:9f:1d` → `31:23:03:1a:9f:1d`); null if it is not one. */
-export function normaliseMac(s: string): string | null {
-  const parts = s.trim().split(':');
-  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p))) return null;
-  return parts.map((p) => p.padStart(2, '0').toLowerCase()).join(':');
-}
+import { normaliseMac } from '../mac-address.ts';
 
 /** 802.11 channel from centre frequency (MHz): 2.4 GHz, 5 GHz and 6 GHz bands. */
 export function channelOf(freqMhz: number): number | null {

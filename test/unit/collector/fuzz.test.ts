@@ -14,7 +14,7 @@ import { parseMeminfo, parseProcStatCpu } from '../../../electron/collector/linu
 import { parseDiskstats, parseMounts } from '../../../electron/collector/linux/proc-diskstats.ts';
 import { parseProcNetIpv6Route, parseProcNetRoute } from '../../../electron/collector/linux/proc-net-route.ts';
 import { parseResolvConf, parseResolvectlStatus } from '../../../electron/collector/linux/resolv.ts';
-import { parsePing } from '../../../electron/collector/linux/ping.ts';
+import { parsePing } from '../../../electron/collector/ping.ts';
 import { parseIwLink, parseProcNetWireless } from '../../../electron/collector/linux/iw.ts';
 import { parseProcStat } from '../../../electron/collector/linux/proc-fd.ts';
 import { countersOf, parseNetstatLinks } from '../../../electron/collector/darwin/netstat-ib.ts';

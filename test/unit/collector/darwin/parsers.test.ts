@@ -6,7 +6,7 @@ import { countersOf, parseNetstatLinks, resolveTruncatedNames } from '../../../.
 import { parseRouteGet } from '../../../../electron/collector/darwin/route-get.ts';
 import { parseScutilDns } from '../../../../electron/collector/darwin/scutil-dns.ts';
 import { memoryFromVmStat, parseSwapUsage, parseVmStat } from '../../../../electron/collector/darwin/vm-stat.ts';
-import { parsePing } from '../../../../electron/collector/linux/ping.ts';
+import { parsePing } from '../../../../electron/collector/ping.ts';
 
 test('netstat -ibdnW: Link rows only, 64-bit byte counters, Drop column, down interfaces, no MAC on lo0', () => {
   const links = parseNetstatLinks(fixture('darwin', 'netstat-ibdnW--gopsutil-not-truncated.txt'));

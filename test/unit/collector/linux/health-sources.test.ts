@@ -2,9 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixture } from '../../../helpers.ts';
-import { parsePing } from '../../../../electron/collector/linux/ping.ts';
+import { parsePing } from '../../../../electron/collector/ping.ts';
 import { parseResolvConf, parseResolvectlStatus } from '../../../../electron/collector/linux/resolv.ts';
-import { channelOf, normaliseMac, parseIwLink, parseProcNetWireless } from '../../../../electron/collector/linux/iw.ts';
+import { channelOf, parseIwLink, parseProcNetWireless } from '../../../../electron/collector/linux/iw.ts';
+import { normaliseMac } from '../../../../electron/collector/mac-address.ts';
 
 test('ping: replies, statistics and average RTT', () => {
   assert.deepEqual(parsePing(fixture('linux', 'ping-c3-ok--globalping-hwprobe-issue49.txt')), { rttMs: 6.654, transmitted: 3, received: 3 });

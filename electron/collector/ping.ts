@@ -1,6 +1,6 @@
-// iputils `ping -c 1 -W 1 -n <ip>` output (Linux); macOS prints the same summary shapes.
+// `ping` output: iputils on Linux (`ping -n -c 1 -W 1`) and macOS (`ping -n -c 1 -t 2`) print the same summary shapes.
 
-import type { PingResult } from '../sources.ts';
+import type { PingResult } from './sources.ts';
 
 /**
  * Samples:
