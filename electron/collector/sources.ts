@@ -16,6 +16,8 @@ export interface CpuTimes { busy: number; total: number }
 export interface PingResult { rttMs: number | null; transmitted: number; received: number }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; status: SourceStatus };
+export const good = <T>(value: T): Result<T> => ({ ok: true, value });
+export const bad = <T>(status: SourceStatus): Result<T> => ({ ok: false, status });
 
 export interface InterfaceMeta {
   type: InterfaceType;

@@ -2,7 +2,7 @@
 // run without a shell and with a timeout, each parsed by a pure function in this folder.
 import { failed, ok, unavailable, type SourceStatus, type TcpState } from '../../../shared/index.ts';
 import { describeFailure, type OsIO, type RunResult } from '../os.ts';
-import type { InterfaceMeta, Result, Sources } from '../sources.ts';
+import { bad, good, type InterfaceMeta, type Sources } from '../sources.ts';
 import { emptySocket, type SocketSample } from '../sockets.ts';
 import { countersOf, parseNetstatLinks, resolveTruncatedNames } from './netstat-ib.ts';
 import { classifyDarwin, parseHardwarePorts } from './hardware-ports.ts';
@@ -15,8 +15,6 @@ import { parseSystemProfilerAirport } from './wifi.ts';
 import { parseNettop } from './nettop.ts';
 import { parsePing } from '../ping.ts';
 
-const good = <T>(value: T): Result<T> => ({ ok: true, value });
-const bad = <T>(status: SourceStatus): Result<T> => ({ ok: false, status });
 
 /** netstat's state names to the contract's (ss) names. */
 const STATES: Record<string, TcpState> = {

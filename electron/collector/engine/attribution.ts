@@ -309,7 +309,7 @@ export function groupApps(processes: ProcessUsage[]): AppUsage[] {
 /** The socket's row, reusing last poll's object (and its endpoint strings) for the same socket. */
 function row(s: SocketSample, entry: Seen | undefined, txBps: number, rxBps: number, lookup: ProcessLookup): Connection {
   const old = entry?.conn;
-  const c: Connection = old && old.inode === s.inode && old.state !== 'LISTEN' ? old : {
+  const c: Connection = old && old.inode === s.inode ? old : {
     protocol: s.protocol,
     local: endpoint(s.localIp, s.localPort),
     remote: s.remoteIp === null ? null : endpoint(s.remoteIp, s.remotePort!),

@@ -197,6 +197,7 @@ export class Engine {
   async #readConnections(): Promise<void> {
     const r = await this.#s.sockets();
     const reading = this.#set('connections', r);
+    // Interface counters read now, not the last tick's: coverage compares them with these socket counters.
     const ifr = await this.#s.interfaces();
     const now = this.#os.now();
     const tcp = await this.#s.tcpCounters();

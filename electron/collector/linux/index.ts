@@ -1,7 +1,7 @@
 // Linux sources: /proc, /sys, `ip`, `iw`, `ping`, and native/nw-sockdiag (or `ss`) for sockets.
 import { failed, ok, unavailable, type SourceStatus, type Wifi } from '../../../shared/index.ts';
 import { describeFailure, type OsIO } from '../os.ts';
-import type { InterfaceMeta, Result, Sources } from '../sources.ts';
+import { bad, good, type InterfaceMeta, type Result, type Sources } from '../sources.ts';
 import type { SocketSample } from '../sockets.ts';
 import { parseProcNetDev } from './proc-net-dev.ts';
 import { classifyLinux, parseIpLinkJson, type LinkInfo, type SysfsHints } from './ip-link.ts';
@@ -18,8 +18,6 @@ import { parseResolvConf, parseResolvectlStatus, RESOLVED_STUBS } from './resolv
 import { parsePing } from '../ping.ts';
 import { parseIwLink, parseProcNetWireless } from './iw.ts';
 
-const good = <T>(value: T): Result<T> => ({ ok: true, value });
-const bad = <T>(status: SourceStatus): Result<T> => ({ ok: false, status });
 
 /** A read error as a status: permission and absence are "unavailable", the rest "error". */
 export function fileStatus(path: string, e: unknown): SourceStatus {

@@ -1,7 +1,7 @@
 // Keeps one nw-sockdiag --serve running and asks it for a dump per poll: no process spawn per poll.
 import type { LineStream, OsIO } from '../os.ts';
 import type { SocketSample } from '../sockets.ts';
-import { parseSockdiagLine } from './sockdiag.ts';
+import { addDumpLine, type SockdiagDump } from './sockdiag.ts';
 
 export type DumpResult = { ok: true; sockets: SocketSample[] } | { ok: false; reason: string; missing: boolean };
 
@@ -9,8 +9,7 @@ export class SockdiagClient {
   #os: OsIO;
   #path: string;
   #child: LineStream | null = null;
-  #acc: SocketSample[] = [];
-  #error: string | null = null;
+  #dump: SockdiagDump = { sockets: [], error: null };
   #pending: ((r: DumpResult) => void) | null = null;
 
   constructor(os: OsIO, path: string) { this.#os = os; this.#path = path; }
@@ -21,8 +20,7 @@ export class SockdiagClient {
       this.#child = null;
       this.#finish({ ok: false, reason: why, missing: /not installed|ENOENT/.test(why) });
     });
-    this.#acc = [];
-    this.#error = null;
+    this.#dump = { sockets: [], error: null };
     return new Promise((resolve) => {
       const timer = setTimeout(() => { this.stop(); this.#finish({ ok: false, reason: `no answer in ${timeoutMs} ms`, missing: false }); }, timeoutMs);
       this.#pending = (r) => { clearTimeout(timer); resolve(r); };
@@ -33,13 +31,9 @@ export class SockdiagClient {
   stop(): void { this.#child?.stop(); this.#child = null; }
 
   #line(line: string): void {
-    if (line === '.') {
-      this.#finish(this.#error ? { ok: false, reason: this.#error, missing: false } : { ok: true, sockets: this.#acc });
-      return;
-    }
-    if (line.startsWith('E\t')) { this.#error = line.slice(2); return; }
-    const s = parseSockdiagLine(line);
-    if (s) this.#acc.push(s);
+    if (line !== '.') return addDumpLine(this.#dump, line);
+    const d = this.#dump;
+    this.#finish(d.error ? { ok: false, reason: d.error, missing: false } : { ok: true, sockets: d.sockets });
   }
 
   #finish(r: DumpResult): void {

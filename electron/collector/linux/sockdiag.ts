@@ -85,14 +85,16 @@ export function parseSockdiagLine(line: string): SocketSample | undefined {
 
 export interface SockdiagDump { sockets: SocketSample[]; error: string | null }
 
-/** A whole dump; a line the kernel reported as an error (`E\t…`) is returned as `error`. */
+/** Folds dump lines one at a time: sockets, and the kernel's error line (`E\t…`) if any. */
+export function addDumpLine(dump: SockdiagDump, line: string): void {
+  if (line.startsWith('E\t')) { dump.error = line.slice(2); return; }
+  const s = parseSockdiagLine(line);
+  if (s) dump.sockets.push(s);
+}
+
+/** A whole dump as text (one-shot `nw-sockdiag`); `--serve` feeds the same addDumpLine per line. */
 export function parseSockdiag(text: string): SockdiagDump {
-  const sockets: SocketSample[] = [];
-  let error: string | null = null;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('E\t')) error = line.slice(2);
-    const s = parseSockdiagLine(line);
-    if (s) sockets.push(s);
-  }
-  return { sockets, error };
+  const dump: SockdiagDump = { sockets: [], error: null };
+  for (const line of text.split('\n')) addDumpLine(dump, line);
+  return dump;
 }
