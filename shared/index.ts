@@ -8,3 +8,5 @@ export * from './config.ts';
 export * from './messages.ts';
 export * from './format.ts';
 export * from './settings.ts';
+export * from './query.ts';
+export * from './bridge.ts';

@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { EngineConfigPatchSchema } from './config.ts';
 import type { Snapshot } from './contract/snapshot.ts';
-import type { Connection } from './contract/connections.ts';
+import { ConnectionQuerySchema, type ConnectionPage } from './query.ts';
 
 /** What a host may ask of the engine; validated with `HostMessageSchema` before use. */
 export const HostMessageSchema = z.discriminatedUnion('type', [
@@ -11,8 +11,8 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('set-config'), config: EngineConfigPatchSchema }),
   /** Whether any view is open (connections listed, faster connection cadence) or only the tray. */
   z.object({ type: z.literal('set-visibility'), visible: z.boolean() }),
-  /** Ask for every connection of one process; answered by a `detail` message with the same id. */
-  z.object({ type: z.literal('request-detail'), requestId: z.string().check(z.maxLength(100)), pid: z.int().check(z.positive()) }),
+  /** Ask for one page of the filtered, sorted socket list; answered by `connections` with the same id. */
+  z.object({ type: z.literal('query-connections'), requestId: z.string().check(z.maxLength(100)), query: ConnectionQuerySchema }),
   z.object({ type: z.literal('pause') }),
   z.object({ type: z.literal('resume') }),
   /** Finish the current tick, release tools and exit with code 0. */
@@ -25,7 +25,7 @@ export type EngineState = 'starting' | 'running' | 'paused' | 'stopping';
 export type EngineMessage =
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'status'; state: EngineState; pid: number }
-  | { type: 'detail'; requestId: string; pid: number; connections: Connection[] }
+  | { type: 'connections'; requestId: string; page: ConnectionPage }
   /** A host message that failed validation; the engine ignores it and says why. */
   | { type: 'rejected'; reason: string };
 

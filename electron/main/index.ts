@@ -4,7 +4,7 @@ import { app, Tray, Menu, nativeImage, utilityProcess, type MenuItemConstructorO
 import path from 'node:path';
 import type { EngineMessage } from '../../shared/index.ts';
 import { STALE, STARTING, trayText } from './tray-text.ts';
-import { Supervisor, type CollectorChild } from './supervisor.ts';
+import { Supervisor, type CollectorChild } from '../../shared/supervisor.ts';
 import { menuTemplate, type MenuAction, type MenuItem } from './menu.ts';
 import { ENGINE_EXEC_ARGV } from '../collector/runtime.ts';
 

@@ -38,9 +38,9 @@ export const SnapshotSchema = z.object({
   /** Sockets of the poll at `connectionsTs`; empty when `connectionsOmitted`. */
   connections: z.array(ConnectionSchema),
   /**
-   * True when this snapshot carries no socket list: no view is open (the tray needs totals only), or the
-   * list has not changed since the last snapshot that carried one (same `connectionsTs`) — keep that one.
-   * At 16k sockets the list is ~6 MB of JSON: sending it only when it changes halves the engine's cost.
+   * True when this snapshot carries no socket list. Views never get it here: they ask for the page they
+   * show (`query-connections`). Hosts that keep every socket (the CLI, recordings) get it once per
+   * connection poll; snapshots in between omit it (same `connectionsTs`: keep the last one).
    */
   connectionsOmitted: z.boolean(),
   /** Total sockets seen in the last poll, whether listed or omitted. */

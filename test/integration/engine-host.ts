@@ -2,7 +2,7 @@
 import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from '../helpers.ts';
-import type { EngineConfigPatch, EngineMessage, Snapshot } from '../../shared/index.ts';
+import { defaultQuery, type ConnectionPage, type ConnectionQuery, type EngineConfigPatch, type EngineMessage, type Snapshot } from '../../shared/index.ts';
 import { ENGINE_EXEC_ARGV } from '../../electron/collector/runtime.ts';
 
 export const ENTRY = path.join(ROOT, 'electron', 'collector', 'main.ts');
@@ -44,6 +44,23 @@ export class EngineHost {
   }
 
   send(m: unknown): void { this.child.send(m as object); }
+
+  #queries = 0;
+  /** One page of the socket list, as a view asks for it. */
+  query(q: Partial<ConnectionQuery> = {}, timeoutMs = 10_000): Promise<ConnectionPage> {
+    const requestId = `q${++this.#queries}`;
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => { this.child.off('message', on); reject(new Error('no answer to query-connections')); }, timeoutMs);
+      const on = (m: EngineMessage) => {
+        if (m.type !== 'connections' || m.requestId !== requestId) return;
+        clearTimeout(t);
+        this.child.off('message', on);
+        resolve(m.page);
+      };
+      this.child.on('message', on);
+      this.send({ type: 'query-connections', requestId, query: { ...defaultQuery(), ...q } });
+    });
+  }
 
   async stop(): Promise<number | null> {
     if (this.child.exitCode !== null) return this.child.exitCode;

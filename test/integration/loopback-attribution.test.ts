@@ -18,7 +18,7 @@ test('per-process bytes within 2 %, lo rate within 1 %, connection listed with p
   const port = server.first.port;
   const client = await peer<{ connected: boolean; localPort: number }>('paced-client.ts', [String(port), String(RATE), String(DURATION)]);
   try {
-    const seen = (s: Snapshot) => s.connections.some((c) => c.pid === client.child.pid && c.state === 'ESTAB');
+    const seen = (s: Snapshot) => s.processes.some((p) => p.pid === client.child.pid && p.connections > 0);
     const s0 = await engine.next((s) => seen(s));
     const base = await engine.nextPoll(s0.connectionsTs); // a clean poll boundary before sending
     const proc = (s: Snapshot, pid: number | undefined) => s.processes.find((p) => p.pid === pid);
@@ -26,7 +26,13 @@ test('per-process bytes within 2 %, lo rate within 1 %, connection listed with p
     const rx0 = proc(base, server.child.pid)?.rxBytes ?? 0;
 
     client.child.send({ go: true });
-    const done = await nextMessage<{ sent: number; startedAt: number; endedAt: number }>(client.child);
+    const finished = nextMessage<{ sent: number; startedAt: number; endedAt: number }>(client.child);
+    // Mid-transfer, ask for the two processes' sockets the way the Connections view does.
+    await new Promise((r) => setTimeout(r, DURATION / 2));
+    const mine = await engine.query({ pid: client.child.pid!, text: String(port) });
+    const theirs = await engine.query({ pid: server.child.pid!, state: 'ESTAB' });
+    const mid = engine.snapshots.at(-1)!;
+    const done = await finished;
     let last = await engine.nextPoll(Date.now());
     last = await engine.nextPoll(last.connectionsTs);
 
@@ -46,16 +52,16 @@ test('per-process bytes within 2 %, lo rate within 1 %, connection listed with p
     assert.ok(Math.abs(meanRx - expected) / expected <= 0.01, `lo ${meanRx.toFixed(0)} B/s vs ${expected.toFixed(0)} B/s`);
 
     t.diagnostic(`sent ${done.sent} B; client tx err ${(err(tx) * 100).toFixed(3)} %, server rx err ${(err(rx) * 100).toFixed(3)} %; lo ${meanRx.toFixed(0)} vs ${expected.toFixed(0)} B/s (${((meanRx / expected - 1) * 100).toFixed(3)} %)`);
-    const listed = steady.filter((s) => !s.connectionsOmitted);
-    const mid = listed[Math.floor(listed.length / 2)]!;
-    const conn = mid.connections.find((c) => c.pid === client.child.pid && c.remote === `127.0.0.1:${port}`);
+    assert.ok(steady.every((s) => s.connectionsOmitted && s.connections.length === 0), 'views get pages, not the list');
+    assert.equal(mine.matched, 1, JSON.stringify(mine.rows));
+    const conn = mine.rows.find((c) => c.pid === client.child.pid && c.remote === `127.0.0.1:${port}`);
     assert.ok(conn, 'client connection listed');
     assert.equal(conn.process, 'nwtest-client');
     assert.equal(conn.state, 'ESTAB');
     assert.equal(conn.local, `127.0.0.1:${client.first.localPort}`);
     assert.ok(conn.txBps > RATE * 0.5, `per-socket rate ${conn.txBps}`);
     assert.ok(conn.rttUs !== null && conn.tcp?.cwnd);
-    const srv = mid.connections.find((c) => c.pid === server.child.pid && c.local === `127.0.0.1:${port}` && c.state === 'ESTAB');
+    const srv = theirs.rows.find((c) => c.pid === server.child.pid && c.local === `127.0.0.1:${port}` && c.state === 'ESTAB');
     assert.equal(srv?.process, 'nwtest-server');
     assert.equal(mid.processes.find((p) => p.pid === server.child.pid)?.name, 'nwtest-server');
 

@@ -1,6 +1,6 @@
 // The engine: one scheduler whose tiers run at their own cadence, and the snapshot they fill.
 import {
-  HostMessageSchema, mergeConfig, SNAPSHOT_VERSION, SOURCE_NAMES, TCP_STATES, assertNever, failed, ok, unavailable,
+  HostMessageSchema, mergeConfig, queryConnections, SNAPSHOT_VERSION, SOURCE_NAMES, TCP_STATES, assertNever, failed, ok, unavailable,
   type EngineConfig, type EngineMessage, type Interface, type Snapshot, type SourceName, type SourceStatus,
   type System, type Disk, type TcpMetrics, type Wifi, type Health,
 } from '../../../shared/index.ts';
@@ -15,7 +15,14 @@ import { busyPct, counterDelta, perSec } from './counters.ts';
 
 type Tier = 'connections' | 'health' | 'system' | 'disks' | 'wifi' | 'detect';
 
-export interface EngineDeps { sources: Sources; os: OsIO; config: EngineConfig; emit: (m: EngineMessage) => void }
+export interface EngineDeps {
+  sources: Sources; os: OsIO; config: EngineConfig; emit: (m: EngineMessage) => void;
+  /**
+   * Put the whole socket list in snapshots (the CLI, `netwatch record`). Views leave it out and ask for
+   * the page they show with `query-connections`: at 16k sockets the list costs ~25 MB of RSS to send.
+   */
+  listInSnapshots?: boolean;
+}
 
 /** Gateway and DNS are re-detected at least this often even when the routes do not change. */
 const REDETECT_MS = 60_000;
@@ -26,6 +33,7 @@ export class Engine {
   #cfg: EngineConfig;
   #emit: (m: EngineMessage) => void;
   #visible = false;
+  #listInSnapshots: boolean;
   #paused = false;
   #timer: NodeJS.Timeout | null = null;
   #seq = 0;
@@ -60,6 +68,7 @@ export class Engine {
     this.#os = d.os;
     this.#cfg = d.config;
     this.#emit = d.emit;
+    this.#listInSnapshots = d.listInSnapshots ?? false;
     this.#bandwidth = new BandwidthDetector(d.config.bandwidthThresholdBps);
   }
 
@@ -108,8 +117,8 @@ export class Engine {
         break;
       }
       case 'set-visibility': this.setVisible(msg.visible); break;
-      case 'request-detail':
-        this.#emit({ type: 'detail', requestId: msg.requestId, pid: msg.pid, connections: (this.#poll?.connections ?? []).filter((c) => c.pid === msg.pid) });
+      case 'query-connections':
+        this.#emit({ type: 'connections', requestId: msg.requestId, page: queryConnections(this.#poll?.connections ?? [], msg.query, this.#pollTs) });
         break;
       case 'pause': this.#paused = true; this.#emit({ type: 'status', state: 'paused', pid: process.pid }); break;
       case 'resume': this.#paused = false; this.#emit({ type: 'status', state: 'running', pid: process.pid }); break;
@@ -146,7 +155,7 @@ export class Engine {
     this.#due('wifi', now, this.#cfg.systemMs, () => this.#readWifi());
     this.#due('disks', now, this.#cfg.disksMs, () => this.#readDisks());
     const fresh = this.#pollTs !== this.#sentPollTs;
-    if (fresh && this.#visible) this.#sentPollTs = this.#pollTs;
+    if (fresh && this.#listInSnapshots) this.#sentPollTs = this.#pollTs;
     this.#emit({ type: 'snapshot', snapshot: this.snapshot(fresh) });
   }
 
@@ -226,7 +235,7 @@ export class Engine {
     const destroyed = this.#destroyed;
     this.#destroyed = [];
     const shortLived = this.#status.destroyEvents.state === 'ok' ? 'counted' : 'unattributed';
-    this.#poll = this.#sockets.poll({ now, sockets: reading.sockets, destroyed, totals, ownAddresses: own, shortLivedFlows: shortLived, processes: this.#s.processes, listConnections: this.#visible, processTotals });
+    this.#poll = this.#sockets.poll({ now, sockets: reading.sockets, destroyed, totals, ownAddresses: own, shortLivedFlows: shortLived, processes: this.#s.processes, listConnections: this.#visible || this.#listInSnapshots, processTotals });
     this.#destroyed.unshift(...this.#poll.deferred);
     this.#pollTs = now;
   }
@@ -309,7 +318,7 @@ export class Engine {
     });
   }
 
-  /** The current snapshot; `withConnections` false leaves the socket list out (see connectionsOmitted). */
+  /** The current snapshot; the socket list only with `listInSnapshots` and `withConnections` (see connectionsOmitted). */
   snapshot(withConnections = true): Snapshot {
     const p = this.#poll;
     const emptyTraffic = { rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0 };
@@ -332,8 +341,8 @@ export class Engine {
       health: { ...this.#health, gatewayProbe: probe(this.#gwProbe), dnsProbe: probe(this.#dnsProbe) },
       tcpStates: p?.tcpStates ?? (Object.fromEntries(TCP_STATES.map((s) => [s, 0])) as Snapshot['tcpStates']),
       tcpMetrics: this.#tcpMetrics,
-      connections: this.#visible && withConnections ? p?.connections ?? [] : [],
-      connectionsOmitted: !this.#visible || !withConnections,
+      connections: this.#listInSnapshots && withConnections ? p?.connections ?? [] : [],
+      connectionsOmitted: !this.#listInSnapshots || !withConnections,
       totalSockets: p?.totalSockets ?? 0,
       connectionsTs: this.#pollTs,
       processes: p?.processes ?? [],

@@ -6,7 +6,7 @@ import { createSources } from '../../../electron/collector/platform.ts';
 import { nodeOs } from '../../../electron/collector/os.ts';
 
 test('a snapshot of this machine validates against the contract and survives structuredClone', async () => {
-  const engine = new Engine({ sources: createSources(nodeOs), os: nodeOs, config: { ...defaultConfig(), probes: false }, emit: () => {} });
+  const engine = new Engine({ sources: createSources(nodeOs), os: nodeOs, config: { ...defaultConfig(), probes: false }, emit: () => {}, listInSnapshots: true });
   engine.setVisible(true);
   await engine.pollAll();
   await new Promise((r) => setTimeout(r, 300));

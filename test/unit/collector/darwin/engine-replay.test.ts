@@ -41,7 +41,7 @@ function replay(failures: Record<string, Extract<RunResult, { ok: false }>> = {}
 }
 
 async function run(os: OsIO): Promise<Snapshot> {
-  const engine = new Engine({ sources: createSources(os, 'darwin'), os, config: defaultConfig(), emit: () => {} });
+  const engine = new Engine({ sources: createSources(os, 'darwin'), os, config: defaultConfig(), emit: () => {}, listInSnapshots: true });
   engine.setVisible(true);
   engine.followDestroyEvents();
   await engine.pollAll();

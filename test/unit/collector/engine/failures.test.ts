@@ -35,7 +35,7 @@ function faulty(f: Faults): OsIO {
 
 async function snapshotWith(os: OsIO, opts: { helper?: boolean; probes?: boolean } = {}): Promise<Snapshot> {
   const helper = opts.helper !== false && fs.existsSync(DEFAULT_HELPER) ? DEFAULT_HELPER : null;
-  const engine = new Engine({ sources: createLinuxSources(os, { helperPath: helper }), os, config: { ...defaultConfig(), probes: opts.probes ?? false }, emit: () => {} });
+  const engine = new Engine({ sources: createLinuxSources(os, { helperPath: helper }), os, config: { ...defaultConfig(), probes: opts.probes ?? false }, emit: () => {}, listInSnapshots: true });
   engine.setVisible(true);
   await engine.pollAll();
   await engine.pollAll();

@@ -1,7 +1,7 @@
 // Collector supervision: start it, restart it with backoff when it exits unexpectedly, mark the data
 // stale meanwhile, and stop it for good on quit. The spawning function is injected, so the same code
 // drives an Electron utility process in the app and a Node child in tests.
-import type { EngineMessage } from '../../shared/index.ts';
+import type { EngineMessage } from './messages.ts';
 import { Backoff } from './backoff.ts';
 
 /** Why the collector stopped, as far as the host can tell. */

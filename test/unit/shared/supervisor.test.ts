@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Backoff } from '../../../electron/main/backoff.ts';
-import { Supervisor, type CollectorChild, type SupervisorState } from '../../../electron/main/supervisor.ts';
+import { Backoff } from '../../../shared/backoff.ts';
+import { Supervisor, type CollectorChild, type SupervisorState } from '../../../shared/supervisor.ts';
 
 test('backoff: 1 s doubling to 30 s while runs keep failing quickly', () => {
   const b = new Backoff();

@@ -1,0 +1,142 @@
+// Where `netwatch serve` gets snapshots: the live engine in a supervised child process, or a recording
+// played back. Both answer connection queries, so the dashboard cannot tell them apart.
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  queryConnections, SnapshotSchema,
+  type Connection, type ConnectionPage, type ConnectionQuery, type EngineConfigPatch, type EngineLink, type EngineMessage, type Snapshot,
+} from '../../../shared/index.ts';
+import { Supervisor } from '../../../shared/supervisor.ts';
+import { ENGINE_EXEC_ARGV } from '../runtime.ts';
+
+export interface Feed {
+  onSnapshot(cb: (s: Snapshot) => void): void;
+  onLink(cb: (l: EngineLink) => void): void;
+  query(q: ConnectionQuery): Promise<ConnectionPage>;
+  /** Whether any dashboard is open (the engine polls connections faster then). */
+  setVisible(v: boolean): void;
+  setConfig(patch: EngineConfigPatch): void;
+  /** The engine process, for `GET /api/status`; null in replay or while restarting. */
+  enginePid(): number | null;
+  stop(): void;
+}
+
+/** The collector entry beside this module: TypeScript sources under Node 24, or the esbuild bundle in dist/. */
+export function engineEntry(): string {
+  const here = fileURLToPath(import.meta.url);
+  return here.endsWith('.ts') ? path.join(path.dirname(here), '..', 'main.ts') : path.join(path.dirname(here), 'main.js');
+}
+
+const QUERY_TIMEOUT_MS = 5000;
+
+export function liveFeed(config: EngineConfigPatch): Feed {
+  const snaps: Array<(s: Snapshot) => void> = [];
+  const links: Array<(l: EngineLink) => void> = [];
+  const pending = new Map<string, { resolve: (p: ConnectionPage) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  let pid: number | null = null;
+  let link: EngineLink = { state: 'down', reason: 'engine starting' };
+  let visible = false;
+  let current = config;
+  let seq = 0;
+  const sup = new Supervisor({
+    spawn: () => {
+      const child = fork(engineEntry(), [], {
+        execArgv: [...ENGINE_EXEC_ARGV], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        env: { ...process.env, NETWATCH_CONFIG: JSON.stringify(current), NETWATCH_VISIBLE: visible ? '1' : '0' },
+      });
+      pid = child.pid ?? null;
+      return {
+        onMessage: (cb) => child.on('message', cb),
+        onExit: (cb) => child.on('exit', (code, signal) => { pid = null; cb(code, signal); }),
+        post: (m) => { if (child.connected) child.send(m as object); },
+        kill: () => { child.kill('SIGTERM'); },
+      };
+    },
+    schedule: (fn, ms) => { const t = setTimeout(fn, ms); return { cancel: () => clearTimeout(t) }; },
+    now: () => Date.now(),
+    onMessage: (m: EngineMessage) => {
+      if (m.type === 'snapshot') for (const cb of snaps) cb(m.snapshot);
+      else if (m.type === 'connections') {
+        const p = pending.get(m.requestId);
+        if (p) { clearTimeout(p.timer); pending.delete(m.requestId); p.resolve(m.page); }
+      } else if (m.type === 'rejected') console.error(`netwatch serve: engine rejected a message: ${m.reason}`);
+    },
+    onState: (s) => {
+      link = s.state === 'running' ? { state: 'up' }
+        : s.state === 'stale' ? { state: 'down', reason: `engine ${describe(s.reason)}; restarting in ${Math.round(s.retryInMs / 1000)} s` }
+          : { state: 'down', reason: 'engine stopped' };
+      for (const cb of links) cb(link);
+    },
+  });
+  sup.start();
+  return {
+    onSnapshot: (cb) => { snaps.push(cb); },
+    // Late subscribers hear the current state at once (the first 'running' comes before any listener).
+    onLink: (cb) => { links.push(cb); cb(link); },
+    query: (query) => new Promise((resolve, reject) => {
+      const requestId = `s${++seq}`;
+      const timer = setTimeout(() => { pending.delete(requestId); reject(new Error('the engine did not answer in 5 s')); }, QUERY_TIMEOUT_MS);
+      pending.set(requestId, { resolve, reject, timer });
+      sup.send({ type: 'query-connections', requestId, query });
+    }),
+    setVisible: (v) => { visible = v; sup.send({ type: 'set-visibility', visible: v }); },
+    setConfig: (patch) => { current = { ...current, ...patch }; sup.send({ type: 'set-config', config: patch }); },
+    enginePid: () => pid,
+    stop: () => {
+      for (const p of pending.values()) { clearTimeout(p.timer); p.reject(new Error('stopping')); }
+      sup.stop();
+    },
+  };
+}
+
+function describe(r: { kind: string; code?: number; signal?: string; message?: string }): string {
+  return r.kind === 'killed' ? `killed by ${r.signal}` : r.kind === 'exited' ? `exited with code ${r.code}` : r.kind === 'spawn-failed' ? `could not start: ${r.message}` : 'stopped';
+}
+
+/**
+ * Plays a `netwatch record` file in a loop at the pace it was recorded (each line's `intervalMs`).
+ * Snapshots with `connectionsOmitted` reuse the last list, as a live host would. Lines that do not
+ * validate are skipped and counted, never fatal: a recording cut short by a crash still plays.
+ */
+export function replayFeed(file: string): Feed & { skipped: number; frames: number } {
+  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const snaps: Array<(s: Snapshot) => void> = [];
+  let rows: Connection[] = [];
+  let rowsTs: number | null = null;
+  let i = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const feed = {
+    skipped: 0,
+    frames: lines.length,
+    onSnapshot: (cb: (s: Snapshot) => void) => { snaps.push(cb); },
+    onLink: (cb: (l: EngineLink) => void) => { cb({ state: 'up' }); },
+    query: async (q: ConnectionQuery) => queryConnections(rows, q, rowsTs),
+    setVisible: () => {},
+    setConfig: () => {},
+    enginePid: () => null,
+    stop: () => { if (timer) clearTimeout(timer); timer = null; },
+  };
+  const play = () => {
+    let snap: Snapshot | null = null;
+    for (let tries = 0; tries < lines.length && !snap; tries++) {
+      const line = lines[i]!;
+      i = (i + 1) % lines.length;
+      try {
+        const parsed = SnapshotSchema.safeParse(JSON.parse(line));
+        if (parsed.success) snap = parsed.data;
+        else feed.skipped++;
+      } catch {
+        feed.skipped++;
+      }
+    }
+    if (!snap) { console.error(`netwatch serve --replay: no valid snapshot in ${file}`); return; }
+    if (!snap.connectionsOmitted) { rows = snap.connections; rowsTs = snap.connectionsTs; }
+    for (const cb of snaps) cb(snap);
+    timer = setTimeout(play, snap.intervalMs);
+  };
+  if (lines.length === 0) throw new Error(`${file} holds no snapshots`);
+  timer = setTimeout(play, 0);
+  return feed;
+}

@@ -1,0 +1,37 @@
+// Display formatting for the current settings and locale: rates in bytes or bits with SI or binary
+// prefixes (shared/format.ts), counts with the locale's grouping, times relative to the snapshot.
+import { formatBytes, formatRate, type Settings } from '../../../shared/index.ts';
+
+export class Fmt {
+  #units: Settings['units'];
+  #prefix: Settings['prefix'];
+  #int: Intl.NumberFormat;
+  #dec: Intl.NumberFormat;
+  #rel: Intl.RelativeTimeFormat;
+  #time: Intl.DateTimeFormat;
+
+  constructor(s: Pick<Settings, 'units' | 'prefix'>, locale?: string) {
+    this.#units = s.units;
+    this.#prefix = s.prefix;
+    this.#int = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+    this.#dec = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+    this.#rel = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+    this.#time = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
+  }
+
+  rate = (bps: number): string => formatRate(bps, this.#units, this.#prefix);
+  bytes = (n: number | null): string => (n === null ? '—' : formatBytes(n, this.#prefix));
+  int = (n: number | null): string => (n === null ? '—' : this.#int.format(n));
+  dec = (n: number | null): string => (n === null ? '—' : this.#dec.format(n));
+  ms = (n: number | null): string => (n === null ? '—' : `${this.#dec.format(n)} ms`);
+  pct = (n: number | null): string => (n === null ? '—' : `${this.#dec.format(n)} %`);
+  /** `ts` relative to `now` (both epoch ms): "5 min. ago". */
+  ago = (ts: number, now: number): string => {
+    const s = Math.round((ts - now) / 1000);
+    if (Math.abs(s) < 60) return this.#rel.format(s, 'second');
+    if (Math.abs(s) < 3600) return this.#rel.format(Math.round(s / 60), 'minute');
+    if (Math.abs(s) < 86_400) return this.#rel.format(Math.round(s / 3600), 'hour');
+    return this.#rel.format(Math.round(s / 86_400), 'day');
+  };
+  time = (ts: number): string => this.#time.format(ts);
+}

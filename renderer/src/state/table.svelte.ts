@@ -1,0 +1,47 @@
+// The Connections table's state: the query (filter, sort) and the page of rows around what is on
+// screen. The engine filters and sorts; we ask again when the view scrolls past the page, when the
+// query changes and after every connection poll.
+import { defaultQuery, MAX_PAGE, type Bridge, type ConnectionPage, type ConnectionQuery } from '../../../shared/index.ts';
+
+/** Rows fetched beyond the visible ones on each side, so small scrolls need no request. */
+export const MARGIN = 150;
+
+export class ConnectionTable {
+  query = $state<ConnectionQuery>(defaultQuery());
+  page = $state.raw<ConnectionPage | null>(null);
+  error = $state<string | null>(null);
+  #inflight = false;
+  #again: number | null = null;
+  #first = 0;
+  #last = 0;
+
+  constructor(readonly bridge: Bridge) {}
+
+  /** The visible row range changed: fetch if the page does not cover it. */
+  show(first: number, last: number): void {
+    this.#first = first;
+    this.#last = last;
+    const p = this.page;
+    const covered = p && p.query.offset <= first && p.query.offset + p.rows.length >= Math.min(last, p.matched);
+    if (!covered) this.fetch();
+  }
+
+  /** (Re)fetch the page around the visible rows; coalesces bursts (one request in flight at a time). */
+  fetch(): void {
+    const offset = Math.max(0, this.#first - MARGIN);
+    if (this.#inflight) { this.#again = offset; return; }
+    this.#inflight = true;
+    const q = { ...$state.snapshot(this.query), offset, limit: Math.min(MAX_PAGE, this.#last - this.#first + 2 * MARGIN) };
+    this.bridge.queryConnections(q).then((p) => { this.page = p; this.error = null; }, (e: Error) => { this.error = e.message; })
+      .finally(() => {
+        this.#inflight = false;
+        if (this.#again !== null) { this.#again = null; this.fetch(); }
+      });
+  }
+
+  /** Row `i` of the filtered list, when the current page holds it. */
+  row(i: number) {
+    const p = this.page;
+    return p ? p.rows[i - p.query.offset] : undefined;
+  }
+}

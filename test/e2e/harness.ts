@@ -1,0 +1,52 @@
+// Starts `netwatch serve` (live or replay) as a child and Debian's Chromium through playwright-core.
+// Used by the e2e tests, `npm run screenshots` and the renderer bench.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { ROOT } from '../helpers.ts';
+
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+/** Without the background-networking flags Chromium tries Google's hosts, which this closed network refuses. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+
+export function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+export interface Serve { url: string; child: ChildProcess; stop(): Promise<void>; status(): Promise<{ enginePid: number | null; link: { state: string } }> }
+
+/** `netwatch serve --port 0 …`; resolves once it prints where it listens. */
+export function startServe(args: string[]): Promise<Serve> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'netwatch.js'), 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`netwatch serve exited with ${code}: ${out}`)));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/http:\/\/\S+?:\d+\//);
+      if (!m) return;
+      const url = m[0];
+      child.removeAllListeners('exit');
+      resolve({
+        url, child,
+        status: async () => (await fetch(`${url}api/status`)).json() as Promise<{ enginePid: number | null; link: { state: string } }>,
+        stop: () => new Promise<void>((r) => {
+          if (child.exitCode !== null || child.signalCode !== null) return r();
+          child.once('exit', () => r());
+          child.kill('SIGTERM');
+        }),
+      });
+    });
+  });
+}
+
+/** "4.00 MB/s" (SI bytes, the default setting) → bytes/s. */
+export function parseRate(text: string): number {
+  const m = text.trim().match(/^([\d.]+)\s*([kMGT]?)B\/s$/);
+  if (!m) throw new Error(`not a rate: ${text}`);
+  return Number(m[1]) * 1000 ** ' kMGT'.indexOf(m[2] || ' ');
+}

@@ -1,0 +1,75 @@
+// The connection query every view uses: filters, sort with unknowns last, pages, and copies.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { ConnectionQuerySchema, defaultQuery, queryConnections, parseRoute, routeOf, type Connection } from '../../../shared/index.ts';
+
+const conn = (o: Partial<Connection>): Connection => ({
+  protocol: 'tcp', local: '127.0.0.1:1', remote: null, state: 'LISTEN', pid: null, process: null, inode: 1, rttUs: null,
+  bytesSent: null, bytesReceived: null, txBps: 0, rxBps: 0, tcp: null, ...o,
+});
+const rows = [
+  conn({ local: '127.0.0.1:8080', state: 'LISTEN', pid: 10, process: 'nginx' }),
+  conn({ local: '127.0.0.1:8080', remote: '127.0.0.1:50000', state: 'ESTAB', pid: 10, process: 'nginx', rxBps: 500, rttUs: 40, tcp: { cwnd: 10, ssthresh: null, mssBytes: 65483, sndWndBytes: 1, rcvWndBytes: 1, retransmits: 0, congestion: 'cubic' } }),
+  conn({ local: '127.0.0.1:50000', remote: '127.0.0.1:8080', state: 'ESTAB', pid: 20, process: 'curl', rxBps: 9000, rttUs: 35 }),
+  conn({ protocol: 'udp', local: '[::]:5353', state: 'UNCONN', pid: null, process: null }),
+  conn({ local: '10.0.0.2:41000', remote: '[2606:4700::1]:443', state: 'TIME-WAIT', inode: 0 }),
+];
+const q = (o: Partial<ReturnType<typeof defaultQuery>>) => ({ ...defaultQuery(), ...o });
+
+test('filters by pid, state, protocol, port (either side) and text', () => {
+  assert.equal(queryConnections(rows, q({ pid: 10 }), 1).matched, 2);
+  assert.equal(queryConnections(rows, q({ state: 'ESTAB' }), 1).matched, 2);
+  assert.equal(queryConnections(rows, q({ protocol: 'udp' }), 1).rows[0]!.local, '[::]:5353');
+  assert.equal(queryConnections(rows, q({ port: 8080 }), 1).matched, 3);
+  assert.equal(queryConnections(rows, q({ port: 443 }), 1).matched, 1);
+  assert.equal(queryConnections(rows, q({ text: ' CURL ' }), 1).matched, 1);
+  assert.equal(queryConnections(rows, q({ text: '2606:4700' }), 1).matched, 1);
+  assert.equal(queryConnections(rows, q({ text: '20' }), 1).matched, 1, 'a pid matches whole, not as a substring of ports');
+  const all = queryConnections(rows, q({}), 7);
+  assert.deepEqual([all.total, all.matched, all.connectionsTs], [5, 5, 7]);
+});
+
+test('sorts both ways with unknown values last, ties by local address; pages are slices', () => {
+  const up = queryConnections(rows, q({ sort: 'rttUs', descending: false }), 1).rows.map((r) => r.rttUs);
+  assert.deepEqual(up, [35, 40, null, null, null]);
+  const down = queryConnections(rows, q({ sort: 'rttUs', descending: true }), 1).rows.map((r) => r.rttUs);
+  assert.deepEqual(down, [40, 35, null, null, null]);
+  const byPid = queryConnections(rows, q({ sort: 'pid', descending: true }), 1).rows.map((r) => r.pid);
+  assert.deepEqual(byPid, [20, 10, 10, null, null]);
+  const local = queryConnections(rows, q({ sort: 'local', descending: false }), 1).rows.map((r) => r.local);
+  assert.deepEqual(local.slice(1), ['10.0.0.2:41000', '127.0.0.1:8080', '127.0.0.1:8080', '127.0.0.1:50000'], 'numbers in natural order');
+  const page = queryConnections(rows, q({ sort: 'local', descending: false, offset: 2, limit: 2 }), 1);
+  assert.deepEqual(page.rows.map((r) => r.local), local.slice(2, 4));
+  assert.equal(page.matched, 5);
+});
+
+test('answers are copies: the engine updates its rows in place after sending', () => {
+  const page = queryConnections(rows, q({ pid: 10, state: 'ESTAB' }), 1);
+  page.rows[0]!.rxBps = 1;
+  page.rows[0]!.tcp!.cwnd = 1;
+  assert.equal(rows[1]!.rxBps, 500);
+  assert.equal(rows[1]!.tcp!.cwnd, 10);
+  assert.deepEqual(structuredClone(page), page);
+});
+
+test('the schema refuses pages over 1000 rows, negative offsets and unknown sort keys; any valid query never throws', () => {
+  assert.ok(!ConnectionQuerySchema.safeParse(q({ limit: 1001 })).success);
+  assert.ok(!ConnectionQuerySchema.safeParse(q({ offset: -1 })).success);
+  assert.ok(!ConnectionQuerySchema.safeParse({ ...q({}), sort: 'inode' }).success);
+  fc.assert(fc.property(fc.record({
+    text: fc.string({ maxLength: 20 }), offset: fc.nat(10), limit: fc.nat(10), descending: fc.boolean(),
+    sort: fc.constantFrom(...(['process', 'pid', 'rttUs', 'local', 'remote', 'state', 'rxBps'] as const)),
+    port: fc.option(fc.integer({ min: 0, max: 65535 })),
+  }), (o) => {
+    const page = queryConnections(rows, q(o), 1);
+    assert.ok(page.rows.length <= o.limit && page.matched <= rows.length);
+  }), { numRuns: 2000 });
+});
+
+test('routes: hash ⇄ view and argument', () => {
+  assert.deepEqual(parseRoute(''), { view: 'popover', arg: null });
+  assert.deepEqual(parseRoute('#/connections/1234'), { view: 'connections', arg: '1234' });
+  assert.deepEqual(parseRoute(routeOf('interface', 'br-1 x')), { view: 'interface', arg: 'br-1 x' });
+  assert.deepEqual(parseRoute('#/nonsense'), { view: 'popover', arg: null });
+});
