@@ -4,7 +4,7 @@
 //  2. systeminformation.networkConnections() on the same sockets, and the ratio.
 //  3. The forked engine's CPU % over 60 s at default cadence with ~500 sockets, hidden and with a view open.
 //  4. The engine's RSS with 16k sockets, tray only and with a view open (asking 200-row pages).
-import { spawn, fork, execFileSync, type ChildProcess } from 'node:child_process';
+import { fork, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import fs from 'node:fs';
 import si from 'systeminformation';
@@ -13,6 +13,7 @@ import { createSources, DEFAULT_HELPER } from '../electron/collector/platform.ts
 import { cpuMs, rssMb } from './cpu.ts';
 import { ENGINE_EXEC_ARGV } from '../electron/collector/runtime.ts';
 import { defaultQuery } from '../shared/query.ts';
+import { holder, makeNetns } from './lab.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const QUICK = process.argv.includes('--quick');
@@ -20,16 +21,6 @@ const STEADY_S = QUICK ? 10 : 60;
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => n.toFixed(1);
 const results: Record<string, unknown> = {};
-
-async function holder(pairs: number, prefix: string[] = []): Promise<ChildProcess> {
-  const [cmd, ...args] = [...prefix, process.execPath, path.join(ROOT, 'bench/socket-holder.ts'), String(pairs)];
-  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d) => { if (String(d).startsWith('ready')) resolve(); });
-    child.once('exit', (c) => reject(new Error(`socket holder exited ${c}`)));
-  });
-  return child;
-}
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ wall: number; cpu: number; value: T }> {
   const c0 = process.cpuUsage(), k0 = cpuMs().children, t0 = performance.now();
@@ -83,30 +74,6 @@ function printPolls(name: string, r: Awaited<ReturnType<typeof connectionPolls>>
   }
   console.log(`systeminformation.networkConnections(): ${r.si.connections} connections — ${fmt(r.si.wallMs)} ms wall / ${fmt(r.si.cpuMs)} ms CPU (no byte counters, no RTT)`);
   console.log(`ratio systeminformation / engine: ${r.ratioWarm.toFixed(1)}x warm, ${r.ratioCold.toFixed(1)}x cold`);
-}
-
-/** A namespace pair so the engine can probe "its" gateway and DNS without a packet leaving the machine. */
-function makeNetns(): { prefix: string[]; cleanup: () => void } | null {
-  const A = `nwb${process.pid}a`, B = `nwb${process.pid}b`;
-  const ip = (...a: string[]) => execFileSync('ip', a, { stdio: 'ignore' });
-  try {
-    ip('netns', 'add', A); ip('netns', 'add', B);
-    ip('link', 'add', 'nwba', 'netns', A, 'type', 'veth', 'peer', 'name', 'nwbb', 'netns', B);
-    for (const [ns, dev, addr] of [[A, 'nwba', '10.213.9.2/24'], [B, 'nwbb', '10.213.9.1/24']] as const) {
-      ip('-n', ns, 'link', 'set', 'lo', 'up'); ip('-n', ns, 'addr', 'add', addr, 'dev', dev); ip('-n', ns, 'link', 'set', dev, 'up');
-    }
-    ip('-n', A, 'route', 'add', 'default', 'via', '10.213.9.1');
-    fs.mkdirSync(`/etc/netns/${A}`, { recursive: true });
-    fs.writeFileSync(`/etc/netns/${A}/resolv.conf`, 'nameserver 10.213.9.1\n');
-    const dns = spawn('ip', ['netns', 'exec', B, process.execPath, path.join(ROOT, 'test/integration/peers/dns-responder.ts'), '10.213.9.1', '53'], { stdio: 'ignore' });
-    return {
-      prefix: ['ip', 'netns', 'exec', A],
-      cleanup: () => { dns.kill(); for (const ns of [A, B]) { try { ip('netns', 'del', ns); } catch { /* gone */ } } fs.rmSync(`/etc/netns/${A}`, { recursive: true, force: true }); },
-    };
-  } catch {
-    for (const ns of [A, B]) { try { ip('netns', 'del', ns); } catch { /* not made */ } }
-    return null;
-  }
 }
 
 /** Forks the real collector entry (optionally inside a namespace) and measures it for `seconds`. */

@@ -18,6 +18,7 @@ options:
   --no-probes   do not ping the gateway or query the DNS server
   --interval S  seconds between cycles (default 1)
   --duration S  stop recording after S seconds (default: until Ctrl-C)
+  --bandwidth-threshold B   bytes/s per interface and direction that raise a bandwidth alert (default 50000000)
   --token T     required for any --host that is not loopback (16+ characters); open /?token=T`;
 
 /** The JSON Lines records of one cycle: a header, then one line per socket. */
@@ -47,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
       args: argv, allowPositionals: true,
       options: {
         json: { type: 'boolean' }, jsonl: { type: 'boolean' }, interval: { type: 'string' }, 'no-probes': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-        duration: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, replay: { type: 'string' },
+        duration: { type: 'string' }, 'bandwidth-threshold': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, replay: { type: 'string' },
       },
     });
   } catch (e) {
@@ -59,7 +60,11 @@ export async function main(argv: string[]): Promise<number> {
   const seconds = args.values.interval === undefined ? 1 : Number(args.values.interval);
   if (!(seconds >= 0.25 && seconds <= 3600)) { console.error('--interval takes seconds between 0.25 and 3600'); return 2; }
   const intervalMs = Math.round(seconds * 1000);
-  const config = mergeConfig(defaultConfig(), { intervalMs, connectionsVisibleMs: Math.max(500, intervalMs), probes: !args.values['no-probes'] });
+  const threshold = args.values['bandwidth-threshold'] === undefined ? undefined : Number(args.values['bandwidth-threshold']);
+  if (threshold !== undefined && !(threshold > 0)) { console.error('--bandwidth-threshold takes bytes/s > 0'); return 2; }
+  const config = mergeConfig(defaultConfig(), {
+    intervalMs, connectionsVisibleMs: Math.max(500, intervalMs), probes: !args.values['no-probes'], ...(threshold ? { bandwidthThresholdBps: threshold } : {}),
+  });
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
 
   if (cmd === 'snapshot') {
@@ -128,7 +133,7 @@ async function serve(v: { port?: string; host?: string; token?: string; replay?:
   if (why) { console.error(`netwatch serve: ${why}`); return 2; }
   let feed: Feed;
   try {
-    feed = v.replay ? replayFeed(v.replay) : liveFeed({ probes: config.probes });
+    feed = v.replay ? replayFeed(v.replay) : liveFeed({ probes: config.probes, bandwidthThresholdBps: config.bandwidthThresholdBps });
   } catch (e) {
     console.error(`netwatch serve: ${(e as Error).message}`);
     return 2;

@@ -2,15 +2,22 @@
 // than the snapshot's 60 samples, kept while the page is open (for the 5 and 15 minute windows).
 import type { Interface, Snapshot } from '../../../shared/index.ts';
 
-/** Interfaces that count towards "total": physical ones, not loopback or virtual (bridges double-count). */
-export const countsToTotal = (i: Interface, only: readonly string[] = []): boolean =>
-  only.length > 0 ? only.includes(i.name) : i.type !== 'Loopback' && i.type !== 'Virtual';
+/**
+ * Interfaces that count towards "total": the physical ones (loopback is local, and bridges or veths would
+ * count the same bytes twice). Where there is none — a container, whose eth0 is a veth — every
+ * non-loopback interface. `only` (a setting) overrides both.
+ */
+export function counted(ifs: readonly Interface[], only: readonly string[] = []): Interface[] {
+  if (only.length > 0) return ifs.filter((i) => only.includes(i.name));
+  const physical = ifs.filter((i) => i.type !== 'Loopback' && i.type !== 'Virtual');
+  return physical.length > 0 ? physical : ifs.filter((i) => i.type !== 'Loopback');
+}
 
 export interface Series { rx: Array<number | null>; tx: Array<number | null> }
 
 /** Sum of the counted interfaces' histories, aligned at the newest sample; null where any was null. */
 export function totalHistory(s: Snapshot, only: readonly string[] = []): Series {
-  const ifs = s.interfaces.filter((i) => countsToTotal(i, only));
+  const ifs = counted(s.interfaces, only);
   const len = Math.max(0, ...ifs.map((i) => i.history.rxBps.length));
   const sum = (key: 'rxBps' | 'txBps') => Array.from({ length: len }, (_, k) => {
     let total = 0;
@@ -26,7 +33,7 @@ export function totalHistory(s: Snapshot, only: readonly string[] = []): Series 
 }
 
 export const totalNow = (s: Snapshot, only: readonly string[] = []) => {
-  const ifs = s.interfaces.filter((i) => countsToTotal(i, only));
+  const ifs = counted(s.interfaces, only);
   return { rx: ifs.reduce((a, i) => a + i.rxBps, 0), tx: ifs.reduce((a, i) => a + i.txBps, 0) };
 };
 

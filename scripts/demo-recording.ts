@@ -1,0 +1,59 @@
+// Records a demo for the replay e2e test, `npm run screenshots` and the renderer bench: the real engine
+// (`netwatch record`) in a lab namespace where it sees 10,000 sockets held by bench/socket-holder.ts,
+// 6 MB/s crossing a veth (a bandwidth alert, threshold 2 MB/s), and a gateway and DNS server answered by
+// the peer namespace. Nothing leaves the machine. Needs root (network namespaces).
+//
+// This VM has no Wi-Fi, so the Wi-Fi card's data is the one part not measured here: a real `iw dev
+// wlp1s0 link` capture (test/fixtures/linux/iw-dev-link--wifi-heatmapper.txt, see its README) parsed by
+// our own parser and added to every recorded snapshot.
+//
+// usage: node scripts/demo-recording.ts OUT.jsonl [seconds=20]
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { holder, makeNetns, LAB_GATEWAY, ROOT } from '../bench/lab.ts';
+import { parseIwLink } from '../electron/collector/linux/iw.ts';
+import type { Snapshot } from '../shared/index.ts';
+
+function started(cmd: string[]): Promise<ChildProcess> {
+  const child = spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => { if (String(d).startsWith('ready')) resolve(child); });
+    child.once('exit', (c) => reject(new Error(`${cmd.join(' ')} exited ${c}`)));
+  });
+}
+
+export async function demoRecording(file: string, secs: number): Promise<void> {
+  const lab = makeNetns();
+  if (!lab) throw new Error('the demo recording needs network namespaces (run as root)');
+  const kids: ChildProcess[] = [];
+  try {
+    kids.push(await holder(5000, lab.prefix));
+    const traffic = path.join(ROOT, 'bench', 'veth-traffic.ts');
+    kids.push(await started([...lab.peerPrefix, process.execPath, traffic, 'server', LAB_GATEWAY, '9000']));
+    kids.push(await started([...lab.prefix, process.execPath, traffic, 'client', LAB_GATEWAY, '9000', '6000000']));
+    const raw = `${file}.raw`;
+    const rec = spawn(lab.prefix[0]!, [...lab.prefix.slice(1), process.execPath, path.join(ROOT, 'bin', 'netwatch.js'), 'record', raw,
+      '--duration', String(secs), '--bandwidth-threshold', '2000000'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const code = await new Promise((r) => rec.once('exit', r));
+    if (code !== 0) throw new Error(`netwatch record exited ${code}`);
+    const wifi = parseIwLink('wlp1s0', fs.readFileSync(path.join(ROOT, 'test/fixtures/linux/iw-dev-link--wifi-heatmapper.txt'), 'utf8'));
+    const lines = fs.readFileSync(raw, 'utf8').split('\n').filter(Boolean).map((l) => {
+      const s = JSON.parse(l) as Snapshot;
+      return JSON.stringify({ ...s, wifi: [wifi], sources: { ...s.sources, wifi: { state: 'ok' } } });
+    });
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    fs.rmSync(raw);
+  } finally {
+    for (const k of kids) k.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    lab.cleanup();
+  }
+}
+
+if (import.meta.filename === path.resolve(process.argv[1]!)) {
+  const [out, seconds] = process.argv.slice(2);
+  if (!out) { console.error('usage: node scripts/demo-recording.ts OUT.jsonl [seconds=20]'); process.exit(2); }
+  await demoRecording(out, Number(seconds ?? 20));
+  console.log(`wrote ${out}`);
+}
