@@ -5,7 +5,7 @@ import type { OsIO } from '../os.ts';
 
 export interface ProcInfo {
   pid: number;
-  /** Short name: /proc/<pid>/comm, or argv[0]'s base name when comm is cut at 15 characters. */
+  /** Short name: /proc/<pid>/comm, or argv[0]'s base name when comm is cut at 15 characters or is Node's "MainThread". */
   name: string;
   ppid: number;
   /** Executable path when readable (same user or root); groups helpers under their app. */
@@ -102,11 +102,13 @@ export class ProcFdMap {
     if (cached && cached.start === stat.start) return cached;
     let name = `pid ${pid}`;
     try { name = this.#os.readText(`/proc/${pid}/comm`).trim() || name; } catch { /* exited meanwhile */ }
-    if (name.length >= 15) {
+    // Node ≥ 24 names its main thread "MainThread", which is what comm shows for every Node program;
+    // argv[0] ("node", or an app's own binary) says more.
+    if (name.length >= 15 || name === 'MainThread') {
       try {
         const argv0 = this.#os.readText(`/proc/${pid}/cmdline`).split('\0')[0] ?? '';
         const base = argv0.split('/').pop() ?? '';
-        if (base.startsWith(name)) name = base;
+        if (base && (base.startsWith(name) || name === 'MainThread')) name = base;
       } catch { /* keep comm */ }
     }
     let exe: string | null = null;

@@ -63,3 +63,12 @@ test('/proc/<pid>/stat: ppid and start time even with spaces and parens in comm'
   assert.equal(socketInode('socket:[36813]'), 36813);
   assert.equal(socketInode('pipe:[1]'), undefined);
 });
+
+test('a Node 24 process is named by argv[0], not by its main thread\'s name "MainThread" (real /proc)', async () => {
+  const { ProcFdMap } = await import('../../../../electron/collector/linux/proc-fd.ts');
+  const { nodeOs } = await import('../../../../electron/collector/os.ts');
+  const fs = await import('node:fs');
+  const comm = fs.readFileSync('/proc/self/comm', 'utf8').trim();
+  const info = new ProcFdMap(nodeOs).process(process.pid);
+  assert.equal(info?.name, comm === 'MainThread' ? 'node' : comm);
+});
