@@ -106,7 +106,7 @@ export const AppUsageSchema = z.extend(TrafficSchema, {
 });
 export type AppUsage = z.infer<typeof AppUsageSchema>;
 
-/** Bytes the interfaces carried that no socket explains. */
+/** Bytes the interfaces carried that no process is credited with. */
 export const AttributionSchema = z.object({
   /** measured = per-socket kernel counters; estimated = interface bytes shared by connection count. */
   method: z.enum(['measured', 'estimated']),
@@ -122,7 +122,10 @@ export const AttributionSchema = z.object({
   shortLivedFlows: z.enum(['counted', 'unattributed']),
   /** Plain words for the UI, e.g. why short-lived flows are not counted. */
   note: z.string(),
-  /** Bytes from closed sockets whose process could not be found, by remote endpoint. */
+  /**
+   * The part of `unattributed` that sockets explain but no process does (another user's process seen by
+   * an unprivileged engine, a flow closed before any poll saw its owner), by remote endpoint.
+   */
   unknownProcess: z.array(z.extend(TrafficSchema, { remote: z.string() })),
 });
 export type Attribution = z.infer<typeof AttributionSchema>;

@@ -110,11 +110,14 @@ export class SocketTracker {
     const pidDelta = new Map<number, { rx: number; tx: number; conns: number }>();
     const unknownDelta = new Map<string, { rx: number; tx: number }>();
     // The remote endpoint's text is only needed for bytes no process can take.
+    // Only bytes credited to a process count as attributed; bytes whose process is unknown (another
+    // user's, unprivileged; a flow closed before any poll saw it) stay in `unattributed`, and
+    // `unknownProcess` breaks that part down by remote endpoint.
     const addTo = (pid: number | null, peer: SocketSample, loop: boolean, rx: number, tx: number) => {
-      const side = loop ? att.loopback : att.external;
-      side.rx += rx;
-      side.tx += tx;
       if (pid !== null) {
+        const side = loop ? att.loopback : att.external;
+        side.rx += rx;
+        side.tx += tx;
         const p = pidDelta.get(pid) ?? { rx: 0, tx: 0, conns: 0 };
         p.rx += rx; p.tx += tx;
         pidDelta.set(pid, p);
@@ -242,7 +245,7 @@ export class SocketTracker {
         method, unattributed, coverage,
         shortLivedFlows: input.shortLivedFlows,
         note: input.shortLivedFlows === 'counted'
-          ? 'Sockets that open and close between two polls are counted from kernel socket-destroy events.'
+          ? 'Sockets that open and close between two polls are counted from kernel socket-destroy events; bytes whose process cannot be named stay unattributed, listed by remote endpoint.'
           : 'Connections that open and close between two polls are not seen by this unprivileged engine; their bytes land in unattributed.',
         unknownProcess: [...this.#unknown].filter(([, a]) => now - a.lastActive < KEEP_EXITED_MS)
           .map(([remote, a]) => ({ remote, rxBytes: a.rxBytes, txBytes: a.txBytes, rxBps: a.rxBps, txBps: a.txBps })),
