@@ -38,10 +38,12 @@ export async function demoRecording(file: string, secs: number): Promise<void> {
     const code = await new Promise((r) => rec.once('exit', r));
     if (code !== 0) throw new Error(`netwatch record exited ${code}`);
     const wifi = parseIwLink('wlp1s0', fs.readFileSync(path.join(ROOT, 'test/fixtures/linux/iw-dev-link--wifi-heatmapper.txt'), 'utf8'));
-    const lines = fs.readFileSync(raw, 'utf8').split('\n').filter(Boolean).map((l) => {
-      const s = JSON.parse(l) as Snapshot;
-      return JSON.stringify({ ...s, wifi: [wifi], sources: { ...s.sources, wifi: { state: 'ok' } } });
-    });
+    const frames = fs.readFileSync(raw, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Snapshot);
+    // Start where the engine is warm (first probe answered, an alert raised), so a looping replay
+    // never shows start-up frames; the recording keeps at least half of its frames.
+    const warm = frames.findIndex((s) => s.health.gatewayProbe?.rttMs != null && s.alerts.active.length > 0 && !s.connectionsOmitted);
+    const from = warm >= 0 && warm <= frames.length / 2 ? warm : 0;
+    const lines = frames.slice(from).map((s) => JSON.stringify({ ...s, wifi: [wifi], sources: { ...s.sources, wifi: { state: 'ok' } } }));
     fs.writeFileSync(file, lines.join('\n') + '\n');
     fs.rmSync(raw);
   } finally {

@@ -35,8 +35,8 @@ try {
       const page = await browser.newPage({ viewport: v.size, colorScheme: scheme, deviceScaleFactor: 1 });
       await page.goto(`${serve.url}${v.hash}`);
       await page.locator(v.ready).first().waitFor({ timeout: 30_000 });
-      // Let the replay move past its first frames so rates, charts and the alert are there.
-      await page.waitForTimeout(2500);
+      // Let the replay move past its first frames so rates, charts, the alert and the first probes are there.
+      await page.waitForTimeout(6500);
       if (v.pre) { await page.locator(v.pre).focus(); await page.keyboard.press('ArrowDown'); await page.keyboard.press('ArrowDown'); }
       const png = path.join(out, `${v.name}-${scheme}.png`);
       await page.screenshot({ path: png, fullPage: true });

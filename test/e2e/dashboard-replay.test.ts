@@ -21,7 +21,7 @@ const problems: string[] = [];
 before(async () => {
   if (!root) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-replay-'));
-  await demoRecording(path.join(dir, 'demo.jsonl'), 8);
+  await demoRecording(path.join(dir, 'demo.jsonl'), 12);
   serve = await startServe(['--replay', path.join(dir, 'demo.jsonl')]);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 800 } });

@@ -34,4 +34,9 @@ export class Fmt {
     return this.#rel.format(Math.round(s / 86_400), 'day');
   };
   time = (ts: number): string => this.#time.format(ts);
+  /** A span in ms: "45 s", "12 min", "3.5 h". */
+  span = (ms: number): string => {
+    const s = ms / 1000;
+    return s < 120 ? `${this.#int.format(s)} s` : s < 7200 ? `${this.#int.format(s / 60)} min` : `${this.#dec.format(s / 3600)} h`;
+  };
 }
