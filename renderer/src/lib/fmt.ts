@@ -7,6 +7,7 @@ export class Fmt {
   #prefix: Settings['prefix'];
   #int: Intl.NumberFormat;
   #dec: Intl.NumberFormat;
+  #small: Intl.NumberFormat;
   #rel: Intl.RelativeTimeFormat;
   #time: Intl.DateTimeFormat;
 
@@ -15,6 +16,7 @@ export class Fmt {
     this.#prefix = s.prefix;
     this.#int = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
     this.#dec = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+    this.#small = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
     this.#rel = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
     this.#time = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
   }
@@ -23,7 +25,8 @@ export class Fmt {
   bytes = (n: number | null): string => (n === null ? '—' : formatBytes(n, this.#prefix));
   int = (n: number | null): string => (n === null ? '—' : this.#int.format(n));
   dec = (n: number | null): string => (n === null ? '—' : this.#dec.format(n));
-  ms = (n: number | null): string => (n === null ? '—' : `${this.#dec.format(n)} ms`);
+  /** Sub-millisecond RTTs (a LAN gateway: 0.04 ms) keep two decimals rather than rounding to 0. */
+  ms = (n: number | null): string => (n === null ? '—' : `${(n < 1 ? this.#small : this.#dec).format(n)} ms`);
   pct = (n: number | null): string => (n === null ? '—' : `${this.#dec.format(n)} %`);
   /** `ts` relative to `now` (both epoch ms): "5 min. ago". */
   ago = (ts: number, now: number): string => {
