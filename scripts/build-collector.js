@@ -1,4 +1,4 @@
-// Bundles the collector (engine entry and CLI) and the Electron main process into plain JavaScript
+// Bundles the collector (engine entry and CLI), the Electron main process and its preload into plain JavaScript
 // in dist/: what the Electron utility process loads (Electron does not strip TypeScript types) and what the bench measures.
 import { build } from 'esbuild';
 
@@ -25,4 +25,16 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-console.log('built dist/collector/{main,cli}.js and dist/electron/main/index.js');
+// The preload: sandboxed preloads are CommonJS with only `electron` to require, so it is bundled alone.
+await build({
+  entryPoints: { index: 'electron/preload/index.ts' },
+  outdir: 'dist/electron/preload',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'chrome130',
+  external: ['electron'],
+  logLevel: 'warning',
+});
+console.log('built dist/collector/{main,cli}.js, dist/electron/main/index.js and dist/electron/preload/index.cjs');

@@ -1,8 +1,10 @@
 // The tray's context menu as plain data: which items, in which order, with which state. index.ts maps
 // each id to an action and hands the list to Electron's Menu.buildFromTemplate.
 import type { TrayText } from './tray-text.ts';
+import type { ViewName } from '../../shared/index.ts';
 
-export const VIEWS = ['interfaces', 'processes', 'connections', 'alerts', 'settings'] as const;
+/** The drill-down windows, named as the renderer's routes (shared/bridge.ts). */
+export const VIEWS = ['interface', 'processes', 'connections', 'alerts', 'settings'] as const satisfies readonly ViewName[];
 export type View = (typeof VIEWS)[number];
 
 export type MenuAction = { kind: 'open-popover' } | { kind: 'open-view'; view: View } | { kind: 'toggle-pause' }
@@ -19,7 +21,7 @@ export interface MenuState {
   windows: boolean;
 }
 
-const LABELS: Record<View, string> = { interfaces: 'Interfaces…', processes: 'Processes…', connections: 'Connections…', alerts: 'Alerts…', settings: 'Settings…' };
+const LABELS: Record<View, string> = { interface: 'Interfaces…', processes: 'Processes…', connections: 'Connections…', alerts: 'Alerts…', settings: 'Settings…' };
 
 export function menuTemplate(s: MenuState): MenuItem[] {
   const items: MenuItem[] = [];

@@ -56,3 +56,15 @@ export class NotificationGate {
     return out;
   }
 }
+
+/** Alerts in `active` not seen in an earlier snapshot: the ones the engine raised since. */
+export class RaisedAlerts {
+  #seen = new Set<string>();
+  next(active: readonly Alert[]): Alert[] {
+    const fresh = active.filter((a) => !this.#seen.has(a.id));
+    for (const a of fresh) this.#seen.add(a.id);
+    // Ids of alerts long gone need not be kept: the active set is small, the history 100.
+    if (this.#seen.size > 1000) this.#seen = new Set(active.map((a) => a.id));
+    return fresh;
+  }
+}

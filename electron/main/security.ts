@@ -3,10 +3,7 @@
 /** Pages are served from this origin through protocol.handle, never file:// or the network. */
 export const APP_ORIGIN = 'app://netwatch';
 
-export const CSP = [
-  "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
-  "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
-].join('; ');
+export { CSP } from '../../shared/csp.ts';
 
 /** webPreferences for every window: isolated, sandboxed, no Node, only the narrow preload. */
 export function webPreferences(preload: string) {

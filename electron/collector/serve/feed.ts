@@ -9,6 +9,7 @@ import {
   type Connection, type ConnectionPage, type ConnectionQuery, type EngineConfigPatch, type EngineLink, type EngineMessage, type Snapshot,
 } from '../../../shared/index.ts';
 import { Supervisor } from '../../../shared/supervisor.ts';
+import { PendingQueries, type Timers } from '../../../shared/requests.ts';
 import { ENGINE_EXEC_ARGV } from '../runtime.ts';
 
 export interface Feed {
@@ -29,17 +30,15 @@ export function engineEntry(): string {
   return here.endsWith('.ts') ? path.join(path.dirname(here), '..', 'main.ts') : path.join(path.dirname(here), 'main.js');
 }
 
-const QUERY_TIMEOUT_MS = 5000;
+export const NODE_TIMERS: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as NodeJS.Timeout) };
 
 export function liveFeed(config: EngineConfigPatch): Feed {
   const snaps: Array<(s: Snapshot) => void> = [];
   const links: Array<(l: EngineLink) => void> = [];
-  const pending = new Map<string, { resolve: (p: ConnectionPage) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   let pid: number | null = null;
   let link: EngineLink = { state: 'down', reason: 'engine starting' };
   let visible = false;
   let current = config;
-  let seq = 0;
   const sup = new Supervisor({
     spawn: () => {
       const child = fork(engineEntry(), [], {
@@ -58,36 +57,28 @@ export function liveFeed(config: EngineConfigPatch): Feed {
     now: () => Date.now(),
     onMessage: (m: EngineMessage) => {
       if (m.type === 'snapshot') for (const cb of snaps) cb(m.snapshot);
-      else if (m.type === 'connections') {
-        const p = pending.get(m.requestId);
-        if (p) { clearTimeout(p.timer); pending.delete(m.requestId); p.resolve(m.page); }
-      } else if (m.type === 'rejected') console.error(`netwatch serve: engine rejected a message: ${m.reason}`);
+      else if (queries.answer(m)) return;
+      else if (m.type === 'rejected') console.error(`netwatch serve: engine rejected a message: ${m.reason}`);
     },
     onState: (s) => {
+      if (s.state !== 'running') queries.failAll('the engine stopped');
       link = s.state === 'running' ? { state: 'up' }
         : s.state === 'stale' ? { state: 'down', reason: `engine ${describe(s.reason)}; restarting in ${Math.round(s.retryInMs / 1000)} s` }
           : { state: 'down', reason: 'engine stopped' };
       for (const cb of links) cb(link);
     },
   });
+  const queries = new PendingQueries((m) => sup.send(m), NODE_TIMERS);
   sup.start();
   return {
     onSnapshot: (cb) => { snaps.push(cb); },
     // Late subscribers hear the current state at once (the first 'running' comes before any listener).
     onLink: (cb) => { links.push(cb); cb(link); },
-    query: (query) => new Promise((resolve, reject) => {
-      const requestId = `s${++seq}`;
-      const timer = setTimeout(() => { pending.delete(requestId); reject(new Error('the engine did not answer in 5 s')); }, QUERY_TIMEOUT_MS);
-      pending.set(requestId, { resolve, reject, timer });
-      sup.send({ type: 'query-connections', requestId, query });
-    }),
+    query: (query) => queries.ask(query),
     setVisible: (v) => { visible = v; sup.send({ type: 'set-visibility', visible: v }); },
     setConfig: (patch) => { current = { ...current, ...patch }; sup.send({ type: 'set-config', config: patch }); },
     enginePid: () => pid,
-    stop: () => {
-      for (const p of pending.values()) { clearTimeout(p.timer); p.reject(new Error('stopping')); }
-      sup.stop();
-    },
+    stop: () => { queries.failAll('stopping'); sup.stop(); },
   };
 }
 

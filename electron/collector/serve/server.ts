@@ -11,17 +11,13 @@ import {
   type EngineLink, type Settings, type Snapshot,
 } from '../../../shared/index.ts';
 import type { Feed } from './feed.ts';
+import { CSP } from '../../../shared/csp.ts';
 
 export interface ServeOptions { host: string; port: number; token: string | null; staticDir: string; feed: Feed }
 
 /** Bodies we accept are a query or the settings: a few hundred bytes. */
 const MAX_BODY = 64 * 1024;
 const HEARTBEAT_MS = 15_000;
-
-export const CSP = [
-  "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
-  "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
-].join('; ');
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': CSP,
