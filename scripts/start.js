@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 execFileSync(process.execPath, [path.join(root, 'scripts/build-collector.js')], { stdio: 'inherit', cwd: root });
 execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
+if (process.argv.includes('--build-only')) process.exit(0);
 const electronDir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
 const pathFile = path.join(electronDir, 'path.txt');
 const binary = fs.existsSync(pathFile) ? path.join(electronDir, 'dist', fs.readFileSync(pathFile, 'utf8')) : null;

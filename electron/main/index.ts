@@ -186,6 +186,10 @@ app.whenReady().then(() => {
   rebuildMenu(STARTING.title, STARTING.tooltip);
   supervisor.start();
   openFromArgv(process.argv);
+  // For the Playwright smoke test only (NETWATCH_TEST=1): what it cannot reach through Electron's API.
+  if (process.env['NETWATCH_TEST'] === '1') {
+    (globalThis as Record<string, unknown>)['__netwatchTest'] = { hasTray: () => tray !== null && !tray.isDestroyed(), notify };
+  }
   if (loaded.notice && Notification.isSupported()) new Notification({ title: 'NetWatch settings', body: loaded.notice }).show();
 });
 
