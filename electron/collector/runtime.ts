@@ -5,4 +5,4 @@
  * short-lived objects; with V8's default semi-spaces the process kept ~250 MB resident, with this
  * ~125 MB, for ~1 % more CPU (npm run bench).
  */
-export const ENGINE_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=1', '--optimize-for-size'];
+export const ENGINE_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=1'];
