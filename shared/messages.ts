@@ -13,6 +13,11 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('set-visibility'), visible: z.boolean() }),
   /** Ask for one page of the filtered, sorted socket list; answered by `connections` with the same id. */
   z.object({ type: z.literal('query-connections'), requestId: z.string().check(z.maxLength(100)), query: ConnectionQuerySchema }),
+  /**
+   * A renderer's own port comes with this message (Electron MessageChannelMain, in the transfer list):
+   * the engine sends that view snapshots directly and answers its queries on it (collector/views.ts).
+   */
+  z.object({ type: z.literal('attach-view') }),
   z.object({ type: z.literal('pause') }),
   z.object({ type: z.literal('resume') }),
   /** Finish the current tick, release tools and exit with code 0. */
@@ -32,3 +37,8 @@ export type EngineMessage =
 export function assertNever(x: never): never {
   throw new Error(`unexpected message: ${JSON.stringify(x)}`);
 }
+
+/** What a view may send on its own port: queries only. */
+export const ViewMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('query-connections'), requestId: z.string().check(z.maxLength(100)), query: ConnectionQuerySchema }),
+]);

@@ -15,7 +15,8 @@ export type ExitReason =
 export interface CollectorChild {
   onMessage(cb: (m: unknown) => void): void;
   onExit(cb: (code: number | null, signal: string | null) => void): void;
-  post(m: unknown): void;
+  /** `transfer`: message ports handed over with the message (Electron's MessageChannelMain). */
+  post(m: unknown, transfer?: unknown[]): void;
   kill(): void;
 }
 
@@ -56,7 +57,7 @@ export class Supervisor {
   }
 
   /** Sends to the running collector; dropped while it is restarting (the host re-sends state on 'running'). */
-  send(m: unknown): void { this.#child?.post(m); }
+  send(m: unknown, transfer?: unknown[]): void { this.#child?.post(m, transfer); }
 
   /** Quit: no more restarts, and the collector is told to stop (and killed if it lingers). */
   stop(): void {

@@ -4,6 +4,7 @@ import { nodeOs } from './os.ts';
 import { createSources } from './platform.ts';
 import { forkPort, parentPort } from './port.ts';
 import { Engine } from './engine/engine.ts';
+import { ViewHub, electronViewPort } from './views.ts';
 
 const port = parentPort() ?? forkPort();
 if (!port) {
@@ -20,18 +21,27 @@ function initialConfig(): { config: EngineConfig; problem?: string } {
   }
 }
 const initial = initialConfig();
+let hostVisible = process.env['NETWATCH_VISIBLE'] === '1';
+const hub = new ViewHub((q) => engine.queryConnections(q), () => engine.setVisible(hostVisible || hub.size > 0));
 const engine = new Engine({
   // A packaged app ships the socket helper beside its resources and says where (NETWATCH_HELPER).
   sources: createSources(nodeOs, undefined, process.env['NETWATCH_HELPER'] ? { helperPath: process.env['NETWATCH_HELPER'] } : {}),
   os: nodeOs,
   config: initial.config,
-  emit: (m) => port.post(m),
+  emit: (m) => {
+    port.post(m);
+    if (m.type === 'snapshot') hub.broadcast(m);
+  },
 });
 if (initial.problem) port.post({ type: 'rejected', reason: initial.problem });
-engine.setVisible(process.env['NETWATCH_VISIBLE'] === '1');
-port.onMessage((m) => {
+engine.setVisible(hostVisible);
+port.onMessage((m, ports) => {
+  const type = (m as { type?: string })?.type;
+  if (type === 'attach-view' && ports[0]) { hub.attach(electronViewPort(ports[0])); return; }
+  if (type === 'set-visibility') hostVisible = (m as { visible?: unknown }).visible === true;
   engine.handle(m);
-  if ((m as { type?: string })?.type === 'stop') setImmediate(() => process.exit(0));
+  if (type === 'set-visibility') engine.setVisible(hostVisible || hub.size > 0);
+  if (type === 'stop') setImmediate(() => process.exit(0));
 });
 port.onClose(() => { engine.stop(); process.exit(0); });
 for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => { engine.stop(); process.exit(0); });

@@ -1,12 +1,11 @@
 // Electron main process: a thin shell. It supervises the collector (a utility process), shows live
 // speeds in the tray, opens the popover and drill-down windows, forwards the renderer's bridge calls
 // after checking them (ipc.ts), and turns new alerts into notifications (notify-policy.ts).
-import { app, ipcMain, Menu, nativeImage, Notification, Tray, utilityProcess, type IpcMainEvent, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { app, ipcMain, Menu, MessageChannelMain, nativeImage, Notification, Tray, utilityProcess, type IpcMainEvent, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type MessagePortMain, type WebContents } from 'electron';
 import path from 'node:path';
 import { engineConfigOf, type EngineLink, type EngineMessage, type Settings } from '../../shared/index.ts';
 import { STALE, STARTING, trayText } from './tray-text.ts';
 import { Supervisor, type CollectorChild } from '../../shared/supervisor.ts';
-import { PendingQueries } from '../../shared/requests.ts';
 import { menuTemplate, type MenuAction, type MenuItem } from './menu.ts';
 import { ENGINE_EXEC_ARGV } from '../collector/runtime.ts';
 import { CH, checkIpc } from './ipc.ts';
@@ -43,7 +42,18 @@ const settingsFile = () => path.join(app.getPath('userData'), 'settings.json');
 let settings: Settings;
 const gate = new NotificationGate();
 const raised = new RaisedAlerts();
-const windows = new Windows(PRELOAD, (visible) => supervisor.send({ type: 'set-visibility', visible }));
+const windows = new Windows(PRELOAD, (visible) => supervisor.send({ type: 'set-visibility', visible }), (wc) => attachView(wc));
+
+/**
+ * A page gets its own MessageChannelMain to the collector: snapshots go straight to it and it asks its
+ * connection pages on it; main keeps only what the tray and notifications need. Done again when the page
+ * reloads and for every page when the collector restarts (the old ports died with it).
+ */
+function attachView(wc: WebContents): void {
+  const { port1, port2 } = new MessageChannelMain();
+  supervisor.send({ type: 'attach-view' }, [port1]);
+  wc.postMessage(CH.port, null, [port2]);
+}
 
 function applySettings(s: Settings): void {
   settings = s;
@@ -64,7 +74,7 @@ function spawnCollector(): CollectorChild {
   return {
     onMessage: (cb) => { proc.on('message', cb); },
     onExit: (cb) => { proc.on('exit', (code) => cb(code, null)); },
-    post: (m) => proc.postMessage(m),
+    post: (m, transfer) => proc.postMessage(m, transfer as MessagePortMain[] | undefined),
     kill: () => { proc.kill(); },
   };
 }
@@ -113,21 +123,18 @@ const supervisor = new Supervisor({
   schedule: (fn, ms) => { const t = setTimeout(fn, ms); return { cancel: () => clearTimeout(t) }; },
   now: () => Date.now(),
   onMessage: (m: EngineMessage) => {
-    if (queries.answer(m) || m.type !== 'snapshot') return;
+    if (m.type !== 'snapshot') return;
     if (link.state !== 'up') setLink({ state: 'up' });
     const t = trayText(m.snapshot, settings.units, settings.prefix);
     show(t.title, t.tooltip);
-    windows.broadcast(CH.snapshot, m.snapshot);
     notify(raised.next(m.snapshot.alerts.active));
   },
   onState: (s) => {
-    if (s.state === 'running') return; // 'up' once it sends a snapshot
-    queries.failAll('the collector stopped');
+    if (s.state === 'running') { for (const wc of windows.pages()) attachView(wc); return; } // 'up' once it sends a snapshot
     if (s.state === 'stale') show(STALE.title, STALE.tooltip);
     setLink({ state: 'down', reason: s.state === 'stale' ? `collector ${s.reason.kind}; restarting in ${Math.round(s.retryInMs / 1000)} s` : 'collector stopped' });
   },
 });
-const queries = new PendingQueries((m) => supervisor.send(m), { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as NodeJS.Timeout) });
 
 function setLink(l: EngineLink): void {
   link = l;
@@ -150,10 +157,6 @@ function wireIpc(): void {
     if (!r.ok) throw new Error(`refused ${channel}: ${r.reason}`);
     return r.req;
   };
-  ipcMain.handle(CH.query, (e, ...args) => {
-    const req = checked(CH.query, e, args);
-    return req.channel === CH.query ? queries.ask(req.query) : null;
-  });
   ipcMain.handle(CH.getSettings, (e, ...args) => { checked(CH.getSettings, e, args); return settings; });
   ipcMain.handle(CH.setSettings, (e, ...args) => {
     const req = checked(CH.setSettings, e, args);

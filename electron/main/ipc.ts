@@ -1,7 +1,7 @@
 // What the renderer may ask of main, checked before anything happens: the sender must be one of our
 // own pages (app://netwatch), and every payload is validated. Pure, so it is tested without Electron.
 import * as z from 'zod/mini';
-import { ConnectionQuerySchema, SettingsSchema, VIEWS, type ConnectionQuery, type Settings, type ViewName } from '../../shared/index.ts';
+import { SettingsSchema, VIEWS, type Settings, type ViewName } from '../../shared/index.ts';
 import { isAppUrl } from './security.ts';
 
 import { CH } from './ipc-channels.ts';
@@ -9,7 +9,6 @@ import { CH } from './ipc-channels.ts';
 export { CH };
 
 export type IpcRequest =
-  | { channel: typeof CH.query; query: ConnectionQuery }
   | { channel: typeof CH.getSettings }
   | { channel: typeof CH.setSettings; settings: Settings }
   | { channel: typeof CH.open; view: ViewName; arg: string | null };
@@ -21,10 +20,6 @@ export function checkIpc(channel: string, senderUrl: string | undefined, args: u
   if (!senderUrl || !isAppUrl(senderUrl)) return { ok: false, reason: `sender ${senderUrl ?? '(none)'} is not an app page` };
   const issues = (e: z.core.$ZodError) => e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
   switch (channel) {
-    case CH.query: {
-      const q = ConnectionQuerySchema.safeParse(args[0]);
-      return q.success ? { ok: true, req: { channel, query: q.data } } : { ok: false, reason: issues(q.error) };
-    }
     case CH.getSettings: return { ok: true, req: { channel } };
     case CH.setSettings: {
       const s = SettingsSchema.safeParse(args[0]);

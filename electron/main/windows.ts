@@ -1,7 +1,7 @@
 // The popover and drill-down windows, hardened per the Electron security checklist (settings from
 // security.ts), loading the renderer from app://netwatch through protocol.handle — never file:// or
 // the network. Placement and visibility decisions are pure (placement.ts); this file only wires them.
-import { BrowserWindow, net, protocol, screen, session, type Tray } from 'electron';
+import { BrowserWindow, net, protocol, screen, session, type Tray, type WebContents } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { routeOf, type ViewName } from '../../shared/index.ts';
@@ -37,10 +37,13 @@ export class Windows {
   #views = new Map<ViewName, BrowserWindow>();
   #preload: string;
   #onVisible: (visible: boolean) => void;
+  #onLoad: (wc: WebContents) => void;
 
-  constructor(preload: string, onVisible: (visible: boolean) => void) {
+  /** `onLoad` runs each time a window's page (re)loads: it needs a fresh port to the collector then. */
+  constructor(preload: string, onVisible: (visible: boolean) => void, onLoad: (wc: WebContents) => void) {
     this.#preload = preload;
     this.#onVisible = onVisible;
+    this.#onLoad = onLoad;
   }
 
   #create(view: ViewName, arg: string | null, opts: Electron.BrowserWindowConstructorOptions): BrowserWindow {
@@ -50,6 +53,7 @@ export class Windows {
     wc.on('will-redirect', (e, url) => { if (!isAppUrl(url)) e.preventDefault(); });
     wc.on('will-attach-webview', (e) => e.preventDefault());
     wc.setWindowOpenHandler(() => ({ action: 'deny' }));
+    wc.on('did-finish-load', () => this.#onLoad(wc));
     for (const ev of ['show', 'hide', 'closed'] as const) win.on(ev as 'show', () => this.#onVisible(this.anyVisible()));
     void win.loadURL(`${APP_ORIGIN}/index.html${routeOf(view, arg)}`);
     return win;
@@ -88,8 +92,13 @@ export class Windows {
     this.#views.set(view, win);
   }
 
-  /** To every open window (snapshots, link state). */
+  /** Every open window's page. */
+  pages(): WebContents[] {
+    return [this.#popover, ...this.#views.values()].filter((w): w is BrowserWindow => !!w && !w.isDestroyed()).map((w) => w.webContents);
+  }
+
+  /** To every open window (link state; snapshots go over each window's own port). */
   broadcast(channel: string, data: unknown): void {
-    for (const w of [this.#popover, ...this.#views.values()]) if (w && !w.isDestroyed()) w.webContents.send(channel, data);
+    for (const wc of this.pages()) wc.send(channel, data);
   }
 }

@@ -2,7 +2,7 @@
 import {
   HostMessageSchema, mergeConfig, queryConnections, SNAPSHOT_VERSION, SOURCE_NAMES, TCP_STATES, assertNever, failed, ok, unavailable,
   type EngineConfig, type EngineMessage, type Interface, type Snapshot, type SourceName, type SourceStatus,
-  type System, type Disk, type TcpMetrics, type Wifi, type Health,
+  type System, type Disk, type TcpMetrics, type Wifi, type Health, type ConnectionPage, type ConnectionQuery,
 } from '../../../shared/index.ts';
 import type { OsIO } from '../os.ts';
 import type { DestroyFeed, Result, Sources, SystemReading, TcpCounters } from '../sources.ts';
@@ -100,6 +100,11 @@ export class Engine {
     this.#visible = v;
   }
 
+  /** One page of the latest poll's sockets (for views with their own port, see views.ts). */
+  queryConnections(q: ConnectionQuery): ConnectionPage {
+    return queryConnections(this.#poll?.connections ?? [], q, this.#pollTs);
+  }
+
   /** Applies a message from the host after validating it; never throws. */
   handle(raw: unknown): void {
     const parsed = HostMessageSchema.safeParse(raw);
@@ -118,8 +123,9 @@ export class Engine {
       }
       case 'set-visibility': this.setVisible(msg.visible); break;
       case 'query-connections':
-        this.#emit({ type: 'connections', requestId: msg.requestId, page: queryConnections(this.#poll?.connections ?? [], msg.query, this.#pollTs) });
+        this.#emit({ type: 'connections', requestId: msg.requestId, page: this.queryConnections(msg.query) });
         break;
+      case 'attach-view': break; // the host entry (main.ts) takes the port; nothing for the engine itself
       case 'pause': this.#paused = true; this.#emit({ type: 'status', state: 'paused', pid: process.pid }); break;
       case 'resume': this.#paused = false; this.#emit({ type: 'status', state: 'running', pid: process.pid }); break;
       case 'stop': this.stop(); this.#emit({ type: 'status', state: 'stopping', pid: process.pid }); break;

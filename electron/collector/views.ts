@@ -1,0 +1,61 @@
+// Renderers' own ports to the engine. In Electron, main hands each window one end of a
+// MessageChannelMain and the collector the other: snapshots then go straight to the window, not through
+// main, and the window's connection queries are answered on its port. A view may only query.
+import { ViewMessageSchema, type ConnectionPage, type ConnectionQuery, type EngineMessage } from '../../shared/index.ts';
+
+export interface ViewPort {
+  post(m: EngineMessage): void;
+  onMessage(h: (m: unknown) => void): void;
+  onClose(h: () => void): void;
+}
+
+export class ViewHub {
+  #ports = new Set<ViewPort>();
+  #query: (q: ConnectionQuery) => ConnectionPage;
+  #onCount: (n: number) => void;
+
+  /** `onCount` hears how many views are attached (the engine polls connections faster while any is). */
+  constructor(query: (q: ConnectionQuery) => ConnectionPage, onCount: (n: number) => void) {
+    this.#query = query;
+    this.#onCount = onCount;
+  }
+
+  get size(): number { return this.#ports.size; }
+
+  attach(p: ViewPort): void {
+    this.#ports.add(p);
+    p.onMessage((raw) => {
+      const m = ViewMessageSchema.safeParse(raw);
+      if (!m.success) { p.post({ type: 'rejected', reason: m.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }); return; }
+      p.post({ type: 'connections', requestId: m.data.requestId, page: this.#query(m.data.query) });
+    });
+    p.onClose(() => { this.#ports.delete(p); this.#onCount(this.#ports.size); });
+    this.#onCount(this.#ports.size);
+  }
+
+  /** Snapshots to every attached view. A port whose window went away without closing is dropped. */
+  broadcast(m: EngineMessage): void {
+    for (const p of this.#ports) {
+      try { p.post(m); } catch { this.#ports.delete(p); this.#onCount(this.#ports.size); }
+    }
+  }
+}
+
+/** Electron's MessagePortMain, typed structurally so the collector never imports electron. */
+interface MessagePortMainLike {
+  postMessage(m: unknown): void;
+  on(ev: 'message', h: (e: { data: unknown }) => void): unknown;
+  on(ev: 'close', h: () => void): unknown;
+  start(): void;
+}
+
+export function electronViewPort(port: unknown): ViewPort {
+  const p = port as MessagePortMainLike;
+  const v: ViewPort = {
+    post: (m) => p.postMessage(m),
+    onMessage: (h) => { p.on('message', (e) => h(e.data)); },
+    onClose: (h) => { p.on('close', h); },
+  };
+  p.start();
+  return v;
+}
