@@ -35,6 +35,7 @@ async function pollCosts(label: string, helper: string | null, runs: number) {
   const cold = await timed(() => sources.sockets());
   const warm: Array<{ wall: number; cpu: number }> = [];
   for (let i = 0; i < runs; i++) warm.push(await timed(() => sources.sockets()));
+  sources.stop(); // the helper's --serve process would keep this script alive
   const r = cold.value.ok ? cold.value.value : undefined;
   const withPid = r ? r.sockets.filter((s) => s.pid !== null).length : 0;
   return {
@@ -139,9 +140,11 @@ try {
 console.log('\n## Engine memory with ~16k sockets');
 const h16 = await holder(8000);
 try {
-  const hidden = await engineRun(false, QUICK ? 5 : 15, [], { probes: false }, false);
+  // 60 s each: RSS keeps growing for the first minute (V8 sizes its heap to the poll's garbage), so a
+  // short run flatters it (15 s: 76 MB; 60 s: 87 MB, measured 2026-11-22).
+  const hidden = await engineRun(false, QUICK ? 5 : 60, [], { probes: false }, false);
   console.log(`tray only: RSS ${fmt(hidden.rssMb)} MB (peak ${fmt(hidden.peakRssMb)} MB) with ${hidden.sockets} sockets, ${hidden.cpuPct.toFixed(1)} % CPU — target ≤ 80 MB`);
-  const shown = await engineRun(true, QUICK ? 5 : 15, [], { probes: false }, true);
+  const shown = await engineRun(true, QUICK ? 5 : 60, [], { probes: false }, true);
   console.log(`view open: RSS ${fmt(shown.rssMb)} MB (peak ${fmt(shown.peakRssMb)} MB), ${shown.cpuPct.toFixed(1)} % CPU, the table asking a 200-row page every 2 s — target ≤ 80 MB`);
   results['rss16kHidden'] = hidden;
   results['rss16kVisible'] = shown;

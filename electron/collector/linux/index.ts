@@ -126,14 +126,16 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
         const r = read(p, parseProcNetUdp);
         if (r.ok) udp.push(...r.value);
       }
-      const sockets = [...listed.tcp, ...udp];
+      const sockets = listed.tcp;
+      for (let i = 0; i < udp.length; i++) sockets.push(udp[i]!);
       const live = new Set<number>();
-      for (const s of sockets) if (s.inode) live.add(s.inode);
+      for (let i = 0; i < sockets.length; i++) if (sockets[i]!.inode) live.add(sockets[i]!.inode);
       fdMap.resolve(live);
       let unresolved = 0;
       // One /proc/<pid>/stat read per process per poll, not per socket (16k sockets, a few pids).
       const names = new Map<number, string | null>();
-      for (const s of sockets) {
+      for (let i = 0; i < sockets.length; i++) {
+        const s = sockets[i]!;
         if (s.pid === null && s.inode) s.pid = fdMap.owner(s.inode) ?? null;
         if (s.pid === null) { if (s.inode) unresolved++; continue; }
         let name = names.get(s.pid);

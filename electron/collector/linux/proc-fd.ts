@@ -54,10 +54,11 @@ export class ProcFdMap {
   /** Brings the map up to date for the given live inodes; walks /proc only when one is unknown. */
   resolve(live: ReadonlySet<number>): ResolveStats {
     const stats: ResolveStats = { walked: false, readlinks: 0, processes: 0, denied: 0 };
-    for (const ino of this.#owner.keys()) if (!live.has(ino)) this.#owner.delete(ino);
-    for (const ino of this.#unplaceable) if (!live.has(ino)) this.#unplaceable.delete(ino);
+    // forEach rather than for-of: no iterator result per inode per poll (16k inodes every 2 s).
+    this.#owner.forEach((_pid, ino) => { if (!live.has(ino)) this.#owner.delete(ino); });
+    this.#unplaceable.forEach((ino) => { if (!live.has(ino)) this.#unplaceable.delete(ino); });
     let unknown = false;
-    for (const ino of live) if (ino !== 0 && !this.#owner.has(ino) && !this.#unplaceable.has(ino)) { unknown = true; break; }
+    live.forEach((ino) => { if (!unknown && ino !== 0 && !this.#owner.has(ino) && !this.#unplaceable.has(ino)) unknown = true; });
     if (!unknown) return stats;
     stats.walked = true;
     const seenFds = new Set<string>();
