@@ -2,7 +2,7 @@
 // run without a shell and with a timeout, each parsed by a pure function in this folder.
 import { failed, ok, unavailable, type SourceStatus, type TcpState } from '../../../shared/index.ts';
 import { describeFailure, type OsIO, type RunResult } from '../os.ts';
-import { bad, good, type InterfaceMeta, type Sources } from '../sources.ts';
+import { bad, good, type DiskReading, type InterfaceMeta, type Sources } from '../sources.ts';
 import { emptySocket, type SocketSample } from '../sockets.ts';
 import { countersOf, parseNetstatLinks, resolveTruncatedNames } from './netstat-ib.ts';
 import { classifyDarwin, parseHardwarePorts } from './hardware-ports.ts';
@@ -13,6 +13,7 @@ import { parseScutilDns } from './scutil-dns.ts';
 import { memoryFromVmStat, parseSwapUsage, parseVmStat } from './vm-stat.ts';
 import { parseSystemProfilerAirport } from './wifi.ts';
 import { parseNettop } from './nettop.ts';
+import { parseDarwinMount } from './mount.ts';
 import { parsePing } from '../ping.ts';
 
 
@@ -176,7 +177,17 @@ export function createDarwinSources(os: OsIO): Sources {
       });
     },
 
-    async disks() { return bad(unavailable('disk usage on macOS (mount + statfs) is not read yet')); },
+    async disks() {
+      const r = await run('mount', [], SLOW_MS, 3000);
+      if (!r.ok) return bad(unavailable(describeFailure('mount', r)));
+      const out: DiskReading[] = [];
+      for (const m of parseDarwinMount(r.stdout)) {
+        let fs;
+        try { fs = os.statfs(m.mount); } catch { continue; } // unmounted since, or not ours to stat
+        out.push({ ...m, totalBytes: fs.totalBytes, usedBytes: Math.max(0, fs.totalBytes - fs.freeBytes), readBytes: null, writtenBytes: null });
+      }
+      return good(out);
+    },
 
     destroyEvents(_onSocket, onStatus) {
       onStatus(unavailable('macOS offers no socket-destroy feed; short-lived flows land in unattributed'));

@@ -26,6 +26,7 @@ import { parseLsofFields, parseLsofRows } from '../../../electron/collector/darw
 import { parseNetstatAn } from '../../../electron/collector/darwin/netstat-an.ts';
 import { parseAirportI, parseSystemProfilerAirport, parseWdutil } from '../../../electron/collector/darwin/wifi.ts';
 import { parseHardwarePorts } from '../../../electron/collector/darwin/hardware-ports.ts';
+import { parseDarwinMount } from '../../../electron/collector/darwin/mount.ts';
 
 /** Mutations of a real capture: flipped characters, cut lines, duplicated and dropped lines, junk. */
 export function mutated(text: string): fc.Arbitrary<string> {
@@ -103,6 +104,7 @@ const darwin: Array<[string, (t: string) => unknown, string[]]> = [
   ['parseWdutil', (t) => parseWdutil(t), fixtureNames('darwin').filter((f) => f.startsWith('wdutil'))],
   ['parseSystemProfilerAirport', parseSystemProfilerAirport, fixtureNames('darwin').filter((f) => f.startsWith('system_profiler'))],
   ['parseHardwarePorts', parseHardwarePorts, fixtureNames('darwin').filter((f) => f.startsWith('networksetup'))],
+  ['parseDarwinMount', parseDarwinMount, fixtureNames('darwin').filter((f) => f.startsWith('mount'))],
 ];
 
 const RUNS = 1000;

@@ -17,6 +17,7 @@ const CAPTURES: Record<string, string> = {
   'scutil --dns': 'scutil-dns--automattic-team51-issue161.txt',
   'system_profiler SPAirPortDataType -json': 'system_profiler-SPAirPortDataType-json-15.5--wifi-heatmapper.txt',
   'vm_stat': 'vm_stat--akka-cluster-lb-issue2.txt',
+  'mount': 'mount--jc-osx-10.14.6-b.txt',
   'sysctl vm.swapusage': 'sysctl-vm.swapusage--jc-osx-10.14.6.txt',
   'ping -n -c 1 -t 2 192.168.6.1': 'ping-c3-hostname--jc-osx-10.14.6.txt',
   // Captured as `nettop -P -L 1 -J bytes_in,bytes_out`: -x and -t external keep the same CSV shape.
@@ -82,7 +83,10 @@ test('two samples of replayed captures make a valid darwin snapshot', async () =
   // Sources with no capture or not read yet on macOS say why, and nothing else suffers.
   assert.deepEqual(s.sources.system, { state: 'unavailable', reason: 'sysctl: not installed' });
   assert.equal(s.sources.tcpMetrics.state, 'unavailable');
-  assert.equal(s.sources.disks.state, 'unavailable');
+  // Disks: the device list from `mount` (jc), sizes from statfs(2) of the machine running the test ('/').
+  assert.equal(s.sources.disks.state, 'ok');
+  assert.deepEqual(s.disks.map((d) => [d.device, d.mount, d.fsType, d.readBytes]), [['/dev/disk1s1', '/', 'apfs', null]]);
+  assert.ok(s.disks[0]!.totalBytes > 0 && s.disks[0]!.usedBytes <= s.disks[0]!.totalBytes);
   assert.match((s.sources.destroyEvents as { reason: string }).reason, /no socket-destroy feed/);
   for (const k of ['interfaces', 'connections', 'gateway', 'dns', 'wifi'] as const) assert.equal(s.sources[k].state, 'ok', k);
 });

@@ -7,6 +7,7 @@ import { parseRouteGet } from '../../../../electron/collector/darwin/route-get.t
 import { parseScutilDns } from '../../../../electron/collector/darwin/scutil-dns.ts';
 import { memoryFromVmStat, parseSwapUsage, parseVmStat } from '../../../../electron/collector/darwin/vm-stat.ts';
 import { parsePing } from '../../../../electron/collector/ping.ts';
+import { parseDarwinMount } from '../../../../electron/collector/darwin/mount.ts';
 
 test('netstat -ibdnW: Link rows only, 64-bit byte counters, Drop column, down interfaces, no MAC on lo0', () => {
   const links = parseNetstatLinks(fixture('darwin', 'netstat-ibdnW--gopsutil-not-truncated.txt'));
@@ -205,4 +206,11 @@ test('networksetup -listallhardwareports and the name rules give each interface 
     assert.deepEqual(type(n!), { type: 'Virtual', virtualKind: k }, n);
   }
   assert.deepEqual(type('XHC20'), { type: 'Other', virtualKind: null });
+});
+
+test('mount: local /dev/ volumes the user sees; VM, Recovery, devfs, autofs and network shares left out', () => {
+  const local = [{ device: '/dev/disk1s1', mount: '/', fsType: 'apfs' }];
+  assert.deepEqual(parseDarwinMount(fixture('darwin', 'mount--jc-osx-10.14.6.txt')), local);
+  // The second capture adds an AFP share "mounted by kelly": not local, not a disk.
+  assert.deepEqual(parseDarwinMount(fixture('darwin', 'mount--jc-osx-10.14.6-b.txt')), local);
 });
