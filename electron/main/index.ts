@@ -145,7 +145,9 @@ function notify(alerts: Parameters<NotificationGate['admit']>[0]): void {
   if (alerts.length === 0 || !settings.notifications.enabled || !Notification.isSupported()) return;
   for (const n of gate.admit(alerts, Date.now())) {
     const note = new Notification({ title: n.title, body: n.body });
-    note.on('click', () => windows.open('alerts', null));
+    // Opens the Alerts window on that alert (the first of a group).
+    const id = n.kind === 'single' ? n.alert.id : n.alerts[0]?.id ?? null;
+    note.on('click', () => windows.open('alerts', id));
     note.show();
   }
 }

@@ -61,6 +61,10 @@ test('the Alerts window lists the active bandwidth alert with severity, detail a
   assert.match(row, /bandwidth/);
   assert.match(row, /High upload on nwba/);
   assert.match(row, /[56]\.\d\d MB\/s sent for \d+ samples \(threshold 2\.00 MB\/s\)/);
+  // A notification's click opens the window on its alert (#/alerts/<id>): that row is marked.
+  const id = await active.first().getAttribute('data-id');
+  await page.goto(`${serve.url}#/alerts/${encodeURIComponent(id!)}`);
+  await page.locator(`[data-testid="alerts-active"] tr[data-id="${id}"][aria-current="true"]`).waitFor();
 });
 
 test('the virtualised table holds 10,002 rows with a few dozen in the DOM, scrolls to the last, filters and sorts', { skip }, async () => {
