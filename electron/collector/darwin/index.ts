@@ -14,6 +14,7 @@ import { memoryFromVmStat, parseSwapUsage, parseVmStat } from './vm-stat.ts';
 import { parseSystemProfilerAirport } from './wifi.ts';
 import { parseNettop } from './nettop.ts';
 import { parseDarwinMount } from './mount.ts';
+import { parseNetstatRoutes, primaryDefault } from './netstat-rn.ts';
 import { parsePing } from '../ping.ts';
 
 
@@ -133,10 +134,18 @@ export function createDarwinSources(os: OsIO): Sources {
 
     async gateway() {
       const r = await run('route', ['-n', 'get', 'default'], 0, 3000);
-      if (!r.ok) return r.kind === 'exit' ? good(null) : bad(unavailable(describeFailure('route', r)));
-      const g = parseRouteGet(r.stdout);
-      // A VPN holding the default route has no gateway address to probe: report its interface only.
-      return good(g?.gateway ? { ip: g.gateway, interface: g.interface } : null);
+      // route exits non-zero when there is no default route ("not in table").
+      if (!r.ok && r.kind === 'exit') return good(null);
+      if (r.ok) {
+        const g = parseRouteGet(r.stdout);
+        // A VPN holding the default route has no gateway address to probe: report its interface only.
+        return good(g?.gateway ? { ip: g.gateway, interface: g.interface } : null);
+      }
+      // route itself failed (missing, denied, hung): the routing table says the same thing.
+      const t = await run('netstat', ['-rn', '-f', 'inet'], 0, 3000);
+      if (!t.ok) return bad(unavailable(`${describeFailure('route', r)}; ${describeFailure('netstat', t)}`));
+      const d = primaryDefault(parseNetstatRoutes(t.stdout));
+      return good(d?.gateway ? { ip: d.gateway, interface: d.interface } : null);
     },
 
     async dns() {

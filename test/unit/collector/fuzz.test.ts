@@ -27,6 +27,7 @@ import { parseNetstatAn } from '../../../electron/collector/darwin/netstat-an.ts
 import { parseAirportI, parseSystemProfilerAirport, parseWdutil } from '../../../electron/collector/darwin/wifi.ts';
 import { parseHardwarePorts } from '../../../electron/collector/darwin/hardware-ports.ts';
 import { parseDarwinMount } from '../../../electron/collector/darwin/mount.ts';
+import { parseNetstatRoutes } from '../../../electron/collector/darwin/netstat-rn.ts';
 
 /** Mutations of a real capture: flipped characters, cut lines, duplicated and dropped lines, junk. */
 export function mutated(text: string): fc.Arbitrary<string> {
@@ -105,6 +106,7 @@ const darwin: Array<[string, (t: string) => unknown, string[]]> = [
   ['parseSystemProfilerAirport', parseSystemProfilerAirport, fixtureNames('darwin').filter((f) => f.startsWith('system_profiler'))],
   ['parseHardwarePorts', parseHardwarePorts, fixtureNames('darwin').filter((f) => f.startsWith('networksetup'))],
   ['parseDarwinMount', parseDarwinMount, fixtureNames('darwin').filter((f) => f.startsWith('mount'))],
+  ['parseNetstatRoutes', parseNetstatRoutes, fixtureNames('darwin').filter((f) => f.startsWith('netstat-r'))],
 ];
 
 const RUNS = 1000;

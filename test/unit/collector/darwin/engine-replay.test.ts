@@ -18,6 +18,8 @@ const CAPTURES: Record<string, string> = {
   'system_profiler SPAirPortDataType -json': 'system_profiler-SPAirPortDataType-json-15.5--wifi-heatmapper.txt',
   'vm_stat': 'vm_stat--akka-cluster-lb-issue2.txt',
   'mount': 'mount--jc-osx-10.14.6-b.txt',
+  // Same Mac as route-get-host--whichway.txt: the fallback must agree with route.
+  'netstat -rn -f inet': 'netstat-rn-f-inet-vpn--whichway.txt',
   'sysctl vm.swapusage': 'sysctl-vm.swapusage--jc-osx-10.14.6.txt',
   'ping -n -c 1 -t 2 192.168.6.1': 'ping-c3-hostname--jc-osx-10.14.6.txt',
   // Captured as `nettop -P -L 1 -J bytes_in,bytes_out`: -x and -t external keep the same CSV shape.
@@ -95,14 +97,21 @@ test('a failing command makes only its own source unavailable', async () => {
   const s = await run(replay({
     'netstat -anv -p tcp': { ok: false, kind: 'permission', message: 'EACCES' },
     'route -n get default': { ok: false, kind: 'timeout', message: 'killed after 3000 ms' },
+    'netstat -rn -f inet': { ok: false, kind: 'timeout', message: 'killed after 3000 ms' },
     'system_profiler SPAirPortDataType -json': { ok: false, kind: 'exit', message: 'exit code 1' },
   }));
   assert.deepEqual(s.sources.connections, { state: 'unavailable', reason: 'netstat: permission denied' });
-  assert.deepEqual(s.sources.gateway, { state: 'unavailable', reason: 'route: timed out' });
+  assert.deepEqual(s.sources.gateway, { state: 'unavailable', reason: 'route: timed out; netstat: timed out' });
   assert.deepEqual(s.sources.wifi, { state: 'unavailable', reason: 'system_profiler: exit code 1' });
   assert.equal(s.sources.interfaces.state, 'ok');
   assert.equal(s.sources.dns.state, 'ok');
   assert.ok(s.interfaces.length > 0);
+});
+
+test('route failing: the gateway comes from netstat -rn, the same as route would have said', async () => {
+  const s = await run(replay({ 'route -n get default': { ok: false, kind: 'not-found', message: 'spawn route ENOENT' } }));
+  assert.equal(s.sources.gateway.state, 'ok');
+  assert.deepEqual(s.health.gateway, { ip: '192.168.6.1', interface: 'en7' });
 });
 
 test('nettop failing: per-process bytes fall back to the estimate, and the snapshot says why', async () => {

@@ -8,6 +8,7 @@ import { parseScutilDns } from '../../../../electron/collector/darwin/scutil-dns
 import { memoryFromVmStat, parseSwapUsage, parseVmStat } from '../../../../electron/collector/darwin/vm-stat.ts';
 import { parsePing } from '../../../../electron/collector/ping.ts';
 import { parseDarwinMount } from '../../../../electron/collector/darwin/mount.ts';
+import { parseNetstatRoutes, primaryDefault } from '../../../../electron/collector/darwin/netstat-rn.ts';
 
 test('netstat -ibdnW: Link rows only, 64-bit byte counters, Drop column, down interfaces, no MAC on lo0', () => {
   const links = parseNetstatLinks(fixture('darwin', 'netstat-ibdnW--gopsutil-not-truncated.txt'));
@@ -213,4 +214,25 @@ test('mount: local /dev/ volumes the user sees; VM, Recovery, devfs, autofs and 
   assert.deepEqual(parseDarwinMount(fixture('darwin', 'mount--jc-osx-10.14.6.txt')), local);
   // The second capture adds an AFP share "mounted by kelly": not local, not a disk.
   assert.deepEqual(parseDarwinMount(fixture('darwin', 'mount--jc-osx-10.14.6-b.txt')), local);
+});
+
+test('netstat -rn: default routes read by each table\'s own header; the primary is the first unscoped IPv4 one', () => {
+  const brief = (f: string) => parseNetstatRoutes(fixture('darwin', f)).map((r) => [r.family, r.gateway, r.interface, r.scoped]);
+  // jc: with Refs/Use (and Mtu with -l); a hostname as gateway when -n is missing.
+  assert.deepEqual(brief('netstat-r--jc-osx-10.14.6.txt')[0], ['inet', 'dsldevice.attlocal', 'en0', false]);
+  assert.deepEqual(brief('netstat-rnl--jc-osx-10.14.6.txt')[0], ['inet', '192.168.1.254', 'en0', false]);
+  // swgp-go: the RT_IFA column; IPv4 and IPv6 defaults with a %scope gateway.
+  assert.deepEqual(brief('netstat-rn-defaults-RT_IFA--swgp-go-pr49.txt'), [['inet', '192.168.51.1', 'en0', false], ['inet6', 'fe80::76d0:2bff:fe6d:418a%en0', 'en0', false]]);
+  // VPN up: the tunnel (link#21, no next hop) is primary; the physical default is scoped to en0.
+  const vpn = parseNetstatRoutes(fixture('darwin', 'netstat-rn-defaults-RT_IFA-vpn-up--swgp-go-pr49.txt'));
+  assert.deepEqual(vpn.filter((r) => r.family === 'inet').map((r) => [r.gateway, r.interface, r.flags, r.scoped]), [[null, 'utun6', 'UCSg', false], ['192.168.51.1', 'en0', 'UGScIg', true]]);
+  assert.deepEqual([primaryDefault(vpn)?.interface, primaryDefault(vpn)?.gateway], ['utun6', null]);
+  // whichway: the physical default first, the VPN's scoped (UCSIg).
+  const ww = parseNetstatRoutes(fixture('darwin', 'netstat-rn-f-inet-vpn--whichway.txt'));
+  assert.deepEqual([primaryDefault(ww)?.gateway, primaryDefault(ww)?.interface], ['192.168.6.1', 'en7']);
+  assert.deepEqual(ww.map((r) => r.interface), ['en7', 'utun6']);
+  const v6 = parseNetstatRoutes(fixture('darwin', 'netstat-rn-f-inet6--whichway.txt'));
+  assert.equal(v6.length, 7);
+  assert.deepEqual([v6[0]!.gateway, v6[0]!.scoped, v6[1]!.gateway, v6[1]!.scoped], ['fe80::64e8:8180:6b8:e980%en7', false, 'fe80::%utun0', true]);
+  assert.equal(primaryDefault(v6), undefined, 'no IPv4 table, no IPv4 default');
 });
