@@ -82,7 +82,8 @@ test('the virtualised table holds 10,002 rows with a few dozen in the DOM, scrol
   // Sort by local address ascending: the first row has the lowest.
   await page.locator('[data-testid="conn-viewport"]').evaluate((v) => { v.scrollTop = 0; });
   await page.locator('button[data-sort="local"]').click();
-  await page.waitForFunction(() => document.querySelector('button[data-sort="local"]')!.parentElement!.getAttribute('aria-sort') === 'ascending');
+  await page.waitForFunction(() => document.querySelector('button[data-sort="local"]')!.parentElement!.getAttribute('aria-sort') === 'ascending'
+    && document.querySelector('[data-testid="conn-table"]')!.getAttribute('aria-busy') === 'false');
   // Rows in index order (the DOM keeps recycled rows where they were).
   const firsts = await page.locator('[data-row]').evaluateAll((rows) => rows
     .map((r) => [Number(r.getAttribute('data-row')), r.querySelector('[role="gridcell"]:nth-child(4)')?.textContent ?? ''] as const)

@@ -39,9 +39,21 @@ export class ConnectionTable {
       });
   }
 
+  /**
+   * Whether the page answers the current filter and sort. Right after a change it does not: its rows are
+   * shown as "…" (never rows in the wrong order) and the grid says it is busy until the answer arrives.
+   */
+  fresh = $derived(this.page !== null && sameQuery(this.page.query, this.query));
+
   /** Row `i` of the filtered list, when the current page holds it. */
   row(i: number) {
     const p = this.page;
-    return p ? p.rows[i - p.query.offset] : undefined;
+    return p && this.fresh ? p.rows[i - p.query.offset] : undefined;
   }
+}
+
+/** Same filter and sort (the window, offset and limit, may differ). */
+function sameQuery(a: ConnectionQuery, b: ConnectionQuery): boolean {
+  return a.text === b.text && a.pid === b.pid && a.state === b.state && a.protocol === b.protocol && a.port === b.port
+    && a.sort === b.sort && a.descending === b.descending;
 }
