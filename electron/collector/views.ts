@@ -1,7 +1,7 @@
 // Renderers' own ports to the engine. In Electron, main hands each window one end of a
 // MessageChannelMain and the collector the other: snapshots then go straight to the window, not through
 // main, and the window's connection queries are answered on its port. A view may only query.
-import { ViewMessageSchema, type ConnectionPage, type ConnectionQuery, type EngineMessage } from '../../shared/index.ts';
+import { ViewMessageSchema, issuesText, type ConnectionPage, type ConnectionQuery, type EngineMessage } from '../../shared/index.ts';
 
 export interface ViewPort {
   post(m: EngineMessage): void;
@@ -26,7 +26,7 @@ export class ViewHub {
     this.#ports.add(p);
     p.onMessage((raw) => {
       const m = ViewMessageSchema.safeParse(raw);
-      if (!m.success) { p.post({ type: 'rejected', reason: m.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }); return; }
+      if (!m.success) { p.post({ type: 'rejected', reason: issuesText(m.error) }); return; }
       p.post({ type: 'connections', requestId: m.data.requestId, page: this.#query(m.data.query) });
     });
     p.onClose(() => { this.#ports.delete(p); this.#onCount(this.#ports.size); });

@@ -1,7 +1,7 @@
 // What the renderer may ask of main, checked before anything happens: the sender must be one of our
 // own pages (app://netwatch), and every payload is validated. Pure, so it is tested without Electron.
 import * as z from 'zod/mini';
-import { SettingsSchema, VIEWS, type Settings, type ViewName } from '../../shared/index.ts';
+import { SettingsSchema, VIEWS, issuesText, type Settings, type ViewName } from '../../shared/index.ts';
 import { isAppUrl } from './security.ts';
 
 import { CH } from './ipc-channels.ts';
@@ -18,16 +18,15 @@ const OpenSchema = z.tuple([z.enum(VIEWS), z.optional(z.nullable(z.string().chec
 /** The request, or why it is refused. `senderUrl` is the sending frame's URL (event.senderFrame.url). */
 export function checkIpc(channel: string, senderUrl: string | undefined, args: unknown[]): { ok: true; req: IpcRequest } | { ok: false; reason: string } {
   if (!senderUrl || !isAppUrl(senderUrl)) return { ok: false, reason: `sender ${senderUrl ?? '(none)'} is not an app page` };
-  const issues = (e: z.core.$ZodError) => e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
   switch (channel) {
     case CH.getSettings: return { ok: true, req: { channel } };
     case CH.setSettings: {
       const s = SettingsSchema.safeParse(args[0]);
-      return s.success ? { ok: true, req: { channel, settings: s.data } } : { ok: false, reason: issues(s.error) };
+      return s.success ? { ok: true, req: { channel, settings: s.data } } : { ok: false, reason: issuesText(s.error) };
     }
     case CH.open: {
       const o = OpenSchema.safeParse(args);
-      return o.success ? { ok: true, req: { channel, view: o.data[0], arg: o.data[1] ?? null } } : { ok: false, reason: issues(o.error) };
+      return o.success ? { ok: true, req: { channel, view: o.data[0], arg: o.data[1] ?? null } } : { ok: false, reason: issuesText(o.error) };
     }
     default: return { ok: false, reason: `unknown channel ${channel}` };
   }

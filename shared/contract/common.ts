@@ -31,3 +31,7 @@ export type SourceName = (typeof SOURCE_NAMES)[number];
 
 /** Samples kept in every rolling history (one per interface tick, oldest first). */
 export const HISTORY_LENGTH = 60;
+
+/** A validation failure in one line: `limit: Too big: expected number to be <=1000; sort: Invalid option`. */
+export const issuesText = (e: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): string =>
+  e.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');

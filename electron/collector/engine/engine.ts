@@ -1,6 +1,6 @@
 // The engine: one scheduler whose tiers run at their own cadence, and the snapshot they fill.
 import {
-  HostMessageSchema, mergeConfig, queryConnections, SNAPSHOT_VERSION, SOURCE_NAMES, TCP_STATES, assertNever, failed, ok, unavailable,
+  HostMessageSchema, issuesText, mergeConfig, queryConnections, SNAPSHOT_VERSION, SOURCE_NAMES, TCP_STATES, assertNever, failed, ok, unavailable,
   type EngineConfig, type EngineMessage, type Interface, type Snapshot, type SourceName, type SourceStatus,
   type System, type Disk, type TcpMetrics, type Wifi, type Health, type ConnectionPage, type ConnectionQuery,
 } from '../../../shared/index.ts';
@@ -109,7 +109,7 @@ export class Engine {
   handle(raw: unknown): void {
     const parsed = HostMessageSchema.safeParse(raw);
     if (!parsed.success) {
-      this.#emit({ type: 'rejected', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      this.#emit({ type: 'rejected', reason: issuesText(parsed.error) });
       return;
     }
     const msg = parsed.data;

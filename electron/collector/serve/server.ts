@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { isIP } from 'node:net';
 import {
-  ConnectionQuerySchema, SettingsSchema, defaultSettings, engineConfigOf,
+  ConnectionQuerySchema, SettingsSchema, defaultSettings, engineConfigOf, issuesText,
   type EngineLink, type Settings, type Snapshot,
 } from '../../../shared/index.ts';
 import type { Feed } from './feed.ts';
@@ -108,13 +108,13 @@ export function createServer(o: ServeOptions): http.Server {
       }
       if (route === 'POST /api/query') {
         const q = ConnectionQuerySchema.safeParse(await body(req));
-        if (!q.success) return fail(400, q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        if (!q.success) return fail(400, issuesText(q.error));
         return json(res, await o.feed.query(q.data));
       }
       if (route === 'GET /api/settings') return json(res, settings);
       if (route === 'POST /api/settings') {
         const s = SettingsSchema.safeParse(await body(req));
-        if (!s.success) return json(res, { ok: false, error: s.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') }, 400);
+        if (!s.success) return json(res, { ok: false, error: issuesText(s.error) }, 400);
         settings = s.data;
         o.feed.setConfig(engineConfigOf(settings));
         return json(res, { ok: true, settings });
