@@ -10,3 +10,4 @@ export * from './format.ts';
 export * from './settings.ts';
 export * from './query.ts';
 export * from './bridge.ts';
+export * from './totals.ts';

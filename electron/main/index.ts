@@ -125,7 +125,7 @@ const supervisor = new Supervisor({
   onMessage: (m: EngineMessage) => {
     if (m.type !== 'snapshot') return;
     if (link.state !== 'up') setLink({ state: 'up' });
-    const t = trayText(m.snapshot, settings.units, settings.prefix);
+    const t = trayText(m.snapshot, settings.units, settings.prefix, settings.totalInterfaces);
     show(t.title, t.tooltip);
     notify(raised.next(m.snapshot.alerts.active));
   },

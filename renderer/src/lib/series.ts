@@ -1,23 +1,12 @@
-// Rate series for charts: the total over physical interfaces, and a longer per-interface history
+// Rate series for charts: the total over the counted interfaces (shared/totals.ts), and a longer per-interface history
 // than the snapshot's 60 samples, kept while the page is open (for the 5 and 15 minute windows).
-import type { Interface, Snapshot } from '../../../shared/index.ts';
-
-/**
- * Interfaces that count towards "total": the physical ones (loopback is local, and bridges or veths would
- * count the same bytes twice). Where there is none — a container, whose eth0 is a veth — every
- * non-loopback interface. `only` (a setting) overrides both.
- */
-export function counted(ifs: readonly Interface[], only: readonly string[] = []): Interface[] {
-  if (only.length > 0) return ifs.filter((i) => only.includes(i.name));
-  const physical = ifs.filter((i) => i.type !== 'Loopback' && i.type !== 'Virtual');
-  return physical.length > 0 ? physical : ifs.filter((i) => i.type !== 'Loopback');
-}
+import { countedInterfaces, type Snapshot } from '../../../shared/index.ts';
 
 export interface Series { rx: Array<number | null>; tx: Array<number | null> }
 
 /** Sum of the counted interfaces' histories, aligned at the newest sample; null where any was null. */
 export function totalHistory(s: Snapshot, only: readonly string[] = []): Series {
-  const ifs = counted(s.interfaces, only);
+  const ifs = countedInterfaces(s.interfaces, only);
   const len = Math.max(0, ...ifs.map((i) => i.history.rxBps.length));
   const sum = (key: 'rxBps' | 'txBps') => Array.from({ length: len }, (_, k) => {
     let total = 0;
@@ -31,11 +20,6 @@ export function totalHistory(s: Snapshot, only: readonly string[] = []): Series 
   });
   return { rx: sum('rxBps'), tx: sum('txBps') };
 }
-
-export const totalNow = (s: Snapshot, only: readonly string[] = []) => {
-  const ifs = counted(s.interfaces, only);
-  return { rx: ifs.reduce((a, i) => a + i.rxBps, 0), tx: ifs.reduce((a, i) => a + i.txBps, 0) };
-};
 
 /** Per-interface samples beyond the snapshot's 60, bounded to `max` (15 min at 1 s). */
 export class LongHistory {

@@ -1,18 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { trayText, totals } from '../../../electron/main/tray-text.ts';
+import { trayText } from '../../../electron/main/tray-text.ts';
+import { totalRates } from '../../../shared/index.ts';
 import type { Interface, Snapshot } from '../../../shared/index.ts';
 
 const snap = (ifs: Array<Pick<Interface, 'name' | 'type' | 'rxBps' | 'txBps'>>, alerts = 0) =>
   ({ interfaces: ifs as Interface[], alerts: { active: Array(alerts).fill({}), history: [] } }) as unknown as Pick<Snapshot, 'interfaces' | 'alerts'>;
 
 test('totals skip loopback and virtual links (they would count bytes twice)', () => {
-  assert.deepEqual(totals(snap([
+  const ifs = snap([
     { name: 'eth0', type: 'Ethernet', rxBps: 1000, txBps: 10 },
     { name: 'wlan0', type: 'WiFi', rxBps: 500, txBps: 5 },
     { name: 'lo', type: 'Loopback', rxBps: 9e9, txBps: 9e9 },
     { name: 'docker0', type: 'Virtual', rxBps: 7e6, txBps: 7e6 },
-  ])), { rxBps: 1500, txBps: 15 });
+  ]).interfaces;
+  assert.deepEqual(totalRates(ifs), { rxBps: 1500, txBps: 15 });
+  // The "interfaces in the total" setting, which the tray now honours like the popover.
+  assert.deepEqual(totalRates(ifs, ['wlan0']), { rxBps: 500, txBps: 5 });
+  // A container: its only link is a veth, which then counts (loopback still never does).
+  const container = snap([{ name: 'eth0', type: 'Virtual', rxBps: 300, txBps: 3 }, { name: 'lo', type: 'Loopback', rxBps: 9, txBps: 9 }]);
+  assert.equal(trayText(container).title, '↓300 B/s ↑3 B/s');
 });
 
 test('title in bytes or bits, SI or binary; zero and huge rates', () => {
