@@ -32,6 +32,21 @@ export interface SupervisorDeps {
   backoff?: Backoff;
 }
 
+/** An exit reason in words: "killed by SIGKILL", "exited with code 1". */
+export function describeExit(r: ExitReason): string {
+  switch (r.kind) {
+    case 'killed': return `killed by ${r.signal}`;
+    case 'exited': return `exited with code ${r.code}`;
+    case 'spawn-failed': return `could not start: ${r.message}`;
+    case 'stopped': return 'stopped';
+  }
+}
+
+/** What a view is told while the collector is not running: why, and when it comes back. */
+export function downReason(s: Exclude<SupervisorState, { state: 'running' }>, who: string): string {
+  return s.state === 'stale' ? `${who} ${describeExit(s.reason)}; restarting in ${Math.round(s.retryInMs / 1000)} s` : `${who} stopped`;
+}
+
 export function exitReason(code: number | null, signal: string | null): ExitReason {
   if (signal) return { kind: 'killed', signal };
   return { kind: 'exited', code: code ?? -1 };

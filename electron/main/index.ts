@@ -5,7 +5,7 @@ import { app, ipcMain, Menu, MessageChannelMain, nativeImage, Notification, Tray
 import path from 'node:path';
 import { engineConfigOf, type EngineLink, type EngineMessage, type Settings } from '../../shared/index.ts';
 import { STALE, STARTING, trayText } from './tray-text.ts';
-import { Supervisor, type CollectorChild } from '../../shared/supervisor.ts';
+import { Supervisor, downReason, type CollectorChild } from '../../shared/supervisor.ts';
 import { menuTemplate, type MenuAction, type MenuItem } from './menu.ts';
 import { ENGINE_EXEC_ARGV } from '../collector/runtime.ts';
 import { CH, checkIpc } from './ipc.ts';
@@ -132,7 +132,7 @@ const supervisor = new Supervisor({
   onState: (s) => {
     if (s.state === 'running') { for (const wc of windows.pages()) attachView(wc); return; } // 'up' once it sends a snapshot
     if (s.state === 'stale') show(STALE.title, STALE.tooltip);
-    setLink({ state: 'down', reason: s.state === 'stale' ? `collector ${s.reason.kind}; restarting in ${Math.round(s.retryInMs / 1000)} s` : 'collector stopped' });
+    setLink({ state: 'down', reason: downReason(s, 'collector') });
   },
 });
 

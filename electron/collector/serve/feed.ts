@@ -8,7 +8,7 @@ import {
   queryConnections, SnapshotSchema,
   type Connection, type ConnectionPage, type ConnectionQuery, type EngineConfigPatch, type EngineLink, type EngineMessage, type Snapshot,
 } from '../../../shared/index.ts';
-import { Supervisor } from '../../../shared/supervisor.ts';
+import { Supervisor, downReason } from '../../../shared/supervisor.ts';
 import { PendingQueries, type Timers } from '../../../shared/requests.ts';
 import { ENGINE_EXEC_ARGV } from '../runtime.ts';
 
@@ -62,9 +62,7 @@ export function liveFeed(config: EngineConfigPatch): Feed {
     },
     onState: (s) => {
       if (s.state !== 'running') queries.failAll('the engine stopped');
-      link = s.state === 'running' ? { state: 'up' }
-        : s.state === 'stale' ? { state: 'down', reason: `engine ${describe(s.reason)}; restarting in ${Math.round(s.retryInMs / 1000)} s` }
-          : { state: 'down', reason: 'engine stopped' };
+      link = s.state === 'running' ? { state: 'up' } : { state: 'down', reason: downReason(s, 'engine') };
       for (const cb of links) cb(link);
     },
   });
@@ -80,10 +78,6 @@ export function liveFeed(config: EngineConfigPatch): Feed {
     enginePid: () => pid,
     stop: () => { queries.failAll('stopping'); sup.stop(); },
   };
-}
-
-function describe(r: { kind: string; code?: number; signal?: string; message?: string }): string {
-  return r.kind === 'killed' ? `killed by ${r.signal}` : r.kind === 'exited' ? `exited with code ${r.code}` : r.kind === 'spawn-failed' ? `could not start: ${r.message}` : 'stopped';
 }
 
 /**

@@ -68,3 +68,11 @@ test('supervisor: stop tells the collector to stop and kills it; its exit then r
   children[0]!.die(0, null);
   assert.equal(scheduled, 0);
 });
+
+test('a stopped collector is explained in words, the same in the app and the dashboard', async () => {
+  const { downReason } = await import('../../../shared/supervisor.ts');
+  assert.equal(downReason({ state: 'stale', reason: { kind: 'killed', signal: 'SIGKILL' }, retryInMs: 1000 }, 'engine'), 'engine killed by SIGKILL; restarting in 1 s');
+  assert.equal(downReason({ state: 'stale', reason: { kind: 'exited', code: 3 }, retryInMs: 30_000 }, 'collector'), 'collector exited with code 3; restarting in 30 s');
+  assert.equal(downReason({ state: 'stale', reason: { kind: 'spawn-failed', message: 'ENOENT' }, retryInMs: 2000 }, 'engine'), 'engine could not start: ENOENT; restarting in 2 s');
+  assert.equal(downReason({ state: 'stopped' }, 'collector'), 'collector stopped');
+});
