@@ -5,14 +5,16 @@ import { EngineConfigPatchSchema } from './config.ts';
 import type { Snapshot } from './contract/snapshot.ts';
 import { ConnectionQuerySchema, type ConnectionPage } from './query.ts';
 
+/** Ask for one page of the filtered, sorted socket list; answered by `connections` with the same id. */
+const QueryConnectionsMessage = z.object({ type: z.literal('query-connections'), requestId: z.string().check(z.maxLength(100)), query: ConnectionQuerySchema });
+
 /** What a host may ask of the engine; validated with `HostMessageSchema` before use. */
 export const HostMessageSchema = z.discriminatedUnion('type', [
   /** Replace parts of the config; applied from the next tick. */
   z.object({ type: z.literal('set-config'), config: EngineConfigPatchSchema }),
   /** Whether any view is open (connections listed, faster connection cadence) or only the tray. */
   z.object({ type: z.literal('set-visibility'), visible: z.boolean() }),
-  /** Ask for one page of the filtered, sorted socket list; answered by `connections` with the same id. */
-  z.object({ type: z.literal('query-connections'), requestId: z.string().check(z.maxLength(100)), query: ConnectionQuerySchema }),
+  QueryConnectionsMessage,
   /**
    * A renderer's own port comes with this message (Electron MessageChannelMain, in the transfer list):
    * the engine sends that view snapshots directly and answers its queries on it (collector/views.ts).
@@ -40,5 +42,5 @@ export function assertNever(x: never): never {
 
 /** What a view may send on its own port: queries only. */
 export const ViewMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('query-connections'), requestId: z.string().check(z.maxLength(100)), query: ConnectionQuerySchema }),
+  QueryConnectionsMessage,
 ]);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { routeOf, type ViewName } from '../../shared/index.ts';
 import { APP_ORIGIN, CSP, appPath, isAppUrl, webPreferences } from './security.ts';
+import { contentTypeOf } from '../../shared/csp.ts';
 import { placePopover } from './placement.ts';
 
 const POPOVER = { width: 360, height: 520 };
@@ -13,7 +14,6 @@ const SIZES: Record<Exclude<ViewName, 'popover'>, { width: number; height: numbe
   interface: { width: 900, height: 680 }, processes: { width: 900, height: 600 }, connections: { width: 1200, height: 760 },
   alerts: { width: 900, height: 560 }, settings: { width: 640, height: 780 },
 };
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json' };
 
 /** Before app ready: app:// is a standard, secure scheme (so 'self' in the CSP means it). */
 export function registerAppScheme(): void {
@@ -26,7 +26,7 @@ export function serveRenderer(root: string): void {
     const file = appPath(req.url, root);
     if (!file) return new Response('not found', { status: 404 });
     const r = await net.fetch(pathToFileURL(file).toString());
-    return new Response(r.body, { status: r.status, headers: { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' } });
+    return new Response(r.body, { status: r.status, headers: { 'Content-Type': contentTypeOf(path.extname(file)), 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' } });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, done) => done(false));
   session.defaultSession.setPermissionCheckHandler(() => false);

@@ -11,7 +11,7 @@ import {
   type EngineLink, type Settings, type Snapshot,
 } from '../../../shared/index.ts';
 import type { Feed } from './feed.ts';
-import { CSP } from '../../../shared/csp.ts';
+import { CSP, contentTypeOf } from '../../../shared/csp.ts';
 
 export interface ServeOptions { host: string; port: number; token: string | null; staticDir: string; feed: Feed }
 
@@ -27,11 +27,6 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
-};
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon',
 };
 
 export const isLoopbackHost = (h: string): boolean =>
@@ -160,7 +155,7 @@ function serveStatic(dir: string, pathname: string, req: http.IncomingMessage, r
     if (err) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'); return; }
     // Hashed asset names never change content; the page itself is always re-read.
     const cache = rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': cache });
+    res.writeHead(200, { 'Content-Type': contentTypeOf(path.extname(file)), 'Cache-Control': cache });
     res.end(req.method === 'HEAD' ? undefined : data);
   });
 }
