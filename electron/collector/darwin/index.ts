@@ -187,10 +187,10 @@ export function createDarwinSources(os: OsIO): Sources {
     },
 
     async disks() {
-      const r = await run('mount', [], SLOW_MS, 3000);
-      if (!r.ok) return bad(unavailable(describeFailure('mount', r)));
+      const t = text('mount', await run('mount', [], SLOW_MS, 3000));
+      if (typeof t !== 'string') return bad(t);
       const out: DiskReading[] = [];
-      for (const m of parseDarwinMount(r.stdout)) {
+      for (const m of parseDarwinMount(t)) {
         let fs;
         try { fs = os.statfs(m.mount); } catch { continue; } // unmounted since, or not ours to stat
         out.push({ ...m, totalBytes: fs.totalBytes, usedBytes: Math.max(0, fs.totalBytes - fs.freeBytes), readBytes: null, writtenBytes: null });

@@ -83,18 +83,16 @@ export function liveFeed(config: EngineConfigPatch): Feed {
 /**
  * Plays a `netwatch record` file in a loop at the pace it was recorded (each line's `intervalMs`).
  * Snapshots with `connectionsOmitted` reuse the last list, as a live host would. Lines that do not
- * validate are skipped and counted, never fatal: a recording cut short by a crash still plays.
+ * validate are skipped, never fatal: a recording cut short by a crash still plays.
  */
-export function replayFeed(file: string): Feed & { skipped: number; frames: number } {
+export function replayFeed(file: string): Feed {
   const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
   const snaps: Array<(s: Snapshot) => void> = [];
   let rows: Connection[] = [];
   let rowsTs: number | null = null;
   let i = 0;
   let timer: NodeJS.Timeout | null = null;
-  const feed = {
-    skipped: 0,
-    frames: lines.length,
+  const feed: Feed = {
     onSnapshot: (cb: (s: Snapshot) => void) => { snaps.push(cb); },
     onLink: (cb: (l: EngineLink) => void) => { cb({ state: 'up' }); },
     query: async (q: ConnectionQuery) => queryConnections(rows, q, rowsTs),
@@ -111,10 +109,7 @@ export function replayFeed(file: string): Feed & { skipped: number; frames: numb
       try {
         const parsed = SnapshotSchema.safeParse(JSON.parse(line));
         if (parsed.success) snap = parsed.data;
-        else feed.skipped++;
-      } catch {
-        feed.skipped++;
-      }
+      } catch { /* a torn line: skip it */ }
     }
     if (!snap) { console.error(`netwatch serve --replay: no valid snapshot in ${file}`); return; }
     if (!snap.connectionsOmitted) { rows = snap.connections; rowsTs = snap.connectionsTs; }
