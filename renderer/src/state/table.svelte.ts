@@ -17,12 +17,12 @@ export class ConnectionTable {
 
   constructor(readonly bridge: Bridge) {}
 
-  /** The visible row range changed: fetch if the page does not cover it. */
+  /** The visible rows changed (scroll, or a new filter/sort): fetch unless the fresh page covers them. */
   show(first: number, last: number): void {
     this.#first = first;
     this.#last = last;
     const p = this.page;
-    const covered = p && p.query.offset <= first && p.query.offset + p.rows.length >= Math.min(last, p.matched);
+    const covered = p && this.fresh && p.query.offset <= first && p.query.offset + p.rows.length >= Math.min(last, p.matched);
     if (!covered) this.fetch();
   }
 
