@@ -13,9 +13,8 @@ import { createSources, DEFAULT_HELPER } from '../electron/collector/platform.ts
 import { cpuMs, rssMb } from './cpu.ts';
 import { ENGINE_EXEC_ARGV } from '../electron/collector/runtime.ts';
 import { defaultQuery } from '../shared/query.ts';
-import { holder, makeNetns } from './lab.ts';
+import { holder, makeNetns, ROOT } from './lab.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const QUICK = process.argv.includes('--quick');
 const STEADY_S = QUICK ? 10 : 60;
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -9,14 +9,18 @@ export const ROOT = path.resolve(import.meta.dirname, '..');
 /** Namespace A (10.213.9.2) routes via B (10.213.9.1), which answers DNS. */
 export const LAB_GATEWAY = '10.213.9.1';
 
-export async function holder(pairs: number, prefix: string[] = []): Promise<ChildProcess> {
-  const [cmd, ...args] = [...prefix, process.execPath, path.join(ROOT, 'bench/socket-holder.ts'), String(pairs)];
-  const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d) => { if (String(d).startsWith('ready')) resolve(); });
-    child.once('exit', (c) => reject(new Error(`socket holder exited ${c}`)));
+/** Starts a lab process and resolves once it prints a line starting with "ready". */
+export function spawnReady(cmd: string[]): Promise<ChildProcess> {
+  const child = spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => { if (String(d).startsWith('ready')) resolve(child); });
+    child.once('exit', (c) => reject(new Error(`${cmd.join(' ')} exited ${c}`)));
   });
-  return child;
+}
+
+/** A process holding `pairs` loopback TCP connections (2 × pairs sockets), optionally in a namespace. */
+export function holder(pairs: number, prefix: string[] = []): Promise<ChildProcess> {
+  return spawnReady([...prefix, process.execPath, path.join(ROOT, 'bench/socket-holder.ts'), String(pairs)]);
 }
 
 /** A namespace pair so the engine can probe "its" gateway and DNS without a packet leaving the machine. */

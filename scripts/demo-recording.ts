@@ -11,17 +11,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { holder, makeNetns, LAB_GATEWAY, ROOT } from '../bench/lab.ts';
+import { holder, makeNetns, spawnReady, LAB_GATEWAY, ROOT } from '../bench/lab.ts';
 import { parseIwLink } from '../electron/collector/linux/iw.ts';
 import type { Snapshot } from '../shared/index.ts';
-
-function started(cmd: string[]): Promise<ChildProcess> {
-  const child = spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => { if (String(d).startsWith('ready')) resolve(child); });
-    child.once('exit', (c) => reject(new Error(`${cmd.join(' ')} exited ${c}`)));
-  });
-}
 
 export async function demoRecording(file: string, secs: number): Promise<void> {
   const lab = makeNetns();
@@ -30,8 +22,8 @@ export async function demoRecording(file: string, secs: number): Promise<void> {
   try {
     kids.push(await holder(5000, lab.prefix));
     const traffic = path.join(ROOT, 'bench', 'veth-traffic.ts');
-    kids.push(await started([...lab.peerPrefix, process.execPath, traffic, 'server', LAB_GATEWAY, '9000']));
-    kids.push(await started([...lab.prefix, process.execPath, traffic, 'client', LAB_GATEWAY, '9000', '6000000']));
+    kids.push(await spawnReady([...lab.peerPrefix, process.execPath, traffic, 'server', LAB_GATEWAY, '9000']));
+    kids.push(await spawnReady([...lab.prefix, process.execPath, traffic, 'client', LAB_GATEWAY, '9000', '6000000']));
     const raw = `${file}.raw`;
     const rec = spawn(lab.prefix[0]!, [...lab.prefix.slice(1), process.execPath, path.join(ROOT, 'bin', 'netwatch.js'), 'record', raw,
       '--duration', String(secs), '--bandwidth-threshold', '2000000'], { stdio: ['ignore', 'inherit', 'inherit'] });
