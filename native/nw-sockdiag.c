@@ -10,13 +10,20 @@
  * Usage:
  *   nw-sockdiag            one dump of every TCP socket (IPv4 and IPv6), then exit
  *   nw-sockdiag --serve    one dump per line read on stdin, each ending with ".\n" (saves a process
- *                          spawn per poll: the collector keeps one helper running)
+ *                          spawn per poll: the collector keeps one helper running). Dumps after the
+ *                          first are deltas: a socket (inode ≠ 0) whose line is the same as in the last
+ *                          dump is not printed again, and "X\t<inode>" says a socket is gone. A request
+ *                          line "full" forgets the last dump, so everything is printed.
  *   nw-sockdiag --destroy  follow socket-destroy events (needs CAP_NET_ADMIN); one line per closed socket
  *
  * Line (fields tab-separated, "-" = not reported by this kernel):
  *   T fam state src sport dst dport inode uid rtt_us rttvar_us cwnd ssthresh mss snd_wnd rcv_wnd
  *     total_retrans bytes_acked bytes_received bytes_sent cong
  * state is the kernel's TCP state number (1 ESTABLISHED … 11 CLOSING, 12 NEW_SYN_RECV).
+ *
+ * Why deltas: at 16,000 mostly idle sockets, a full dump is 1.6 MB of text that the collector turned
+ * into 16,000 strings and objects every poll, only to find them unchanged; that garbage was most of
+ * the engine's memory (see bench/connections.bench.ts and the README's Performance section).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,6 +34,8 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +46,19 @@ static char buf[1 << 16];
 
 static int has(size_t len, size_t off, size_t size) { return len >= off + size; }
 
-static void print_socket(const struct nlmsghdr *h) {
+/* Appends to a line buffer; a record is < 300 bytes, so truncation cannot happen at 512. */
+struct line { char s[512]; size_t n; };
+static void put(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct line *l, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int k = vsnprintf(l->s + l->n, sizeof l->s - l->n, fmt, ap);
+  va_end(ap);
+  if (k > 0) l->n += (size_t)k < sizeof l->s - l->n ? (size_t)k : sizeof l->s - l->n - 1;
+}
+
+/* Formats one socket's line; returns its inode (0 for TIME-WAIT and request minisockets). */
+static unsigned format_socket(const struct nlmsghdr *h, struct line *l) {
   const struct inet_diag_msg *m = NLMSG_DATA(h);
   char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
   int af = m->idiag_family;
@@ -51,23 +72,97 @@ static void print_socket(const struct nlmsghdr *h) {
     if (a->rta_type == INET_DIAG_INFO) { ti = RTA_DATA(a); tilen = RTA_PAYLOAD(a); }
     if (a->rta_type == INET_DIAG_CONG && RTA_PAYLOAD(a) > 0) cong = RTA_DATA(a);
   }
-  printf("T\t%d\t%u\t%s\t%u\t%s\t%u\t%u\t%u", af == AF_INET ? 4 : 6, m->idiag_state, src,
+  l->n = 0;
+  put(l, "T\t%d\t%u\t%s\t%u\t%s\t%u\t%u\t%u", af == AF_INET ? 4 : 6, m->idiag_state, src,
          ntohs(m->id.idiag_sport), dst, ntohs(m->id.idiag_dport), m->idiag_inode, m->idiag_uid);
   /* tcp_info only grows at its end; older kernels send a shorter struct, so check each field. */
-#define U32(f) (ti && has(tilen, offsetof(struct tcp_info, f), 4) ? printf("\t%u", ti->f) : printf("\t-"))
-#define U64(f) (ti && has(tilen, offsetof(struct tcp_info, f), 8) ? printf("\t%llu", (unsigned long long)ti->f) : printf("\t-"))
+#define U32(f) (ti && has(tilen, offsetof(struct tcp_info, f), 4) ? put(l, "\t%u", ti->f) : put(l, "\t-"))
+#define U64(f) (ti && has(tilen, offsetof(struct tcp_info, f), 8) ? put(l, "\t%llu", (unsigned long long)ti->f) : put(l, "\t-"))
   U32(tcpi_rtt); U32(tcpi_rttvar); U32(tcpi_snd_cwnd);
   if (ti && has(tilen, offsetof(struct tcp_info, tcpi_snd_ssthresh), 4) && ti->tcpi_snd_ssthresh < 0x7fffffff)
-    printf("\t%u", ti->tcpi_snd_ssthresh);
+    put(l, "\t%u", ti->tcpi_snd_ssthresh);
   else
-    printf("\t-");
+    put(l, "\t-");
   U32(tcpi_snd_mss); U32(tcpi_snd_wnd);
   /* tcpi_rcv_wnd (Linux 6.7+) directly follows tcpi_snd_wnd; the 6.1 uapi header here predates it. */
   size_t rcv_off = offsetof(struct tcp_info, tcpi_snd_wnd) + 4;
-  if (ti && has(tilen, rcv_off, 4)) { unsigned v; memcpy(&v, (const char *)ti + rcv_off, 4); printf("\t%u", v); }
-  else printf("\t-");
+  if (ti && has(tilen, rcv_off, 4)) { unsigned v; memcpy(&v, (const char *)ti + rcv_off, 4); put(l, "\t%u", v); }
+  else put(l, "\t-");
   U32(tcpi_total_retrans); U64(tcpi_bytes_acked); U64(tcpi_bytes_received); U64(tcpi_bytes_sent);
-  printf("\t%s\n", cong);
+  put(l, "\t%s\n", cong);
+  return m->idiag_inode;
+}
+
+static void print_socket(const struct nlmsghdr *h) {
+  struct line l;
+  format_socket(h, &l);
+  fwrite(l.s, 1, l.n, stdout);
+}
+
+/*
+ * The last dump, for deltas: inode → hash of its line, open addressing with linear probing.
+ * Two tables: `last` (the previous dump) and `now` (this one, filled as sockets arrive).
+ */
+struct slot { unsigned inode; uint64_t hash; };
+struct table { struct slot *s; size_t cap, used; };
+static struct table last, now;
+static int delta; /* 1 while serving deltas */
+
+static uint64_t fnv1a(const char *p, size_t n) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+  return h;
+}
+
+static struct slot *find(struct table *t, unsigned inode) {
+  if (!t->cap) return NULL;
+  for (size_t i = (inode * 2654435761u) & (t->cap - 1);; i = (i + 1) & (t->cap - 1))
+    if (t->s[i].inode == inode || t->s[i].inode == 0) return &t->s[i];
+}
+
+static int put_slot(struct table *t, unsigned inode, uint64_t hash);
+static int grow(struct table *t) {
+  struct table g = {calloc(t->cap ? t->cap * 2 : 1024, sizeof *g.s), t->cap ? t->cap * 2 : 1024, 0};
+  if (!g.s) return -1;
+  for (size_t i = 0; i < t->cap; i++) if (t->s[i].inode) put_slot(&g, t->s[i].inode, t->s[i].hash);
+  free(t->s);
+  *t = g;
+  return 0;
+}
+
+static int put_slot(struct table *t, unsigned inode, uint64_t hash) {
+  if ((t->used + 1) * 2 > t->cap && grow(t) < 0) return -1;
+  struct slot *s = find(t, inode);
+  if (!s->inode) { s->inode = inode; t->used++; }
+  s->hash = hash;
+  return 0;
+}
+
+static void clear(struct table *t) { if (t->s) memset(t->s, 0, t->cap * sizeof *t->s); t->used = 0; }
+
+/* Prints a socket unless the last dump printed the same line for it; remembers it either way. */
+static void emit_socket(const struct nlmsghdr *h) {
+  struct line l;
+  unsigned inode = format_socket(h, &l);
+  if (!delta || !inode) { fwrite(l.s, 1, l.n, stdout); return; }
+  uint64_t hash = fnv1a(l.s, l.n);
+  struct slot *was = find(&last, inode);
+  /* A full table (out of memory) means no delta for this socket: print it, which is always correct. */
+  int known = was && was->inode && was->hash == hash;
+  if (put_slot(&now, inode, hash) < 0 || !known) fwrite(l.s, 1, l.n, stdout);
+}
+
+/* After a complete dump: say which sockets of the last one are gone, and make this one the last. */
+static void finish_delta(void) {
+  for (size_t i = 0; i < last.cap; i++) {
+    unsigned inode = last.s[i].inode;
+    struct slot *s = inode ? find(&now, inode) : NULL;
+    if (inode && !(s && s->inode)) printf("X\t%u\n", inode);
+  }
+  struct table t = last;
+  last = now;
+  now = t;
+  clear(&now);
 }
 
 /*
@@ -96,7 +191,7 @@ static int receive_dump(int fd) {
     for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
       if (h->nlmsg_type == NLMSG_DONE) return 0;
       if (h->nlmsg_type == NLMSG_ERROR) { errno = -((struct nlmsgerr *)NLMSG_DATA(h))->error; return -1; }
-      print_socket(h);
+      emit_socket(h);
     }
   }
 }
@@ -140,8 +235,17 @@ int main(int argc, char **argv) {
   }
   if (argc > 1 && strcmp(argv[1], "--serve") == 0) {
     char line[64];
+    delta = 1;
     while (fgets(line, sizeof line, stdin)) {
-      if (dump_all() < 0) printf("E\t%s\n", strerror(errno));
+      if (strncmp(line, "full", 4) == 0) clear(&last);
+      if (dump_all() < 0) {
+        /* A broken dump says nothing about which sockets are gone: forget both, start again in full. */
+        printf("E\t%s\n", strerror(errno));
+        clear(&last);
+        clear(&now);
+      } else {
+        finish_delta();
+      }
       printf(".\n");
       fflush(stdout);
     }

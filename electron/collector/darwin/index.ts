@@ -11,7 +11,7 @@ import { parseLsofFields } from './lsof.ts';
 import { parseRouteGet } from './route-get.ts';
 import { parseScutilDns } from './scutil-dns.ts';
 import { memoryFromVmStat, parseSwapUsage, parseVmStat } from './vm-stat.ts';
-import { parseSystemProfilerAirport } from './wifi.ts';
+import { COREWLAN_SCRIPT, parseCoreWlan, parseSystemProfilerAirport } from './wifi.ts';
 import { parseNettop } from './nettop.ts';
 import { parseDarwinMount } from './mount.ts';
 import { parseNetstatRoutes, primaryDefault } from './netstat-rn.ts';
@@ -126,10 +126,15 @@ export function createDarwinSources(os: OsIO): Sources {
     async tcpCounters() { return bad(unavailable('TCP counters on macOS (netstat -s) are not read yet')); },
 
     async wifi(wireless) {
-      // system_profiler is unprivileged but takes seconds: read once a minute at most.
-      const t = text('system_profiler', await run('system_profiler', ['SPAirPortDataType', '-json'], SLOW_MS, 20_000));
-      if (typeof t !== 'string') return bad(t);
-      return good(parseSystemProfilerAirport(t).filter((w) => wireless.includes(w.interface)));
+      // CoreWLAN via JXA first: fast and unprivileged. Where osascript fails (or prints something else),
+      // system_profiler, which is unprivileged too but takes seconds: then once a minute at most.
+      const jxa = await run('osascript', ['-l', 'JavaScript', '-e', COREWLAN_SCRIPT], 0, 5000);
+      const fast = jxa.ok ? parseCoreWlan(jxa.stdout.trim()) : undefined;
+      if (fast) return good(fast.filter((w) => wireless.includes(w.interface)));
+      const why = jxa.ok ? 'osascript: unexpected output' : describeFailure('osascript', jxa);
+      const sp = await run('system_profiler', ['SPAirPortDataType', '-json'], SLOW_MS, 20_000);
+      if (!sp.ok) return bad(unavailable(`${why}; ${describeFailure('system_profiler', sp)}`));
+      return good(parseSystemProfilerAirport(sp.stdout).filter((w) => wireless.includes(w.interface)));
     },
 
     async gateway() {

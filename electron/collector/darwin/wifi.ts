@@ -115,3 +115,53 @@ export function parseSystemProfilerAirport(text: string): Wifi[] {
   }
   return out;
 }
+
+/**
+ * CoreWLAN through `osascript -l JavaScript` (JXA): unprivileged on current macOS, ~0.1 s instead of
+ * system_profiler's seconds, so Wi-Fi can follow the interfaces' cadence. Signal, noise, channel and
+ * rate need no permission; SSID and BSSID come back nil unless the user granted Location Services.
+ * Prints a JSON array, one object per Wi-Fi interface (this script is the format's only writer).
+ * kCWChannelBand: 1 = 2.4 GHz, 2 = 5 GHz, 3 = 6 GHz. rssiValue is 0 when not associated.
+ */
+export const COREWLAN_SCRIPT = `ObjC.import('CoreWLAN');
+function str(v) { try { return v && !v.isNil() ? ObjC.unwrap(v) : null; } catch (e) { return null; } }
+function num(v) { var n = Number(v); return isFinite(n) ? n : null; }
+var list = $.CWWiFiClient.sharedWiFiClient.interfaces, out = [];
+for (var k = 0; list && k < list.count; k++) {
+  var i = list.objectAtIndex(k), ch = i.wlanChannel, has = ch && !ch.isNil();
+  out.push({ interface: str(i.interfaceName), power: !!i.powerOn, ssid: str(i.ssid), bssid: str(i.bssid),
+    rssi: num(i.rssiValue), noise: num(i.noiseMeasurement), txRate: num(i.transmitRate),
+    channel: has ? num(ch.channelNumber) : null, band: has ? num(ch.channelBand) : null });
+}
+JSON.stringify(out);`;
+
+const BANDS: Record<number, 2 | 5 | 6> = { 1: 2, 2: 5, 3: 6 };
+
+/** COREWLAN_SCRIPT's output; undefined when it is not that JSON (osascript chatter, an old system). */
+export function parseCoreWlan(text: string): Wifi[] | undefined {
+  let data: unknown;
+  try { data = JSON.parse(text); } catch { return undefined; }
+  if (!Array.isArray(data)) return undefined;
+  const out: Wifi[] = [];
+  for (const d of data as Array<Record<string, unknown>>) {
+    if (!d || typeof d.interface !== 'string') continue;
+    const w = blank(d.interface);
+    const rssi = typeof d.rssi === 'number' ? d.rssi : 0;
+    // Off, or on but not joined to a network: CoreWLAN reports an RSSI of 0.
+    if (d.power !== true || !(rssi < 0 && rssi > -150)) { out.push(w); continue; }
+    w.associated = true;
+    w.ssid = typeof d.ssid === 'string' && d.ssid ? d.ssid : null;
+    w.ssidHidden = w.ssid === null;
+    w.bssid = typeof d.bssid === 'string' ? normaliseMac(d.bssid) : null;
+    w.signalDbm = rssi;
+    w.noiseDbm = typeof d.noise === 'number' && d.noise < 0 ? d.noise : null;
+    w.txBitrateMbps = typeof d.txRate === 'number' && d.txRate > 0 ? d.txRate : null;
+    if (typeof d.channel === 'number' && Number.isInteger(d.channel) && d.channel > 0) {
+      w.channel = d.channel;
+      const band = BANDS[typeof d.band === 'number' ? d.band : 0] ?? (d.channel <= 14 ? 2 : 5);
+      w.frequencyMhz = frequencyOf(d.channel, band);
+    }
+    out.push(w);
+  }
+  return out;
+}

@@ -9,7 +9,7 @@ import { parseSockdiagLine } from './sockdiag.ts';
 import { SockdiagClient } from './sockdiag-client.ts';
 import { parseSs, parseSsRecord } from './ss.ts';
 import { parseProcNetUdp } from './proc-net-udp.ts';
-import { ProcFdMap } from './proc-fd.ts';
+import { InodeGenerations, ProcFdMap } from './proc-fd.ts';
 import { parseProcNetSnmp } from './proc-net-snmp.ts';
 import { parseMeminfo, parseProcStatCpu } from './proc-stat.ts';
 import { parseDiskstats, parseMounts } from './proc-diskstats.ts';
@@ -34,6 +34,7 @@ export interface LinuxOptions {
 
 export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
   const fdMap = new ProcFdMap(os);
+  const live = new InodeGenerations();
   let links = new Map<string, LinkInfo>();
   let linkNames = '';
   let linkReadAt = 0;
@@ -128,8 +129,9 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
       }
       const sockets = listed.tcp;
       for (let i = 0; i < udp.length; i++) sockets.push(udp[i]!);
-      const live = new Set<number>();
-      for (let i = 0; i < sockets.length; i++) if (sockets[i]!.inode) live.add(sockets[i]!.inode);
+      live.next();
+      for (let i = 0; i < sockets.length; i++) if (sockets[i]!.inode) live.mark(sockets[i]!.inode);
+      live.sweep();
       fdMap.resolve(live);
       let unresolved = 0;
       // One /proc/<pid>/stat read per process per poll, not per socket (16k sockets, a few pids).

@@ -33,6 +33,29 @@ export function socketInode(link: string): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
+/** The inodes listed in this poll: a Set, or anything that answers the same two questions. */
+export interface LiveInodes {
+  has(inode: number): boolean;
+  forEach(fn: (inode: number) => void): void;
+}
+
+/**
+ * A reusable set of this poll's inodes: marking an inode already present from the last poll allocates
+ * nothing (a fresh Set of 16k inodes every 2 s was half of a poll's garbage, measured with V8's
+ * sampling heap profiler). Inodes not marked in a poll are dropped by `sweep`.
+ */
+export class InodeGenerations implements LiveInodes {
+  #m = new Map<number, number>();
+  #gen = 0;
+  /** Starts a new poll. */
+  next(): void { this.#gen++; }
+  mark(inode: number): void { this.#m.set(inode, this.#gen); }
+  has(inode: number): boolean { return this.#m.get(inode) === this.#gen; }
+  forEach(fn: (inode: number) => void): void { this.#m.forEach((g, ino) => { if (g === this.#gen) fn(ino); }); }
+  /** Forgets inodes not marked since `next()`. */
+  sweep(): void { this.#m.forEach((g, ino) => { if (g !== this.#gen) this.#m.delete(ino); }); }
+}
+
 export interface ResolveStats { walked: boolean; readlinks: number; processes: number; denied: number }
 
 export class ProcFdMap {
@@ -52,7 +75,7 @@ export class ProcFdMap {
   constructor(os: OsIO) { this.#os = os; }
 
   /** Brings the map up to date for the given live inodes; walks /proc only when one is unknown. */
-  resolve(live: ReadonlySet<number>): ResolveStats {
+  resolve(live: LiveInodes): ResolveStats {
     const stats: ResolveStats = { walked: false, readlinks: 0, processes: 0, denied: 0 };
     // forEach rather than for-of: no iterator result per inode per poll (16k inodes every 2 s).
     this.#owner.forEach((_pid, ino) => { if (!live.has(ino)) this.#owner.delete(ino); });
@@ -87,7 +110,7 @@ export class ProcFdMap {
       }
     }
     for (const key of this.#fdCache.keys()) if (!seenFds.has(key)) this.#fdCache.delete(key);
-    for (const ino of live) if (ino !== 0 && !this.#owner.has(ino)) this.#unplaceable.add(ino);
+    live.forEach((ino) => { if (ino !== 0 && !this.#owner.has(ino)) this.#unplaceable.add(ino); });
     this.#denied = stats.denied;
     return stats;
   }

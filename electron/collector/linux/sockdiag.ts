@@ -1,5 +1,5 @@
 // Output of native/nw-sockdiag: TCP sockets with tcp_info straight from NETLINK_SOCK_DIAG.
-import { KERNEL_TCP_STATES, emptySocket, isUnconnectedPeer, normaliseIp, type SocketSample } from '../sockets.ts';
+import { KERNEL_TCP_STATES, emptySocket, intern, isUnconnectedPeer, normaliseIp, type SocketSample } from '../sockets.ts';
 
 /** Scans tab-separated fields without allocating a string per field (16k lines a poll). */
 class Fields {
@@ -55,10 +55,10 @@ export function parseSockdiagLine(line: string): SocketSample | undefined {
   if (!state || lport === null || rport === null || lport > 65535 || rport > 65535 || !src || !dst) return undefined;
   const s = emptySocket();
   s.state = state;
-  s.localIp = normaliseIp(src);
+  s.localIp = intern(normaliseIp(src));
   s.localPort = lport;
   const rip = normaliseIp(dst);
-  if (!isUnconnectedPeer(rip, rport)) { s.remoteIp = rip; s.remotePort = rport; }
+  if (!isUnconnectedPeer(rip, rport)) { s.remoteIp = intern(rip); s.remotePort = rport; }
   s.inode = f.num() ?? 0;
   s.uid = f.num();
   const rtt = f.num();

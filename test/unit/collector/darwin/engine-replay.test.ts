@@ -80,7 +80,7 @@ test('two samples of replayed captures make a valid darwin snapshot', async () =
   assert.equal(s.health.gatewayProbe!.rttMs, 34.67);
   assert.equal(s.health.gatewayProbe!.status.state, 'ok');
   assert.deepEqual(s.health.dnsProbe!.status, { state: 'error', message: 'no DNS server in a replay' });
-  // Wi-Fi from system_profiler (macOS 15.5).
+  // Wi-Fi from system_profiler (macOS 15.5): osascript (CoreWLAN) has no capture, so the fallback answers.
   assert.deepEqual(s.wifi.map((w) => [w.interface, w.ssid, w.signalDbm, w.channel]), [['en0', 'SSID-2', -40, 6]]);
   // Sources with no capture or not read yet on macOS say why, and nothing else suffers.
   assert.deepEqual(s.sources.system, { state: 'unavailable', reason: 'sysctl: not installed' });
@@ -102,7 +102,7 @@ test('a failing command makes only its own source unavailable', async () => {
   }));
   assert.deepEqual(s.sources.connections, { state: 'unavailable', reason: 'netstat: permission denied' });
   assert.deepEqual(s.sources.gateway, { state: 'unavailable', reason: 'route: timed out; netstat: timed out' });
-  assert.deepEqual(s.sources.wifi, { state: 'unavailable', reason: 'system_profiler: exit code 1' });
+  assert.deepEqual(s.sources.wifi, { state: 'unavailable', reason: 'osascript: not installed; system_profiler: exit code 1' });
   assert.equal(s.sources.interfaces.state, 'ok');
   assert.equal(s.sources.dns.state, 'ok');
   assert.ok(s.interfaces.length > 0);
@@ -119,4 +119,22 @@ test('nettop failing: per-process bytes fall back to the estimate, and the snaps
   assert.deepEqual(s.sources.processes, { state: 'unavailable', reason: 'nettop: timed out' });
   assert.equal(s.attribution.method, 'estimated');
   assert.equal(s.sources.connections.state, 'ok');
+});
+
+test('Wi-Fi: CoreWLAN through osascript comes first, and system_profiler is then not run', async () => {
+  const asked: string[] = [];
+  const base = replay();
+  // The script's own JSON (see parsers.test.ts), with the readings of the Mac in the 15.5 capture.
+  const jxa = JSON.stringify([{ interface: 'en0', power: true, ssid: null, bssid: null, rssi: -40, noise: -97, txRate: 144, channel: 6, band: 1 }]);
+  const s = await run({
+    ...base,
+    run: async (cmd, args, o) => {
+      asked.push(cmd);
+      // No shell: the script travels as one argument.
+      if (cmd === 'osascript') { assert.deepEqual(args.slice(0, 3), ['-l', 'JavaScript', '-e']); return { ok: true, stdout: jxa + '\n' }; }
+      return base.run(cmd, args, o);
+    },
+  });
+  assert.deepEqual(s.wifi.map((w) => [w.interface, w.ssid, w.ssidHidden, w.signalDbm, w.frequencyMhz]), [['en0', null, true, -40, 2437]]);
+  assert.ok(!asked.includes('system_profiler'));
 });

@@ -148,7 +148,7 @@ test('netstat -anv -p tcp: per-socket pid; netstat -An: Socket and Flowhash colu
   assert.ok(a.some((s) => s.protocol === 'udp'));
 });
 
-import { parseAirportI, parseSystemProfilerAirport, parseWdutil } from '../../../../electron/collector/darwin/wifi.ts';
+import { parseAirportI, parseCoreWlan, parseSystemProfilerAirport, parseWdutil } from '../../../../electron/collector/darwin/wifi.ts';
 
 test('airport -I: RSSI, noise, tx rate, channel → frequency; unpadded BSSID padded; empty BSSID', () => {
   assert.deepEqual(parseAirportI('en0', fixture('darwin', 'airport-I--jc-osx-10.14.6.txt')), {
@@ -188,6 +188,28 @@ test('system_profiler SPAirPortDataType -json: 15.5 (channel as text, no BSSID) 
   assert.equal(en1.channel, 6);
   assert.equal(en1.signalDbm, -55);
   assert.deepEqual(parseSystemProfilerAirport('not json'), []);
+});
+
+// COREWLAN_SCRIPT prints JSON of our own design, so there is no OS capture to replay: these inputs are
+// that format, with the readings of the Mac in the 15.5 system_profiler capture above (no Mac here to
+// run the script; the JXA calls follow Apple's CWInterface/CWChannel API).
+test('CoreWLAN (JXA) readings: associated, SSID withheld without Location permission, off, not joined', () => {
+  const reading = { interface: 'en0', power: true, ssid: 'SSID-2', bssid: null, rssi: -40, noise: -97, txRate: 144, channel: 6, band: 1 };
+  assert.deepEqual(parseCoreWlan(JSON.stringify([reading])), [{
+    interface: 'en0', ssid: 'SSID-2', ssidHidden: false, bssid: null, signalDbm: -40, noiseDbm: -97,
+    channel: 6, frequencyMhz: 2437, txBitrateMbps: 144, associated: true,
+  }]);
+  const [withheld] = parseCoreWlan(JSON.stringify([{ ...reading, ssid: null, bssid: null }]))!;
+  assert.deepEqual([withheld!.associated, withheld!.ssid, withheld!.ssidHidden, withheld!.signalDbm], [true, null, true, -40]);
+  const [six] = parseCoreWlan(JSON.stringify([{ ...reading, channel: 37, band: 3, bssid: '3c:37:86:15:ad:f9' }]))!;
+  assert.deepEqual([six!.frequencyMhz, six!.bssid], [6135, '3c:37:86:15:ad:f9']);
+  const [off] = parseCoreWlan(JSON.stringify([{ ...reading, power: false }]))!;
+  assert.equal(off!.associated, false);
+  const [idle] = parseCoreWlan(JSON.stringify([{ ...reading, rssi: 0, ssid: null, channel: null, band: null }]))!;
+  assert.deepEqual([idle!.associated, idle!.signalDbm], [false, null]);
+  // Not the script's JSON: the source falls back to system_profiler.
+  assert.equal(parseCoreWlan('execution error: Error: ReferenceError (-2700)'), undefined);
+  assert.equal(parseCoreWlan('{"interface":"en0"}'), undefined);
 });
 
 import { classifyDarwin, parseHardwarePorts } from '../../../../electron/collector/darwin/hardware-ports.ts';
