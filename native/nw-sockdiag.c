@@ -107,6 +107,7 @@ struct slot { unsigned inode; uint64_t hash; };
 struct table { struct slot *s; size_t cap, used; };
 static struct table last, now;
 static int delta; /* 1 while serving deltas */
+static int lost;  /* the table could not grow during this dump: it cannot say what is gone */
 
 static uint64_t fnv1a(const char *p, size_t n) {
   uint64_t h = 1469598103934665603ULL;
@@ -147,9 +148,9 @@ static void emit_socket(const struct nlmsghdr *h) {
   if (!delta || !inode) { fwrite(l.s, 1, l.n, stdout); return; }
   uint64_t hash = fnv1a(l.s, l.n);
   struct slot *was = find(&last, inode);
-  /* A full table (out of memory) means no delta for this socket: print it, which is always correct. */
   int known = was && was->inode && was->hash == hash;
-  if (put_slot(&now, inode, hash) < 0 || !known) fwrite(l.s, 1, l.n, stdout);
+  if (put_slot(&now, inode, hash) < 0) lost = 1;
+  if (!known) fwrite(l.s, 1, l.n, stdout);
 }
 
 /* After a complete dump: say which sockets of the last one are gone, and make this one the last. */
@@ -238,8 +239,10 @@ int main(int argc, char **argv) {
     delta = 1;
     while (fgets(line, sizeof line, stdin)) {
       if (strncmp(line, "full", 4) == 0) clear(&last);
-      if (dump_all() < 0) {
-        /* A broken dump says nothing about which sockets are gone: forget both, start again in full. */
+      lost = 0;
+      if (dump_all() < 0 || (lost && (errno = ENOMEM))) {
+        /* A broken dump (or no memory to remember one) says nothing about which sockets are gone:
+           report it, forget both tables, and send the next dump in full. */
         printf("E\t%s\n", strerror(errno));
         clear(&last);
         clear(&now);
