@@ -93,12 +93,6 @@ static unsigned format_socket(const struct nlmsghdr *h, struct line *l) {
   return m->idiag_inode;
 }
 
-static void print_socket(const struct nlmsghdr *h) {
-  struct line l;
-  format_socket(h, &l);
-  fwrite(l.s, 1, l.n, stdout);
-}
-
 /*
  * The last dump, for deltas: inode → hash of its line, open addressing with linear probing.
  * Two tables: `last` (the previous dump) and `now` (this one, filled as sockets arrive).
@@ -141,7 +135,7 @@ static int put_slot(struct table *t, unsigned inode, uint64_t hash) {
 
 static void clear(struct table *t) { if (t->s) memset(t->s, 0, t->cap * sizeof *t->s); t->used = 0; }
 
-/* Prints a socket unless the last dump printed the same line for it; remembers it either way. */
+/* Prints a socket; while serving deltas, only if the last dump did not print the same line for it. */
 static void emit_socket(const struct nlmsghdr *h) {
   struct line l;
   unsigned inode = format_socket(h, &l);
@@ -157,8 +151,9 @@ static void emit_socket(const struct nlmsghdr *h) {
 static void finish_delta(void) {
   for (size_t i = 0; i < last.cap; i++) {
     unsigned inode = last.s[i].inode;
-    struct slot *s = inode ? find(&now, inode) : NULL;
-    if (inode && !(s && s->inode)) printf("X\t%u\n", inode);
+    if (!inode) continue;
+    struct slot *s = find(&now, inode);
+    if (!s || !s->inode) printf("X\t%u\n", inode);
   }
   struct table t = last;
   last = now;
@@ -222,7 +217,7 @@ static int follow_destroy(void) {
       return -1;
     }
     for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n))
-      if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY) print_socket(h);
+      if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY) emit_socket(h);
     fflush(stdout);
   }
 }
@@ -240,7 +235,9 @@ int main(int argc, char **argv) {
     while (fgets(line, sizeof line, stdin)) {
       if (strncmp(line, "full", 4) == 0) clear(&last);
       lost = 0;
-      if (dump_all() < 0 || (lost && (errno = ENOMEM))) {
+      int rc = dump_all();
+      if (rc == 0 && lost) { errno = ENOMEM; rc = -1; }
+      if (rc < 0) {
         /* A broken dump (or no memory to remember one) says nothing about which sockets are gone:
            report it, forget both tables, and send the next dump in full. */
         printf("E\t%s\n", strerror(errno));

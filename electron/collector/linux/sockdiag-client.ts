@@ -3,7 +3,7 @@
 // gone; this client keeps the last sample of every socket and hands out the whole list each poll.
 import type { LineStream, OsIO } from '../os.ts';
 import type { SocketSample } from '../sockets.ts';
-import { parseSockdiagLine } from './sockdiag.ts';
+import { dumpError, parseSockdiagLine } from './sockdiag.ts';
 
 export type DumpResult = { ok: true; sockets: SocketSample[] } | { ok: false; reason: string; missing: boolean };
 
@@ -45,7 +45,8 @@ export class SockdiagClient {
   #line(line: string): void {
     if (line === '.') return this.#done();
     if (line.charCodeAt(0) === 88 /* X */) { this.#known.delete(Number(line.slice(2))); return; }
-    if (line.startsWith('E\t')) { this.#error = line.slice(2); return; }
+    const error = dumpError(line);
+    if (error !== null) { this.#error = error; return; }
     const s = parseSockdiagLine(line);
     if (!s) return;
     if (s.inode) this.#known.set(s.inode, s);

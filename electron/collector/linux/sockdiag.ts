@@ -85,16 +85,19 @@ export function parseSockdiagLine(line: string): SocketSample | undefined {
 
 export interface SockdiagDump { sockets: SocketSample[]; error: string | null }
 
-/** Folds dump lines one at a time: sockets, and the kernel's error line (`E\t…`) if any. */
-export function addDumpLine(dump: SockdiagDump, line: string): void {
-  if (line.startsWith('E\t')) { dump.error = line.slice(2); return; }
-  const s = parseSockdiagLine(line);
-  if (s) dump.sockets.push(s);
+/** The kernel's error line (`E\t<message>`) as its message; null for any other line. */
+export function dumpError(line: string): string | null {
+  return line.startsWith('E\t') ? line.slice(2) : null;
 }
 
-/** A whole dump as text (one-shot `nw-sockdiag`); `--serve` feeds the same addDumpLine per line. */
+/** A whole dump as text (one-shot `nw-sockdiag`); `--serve` answers line by line (sockdiag-client.ts). */
 export function parseSockdiag(text: string): SockdiagDump {
   const dump: SockdiagDump = { sockets: [], error: null };
-  for (const line of text.split('\n')) addDumpLine(dump, line);
+  for (const line of text.split('\n')) {
+    const error = dumpError(line);
+    if (error !== null) { dump.error = error; continue; }
+    const s = parseSockdiagLine(line);
+    if (s) dump.sockets.push(s);
+  }
   return dump;
 }
