@@ -14,3 +14,17 @@ export const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 export const contentTypeOf = (ext: string): string => CONTENT_TYPES[ext] ?? 'application/octet-stream';
+
+/**
+ * The built file a request path names, relative to the renderer folder ('index.html' for '/'); null when
+ * it could leave the folder (`..` or `.` segments, also %2f-escaped), holds a NUL, or is not valid
+ * percent-encoding. Both servers map paths through this one function.
+ */
+export function staticFile(pathname: string): string | null {
+  let p: string;
+  try { p = decodeURIComponent(pathname); } catch { return null; }
+  if (p.includes('\0')) return null;
+  const parts = p.split('/').filter(Boolean);
+  if (parts.some((x) => x === '..' || x === '.')) return null;
+  return parts.length ? parts.join('/') : 'index.html';
+}

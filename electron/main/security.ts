@@ -1,4 +1,5 @@
 // The Electron security checklist as data and pure checks, applied by index.ts to every window.
+import { staticFile } from '../../shared/csp.ts';
 
 /** Pages are served from this origin through protocol.handle, never file:// or the network. */
 export const APP_ORIGIN = 'app://netwatch';
@@ -35,10 +36,6 @@ export function isAppUrl(url: string): boolean {
 /** Resolves a request under app://netwatch/ to a file inside `root`, or null (traversal, other hosts). */
 export function appPath(url: string, root: string): string | null {
   if (!isAppUrl(url)) return null;
-  const p = decodeURIComponent(new URL(url).pathname);
-  if (p.includes('\0')) return null;
-  const parts = p.split('/').filter(Boolean);
-  if (parts.some((x) => x === '..' || x === '.')) return null;
-  const rel = parts.length ? parts.join('/') : 'index.html';
-  return `${root.replace(/\/$/, '')}/${rel}`;
+  const rel = staticFile(new URL(url).pathname);
+  return rel === null ? null : `${root.replace(/\/$/, '')}/${rel}`;
 }

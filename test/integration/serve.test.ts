@@ -83,6 +83,9 @@ test('without a token: loopback Host only (DNS rebinding), same-origin only; sec
   assert.equal((await fetch(`${s.url}api/status`, { headers: { Origin: 'http://attacker.example' } })).status, 403);
   assert.equal((await fetch(`${s.url}api/status`)).status, 200);
   assert.equal((await fetch(`${s.url}..%2f..%2fpackage.json`)).status, 403, "no path out of the app folder");
+  // Not valid percent-encoding: refused, and the server is still there (it used to throw and exit).
+  assert.equal((await fetch(`${s.url}%E0`)).status, 403);
+  assert.equal((await fetch(`${s.url}api/status`)).status, 200);
   const settings = await fetch(`${s.url}api/settings`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version: 1, units: 'furlongs' }) });
   assert.equal(settings.status, 400);
 });

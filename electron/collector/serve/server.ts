@@ -11,7 +11,7 @@ import {
   type EngineLink, type Settings, type Snapshot,
 } from '../../../shared/index.ts';
 import type { Feed } from './feed.ts';
-import { CSP, contentTypeOf } from '../../../shared/csp.ts';
+import { CSP, contentTypeOf, staticFile } from '../../../shared/csp.ts';
 
 export interface ServeOptions { host: string; port: number; token: string | null; staticDir: string; feed: Feed }
 
@@ -148,9 +148,9 @@ function json(res: http.ServerResponse, data: unknown, code = 200): void {
 
 function serveStatic(dir: string, pathname: string, req: http.IncomingMessage, res: http.ServerResponse): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405).end(); return; }
-  const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
-  const file = path.resolve(dir, rel);
-  if (!file.startsWith(dir + path.sep)) { res.writeHead(403).end(); return; }
+  const rel = staticFile(pathname);
+  if (rel === null) { res.writeHead(403).end(); return; }
+  const file = path.join(dir, rel);
   fs.readFile(file, (err, data) => {
     if (err) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'); return; }
     // Hashed asset names never change content; the page itself is always re-read.

@@ -42,4 +42,5 @@ test('only app://netwatch URLs count as ours; paths cannot escape the app folder
   assert.equal(appPath('app://netwatch/%2e%2e/%2e%2e/etc/passwd', '/opt/nw/dist'), '/opt/nw/dist/etc/passwd');
   assert.equal(appPath('app://netwatch/a/..%2f..%2fsecret', '/opt/nw/dist'), null);
   assert.equal(appPath('app://other/x', '/opt/nw/dist'), null);
+  assert.equal(appPath('app://netwatch/%E0', '/opt/nw/dist'), null, 'malformed escape: refused, not thrown');
 });
