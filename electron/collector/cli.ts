@@ -1,7 +1,7 @@
 // `netwatch`: the engine headless. `snapshot --json` prints one full snapshot; `watch --jsonl` streams.
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
-import { defaultConfig, mergeConfig, type Snapshot } from '../../shared/index.ts';
+import { defaultConfig, mergeConfig, totalRates, type Snapshot } from '../../shared/index.ts';
 import { nodeOs } from './os.ts';
 import { createSources } from './platform.ts';
 import { Engine } from './engine/engine.ts';
@@ -24,11 +24,12 @@ options:
 /** The JSON Lines records of one cycle: a header, then one line per socket. */
 export function jsonlRecords(s: Snapshot): object[] {
   const ts = s.connectionsTs ?? s.ts;
+  // The same total as the tray and the popover: bridges and veths would count the same bytes twice.
+  const total = totalRates(s.interfaces);
   const header = {
     type: 'system', ts, interval_ms: s.intervalMs, total_sockets: s.totalSockets,
     state_counts: Object.entries(s.tcpStates).map(([state, count]) => ({ state, count })),
-    rx_bps: s.interfaces.filter((i) => i.type !== 'Loopback').reduce((a, i) => a + i.rxBps, 0),
-    tx_bps: s.interfaces.filter((i) => i.type !== 'Loopback').reduce((a, i) => a + i.txBps, 0),
+    rx_bps: total.rxBps, tx_bps: total.txBps,
     coverage: s.attribution.coverage, sources: s.sources,
   };
   const sockets = s.connections.map((c) => ({
