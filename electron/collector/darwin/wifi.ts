@@ -20,6 +20,8 @@ const num = (s: string | undefined): number | null => {
   const n = Number(s);
   return s !== undefined && s.trim() !== '' && Number.isFinite(n) ? n : null;
 };
+/** A rate in Mbit/s from JSON: finite and above zero, or unknown (JSON.parse turns 1e500 into Infinity). */
+const positive = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null);
 /** Values the OS withholds (no Location permission, not root) read `<redacted>`. */
 const withheld = (v: string | undefined) => v === '<redacted>';
 
@@ -99,11 +101,11 @@ export function parseSystemProfilerAirport(text: string): Wifi[] {
         w.ssidHidden = ssid === null || ssid === '<redacted>';
         w.ssid = w.ssidHidden ? null : ssid;
         w.bssid = typeof cur['spairport_network_bssid'] === 'string' ? normaliseMac(cur['spairport_network_bssid']) : null;
-        const sn = /(-?\d+) dBm \/ (-?\d+) dBm/.exec(String(cur['spairport_signal_noise'] ?? ''));
+        const sn = /^(-?\d{1,3}) dBm \/ (-?\d{1,3}) dBm$/.exec(String(cur['spairport_signal_noise'] ?? ''));
         if (sn) { w.signalDbm = Number(sn[1]); w.noiseDbm = Number(sn[2]) || null; }
-        w.txBitrateMbps = typeof cur['spairport_network_rate'] === 'number' ? cur['spairport_network_rate'] : null;
+        w.txBitrateMbps = positive(cur['spairport_network_rate']);
         const chRaw = cur['spairport_network_channel'];
-        const ch = /^(\d+)(?: \((\d)GHz)?/.exec(String(chRaw ?? ''));
+        const ch = /^(\d{1,3})\b(?: \((\d)GHz)?/.exec(String(chRaw ?? ''));
         if (ch) {
           w.channel = Number(ch[1]);
           const band = ch[2] ? (Number(ch[2]) as 2 | 5 | 6) : w.channel <= 14 ? 2 : 5;
@@ -154,8 +156,8 @@ export function parseCoreWlan(text: string): Wifi[] | undefined {
     w.ssidHidden = w.ssid === null;
     w.bssid = typeof d.bssid === 'string' ? normaliseMac(d.bssid) : null;
     w.signalDbm = rssi;
-    w.noiseDbm = typeof d.noise === 'number' && d.noise < 0 ? d.noise : null;
-    w.txBitrateMbps = typeof d.txRate === 'number' && d.txRate > 0 ? d.txRate : null;
+    w.noiseDbm = typeof d.noise === 'number' && d.noise < 0 && d.noise > -150 ? d.noise : null;
+    w.txBitrateMbps = positive(d.txRate);
     if (typeof d.channel === 'number' && Number.isInteger(d.channel) && d.channel > 0) {
       w.channel = d.channel;
       const band = BANDS[typeof d.band === 'number' ? d.band : 0] ?? (d.channel <= 14 ? 2 : 5);

@@ -42,7 +42,8 @@ export function parseIpLinkJson(text: string): LinkInfo[] {
     const infoData = (typeof li['info_data'] === 'object' && li['info_data'] !== null ? li['info_data'] : {}) as Record<string, unknown>;
     let kind = str(li['info_kind']);
     if (kind === 'tun') kind = str(infoData['type']) ?? 'tun';
-    const mtu = typeof o['mtu'] === 'number' && o['mtu'] > 0 ? o['mtu'] : null;
+    // A whole number of bytes (the kernel's is a u32); anything else, 1e500 included, is no MTU.
+    const mtu = Number.isSafeInteger(o['mtu']) && (o['mtu'] as number) > 0 ? o['mtu'] as number : null;
     out.push({
       name, kind, mtu,
       linkType: str(o['link_type']),

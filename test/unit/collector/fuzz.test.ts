@@ -24,7 +24,7 @@ import { parseSwapUsage, parseVmStat } from '../../../electron/collector/darwin/
 import { parseNettop } from '../../../electron/collector/darwin/nettop.ts';
 import { parseLsofFields, parseLsofRows } from '../../../electron/collector/darwin/lsof.ts';
 import { parseNetstatAn } from '../../../electron/collector/darwin/netstat-an.ts';
-import { parseAirportI, parseSystemProfilerAirport, parseWdutil } from '../../../electron/collector/darwin/wifi.ts';
+import { parseAirportI, parseCoreWlan, parseSystemProfilerAirport, parseWdutil } from '../../../electron/collector/darwin/wifi.ts';
 import { parseHardwarePorts } from '../../../electron/collector/darwin/hardware-ports.ts';
 import { parseDarwinMount } from '../../../electron/collector/darwin/mount.ts';
 import { parseNetstatRoutes } from '../../../electron/collector/darwin/netstat-rn.ts';
@@ -33,7 +33,7 @@ import { parseNetstatRoutes } from '../../../electron/collector/darwin/netstat-r
 export function mutated(text: string): fc.Arbitrary<string> {
   const lines = text.split('\n');
   const edit = fc.oneof(
-    fc.record({ kind: fc.constant('char' as const), at: fc.nat(), ch: fc.constantFrom('', ' ', '\t', ':', '-', '9', 'x', '\n', '(', ')', '"', '[', ']', '%', '/', '\0', 'é', '-1', '99999999999999999999') }),
+    fc.record({ kind: fc.constant('char' as const), at: fc.nat(), ch: fc.constantFrom('', ' ', '\t', ':', '-', '9', 'x', '\n', '(', ')', '"', '[', ']', '%', '/', '\0', 'é', '-1', '99999999999999999999', '1e999') }),
     fc.record({ kind: fc.constant('cut' as const), at: fc.nat(), len: fc.nat({ max: 40 }) }),
     fc.record({ kind: fc.constant('line' as const), at: fc.nat(), op: fc.constantFrom('drop', 'dup', 'swap', 'truncate') }),
     fc.record({ kind: fc.constant('junk' as const), at: fc.nat(), s: fc.string({ maxLength: 30 }) }),
@@ -132,4 +132,19 @@ test('parseIpLinkJson: mutated JSON either parses or fails with its own clear er
   fc.assert(fc.property(fc.json(), (t) => {
     try { parseIpLinkJson(t); } catch (e) { assert.match((e as Error).message, /^ip -j link: /); }
   }), { numRuns: 1000 });
+});
+
+// COREWLAN_SCRIPT's JSON has no real capture (no Mac here), so its fields are drawn at random, numbers
+// written as JSON text can write them: 1e999 and -1e999 parse to ±Infinity.
+test('parseCoreWlan: any field values give finite readings or none', () => {
+  const number = fc.oneof(fc.double().map((n) => (Number.isFinite(n) ? JSON.stringify(n) : n > 0 ? '1e999' : '-1e999')),
+    fc.constantFrom('1e999', '-1e999', '0', '-60', 'null', '"x"', 'true'));
+  const reading = fc.record({ rssi: number, noise: number, txRate: number, channel: number, band: number });
+  fc.assert(fc.property(fc.array(reading, { maxLength: 3 }), (rs) => {
+    const text = `[${rs.map((r) => `{"interface":"en0","power":true,"ssid":"x","bssid":null,${
+      Object.entries(r).map(([k, v]) => `"${k}":${v}`).join(',')}}`).join(',')}]`;
+    const out = parseCoreWlan(text);
+    assert.ok(out, text);
+    assertSaneNumbers(out);
+  }), { numRuns: 2000 });
 });

@@ -190,6 +190,20 @@ test('system_profiler SPAirPortDataType -json: 15.5 (channel as text, no BSSID) 
   assert.deepEqual(parseSystemProfilerAirport('not json'), []);
 });
 
+test('system_profiler: absurd numbers in a changed capture read as unknown, never Infinity or a cut-off number', () => {
+  const real = fixture('darwin', 'system_profiler-SPAirPortDataType-json-15.5--wifi-heatmapper.txt');
+  // The current network comes last in the capture, after the other networks seen.
+  const at = (from: string) => real.lastIndexOf(from);
+  const read = (from: string, to: string) => parseSystemProfilerAirport(real.slice(0, at(from)) + to + real.slice(at(from) + from.length))[0]!;
+  assert.equal(read('"spairport_network_rate" : 144', '"spairport_network_rate" : 1e999').txBitrateMbps, null);
+  assert.equal(read('"spairport_network_rate" : 144', '"spairport_network_rate" : -144').txBitrateMbps, null);
+  const long = read('"-40 dBm / -97 dBm"', '"-4000 dBm / -97 dBm"');
+  assert.deepEqual([long.signalDbm, long.noiseDbm], [null, null]);
+  const ch = read('"6 (2GHz, 20MHz)",\n            "spairport_network_country_code',
+    '"6666 (2GHz, 20MHz)",\n            "spairport_network_country_code');
+  assert.deepEqual([ch.channel, ch.frequencyMhz, ch.txBitrateMbps], [null, null, 144]);
+});
+
 // COREWLAN_SCRIPT prints JSON of our own design, so there is no OS capture to replay: these inputs are
 // that format, with the readings of the Mac in the 15.5 system_profiler capture above (no Mac here to
 // run the script; the JXA calls follow Apple's CWInterface/CWChannel API).

@@ -40,3 +40,13 @@ test('output that is not a JSON array is a clear error', () => {
   assert.throws(() => parseIpLinkJson('Error: Unknown device type.'), /not JSON/);
   assert.throws(() => parseIpLinkJson('{"ifname":"x"}'), /JSON array/);
 });
+
+// Found by the property test (seed 1229279558): "mtu":1e500 is valid JSON that parses to Infinity.
+test('an MTU that is not a positive whole number is unknown, the rest of the link kept', () => {
+  const real = fixture('linux', 'ip-j-d-link--netwatch-vm.txt');
+  for (const bad of ['1e500', '-1e500', '-1', '0', '1400.5', '"1400"', 'null']) {
+    const eth0 = parseIpLinkJson(real.replace('"mtu":1400', `"mtu":${bad}`)).find((l) => l.name === 'eth0')!;
+    assert.equal(eth0.mtu, null, bad);
+    assert.equal(eth0.parentBus, 'virtio');
+  }
+});
