@@ -2,6 +2,7 @@
 // list (16k rows are ~6 MB of JSON every 2 s, and cost the engine ~25 MB of RSS to serialise): the
 // virtualised table asks for the rows it shows. The engine, the replay server and tests run this
 // same function, so a filter means the same everywhere.
+import quickselect from 'quickselect';
 import * as z from 'zod/mini';
 import { TCP_STATES, type Connection } from './contract/connections.ts';
 
@@ -50,40 +51,116 @@ const portOf = (endpoint: string | null): number | null => {
   return i >= 0 && Number.isInteger(n) ? n : null;
 };
 
-function matches(c: Connection, q: ConnectionQuery, text: string): boolean {
-  if (q.pid !== null && c.pid !== q.pid) return false;
-  if (q.state !== null && c.state !== q.state) return false;
-  if (q.protocol !== null && c.protocol !== q.protocol) return false;
-  if (q.port !== null && portOf(c.local) !== q.port && portOf(c.remote) !== q.port) return false;
+type NumberKey = 'pid' | 'rttUs' | 'txBps' | 'rxBps' | 'bytesSent' | 'bytesReceived';
+type TextKey = Exclude<ConnectionSortKey, NumberKey>;
+const TEXT_KEYS: ReadonlySet<ConnectionSortKey> = new Set<TextKey>(['process', 'protocol', 'local', 'remote', 'state']);
+
+/**
+ * What a query reads of row i. The engine answers through this from its socket samples and builds
+ * Connection objects only for the page: a row object per socket kept between polls was ~5 MB of its
+ * heap at 16k sockets. `queryConnections` reads a plain row list through the same interface.
+ */
+export interface ConnectionTable {
+  readonly size: number;
+  number(i: number, key: NumberKey): number | null;
+  /** `local`/`remote` as shown (`1.2.3.4:443`); these two may be built per call, so they are asked
+   * for only by text filters and address sorts. */
+  text(i: number, key: TextKey): string | null;
+  localPort(i: number): number | null;
+  remotePort(i: number): number | null;
+  inode(i: number): number;
+  /** Row i as sent: a new object the caller may keep (the source changes in place after the answer). */
+  row(i: number): Connection;
+}
+
+function matches(t: ConnectionTable, i: number, q: ConnectionQuery, text: string): boolean {
+  if (q.pid !== null && t.number(i, 'pid') !== q.pid) return false;
+  if (q.state !== null && t.text(i, 'state') !== q.state) return false;
+  if (q.protocol !== null && t.text(i, 'protocol') !== q.protocol) return false;
+  if (q.port !== null && t.localPort(i) !== q.port && t.remotePort(i) !== q.port) return false;
   if (!text) return true;
-  return c.local.toLowerCase().includes(text) || (c.remote?.toLowerCase().includes(text) ?? false)
-    || (c.process?.toLowerCase().includes(text) ?? false) || c.state.toLowerCase().includes(text)
-    || String(c.pid ?? '') === text;
+  return t.text(i, 'local')!.toLowerCase().includes(text) || (t.text(i, 'remote')?.toLowerCase().includes(text) ?? false)
+    || (t.text(i, 'process')?.toLowerCase().includes(text) ?? false) || t.text(i, 'state')!.toLowerCase().includes(text)
+    || String(t.number(i, 'pid') ?? '') === text;
 }
 
 /** Natural order for text: port 8080 before 50000, 10.0.0.2 before 127.0.0.1. */
 const collator = new Intl.Collator('en', { numeric: true });
 
-/** Nulls (unknown pid, no RTT, no counters) sort last whichever the direction. */
-function compare(a: Connection, b: Connection, key: ConnectionSortKey): number {
-  const x = a[key], y = b[key];
-  if (x === y) return 0;
-  if (x === null) return 1;
-  if (y === null) return -1;
-  return typeof x === 'number' ? x - (y as number) : collator.compare(String(x), String(y));
+/**
+ * Equal keys keep one order from poll to poll, so rows do not jump while the table is scrolled: by
+ * local port, remote port, then inode — numbers the socket keeps for life, compared without building text.
+ */
+function tie(t: ConnectionTable, a: number, b: number): number {
+  return (t.localPort(a) ?? -1) - (t.localPort(b) ?? -1) || (t.remotePort(a) ?? -1) - (t.remotePort(b) ?? -1) || t.inode(a) - t.inode(b);
+}
+
+// Scratch reused by every query (queries run one at a time): at 16k rows a fresh index array and its
+// sort copy were large objects, and when a scavenge fell inside a query V8 promoted them to the old
+// generation, which grew by ~1 MB a minute with a table open until a full GC.
+let hitScratch = new Int32Array(0);
+let keyScratch = new Float64Array(0);
+
+/**
+ * Filter, order (unknown values last whichever the direction), then one page of new row objects.
+ * Only the page is sorted: selection puts the rows that belong on it in place in linear time.
+ */
+export function queryTable(t: ConnectionTable, q: ConnectionQuery, connectionsTs: number | null): ConnectionPage {
+  const text = q.text.trim().toLowerCase();
+  if (hitScratch.length < t.size) hitScratch = new Int32Array(Math.max(t.size, hitScratch.length * 2));
+  const hits = hitScratch;
+  let matched = 0;
+  for (let i = 0; i < t.size; i++) if (matches(t, i, q, text)) hits[matched++] = i;
+  const dir = q.descending ? -1 : 1;
+  // Each hit's key read once, indexed by row. The comparator returns ±1, never x - y: a fractional
+  // difference is a boxed number per call.
+  let order: (a: number, b: number) => number;
+  if (TEXT_KEYS.has(q.sort)) {
+    const key = q.sort as TextKey;
+    const keys: Array<string | null> = new Array(t.size);
+    for (let h = 0; h < matched; h++) keys[hits[h]!] = t.text(hits[h]!, key);
+    order = (a, b) => {
+      const x = keys[a]!, y = keys[b]!;
+      return x === y ? 0 : x === null ? 1 : y === null ? -1 : collator.compare(x, y) * dir;
+    };
+  } else {
+    const key = q.sort as NumberKey;
+    if (keyScratch.length < t.size) keyScratch = new Float64Array(hitScratch.length);
+    const keys = keyScratch; // NaN: unknown
+    for (let h = 0; h < matched; h++) keys[hits[h]!] = t.number(hits[h]!, key) ?? NaN;
+    order = (a, b) => {
+      const x = keys[a]!, y = keys[b]!;
+      if (x === y) return 0;
+      if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
+      return Number.isNaN(y) ? -1 : x < y ? -dir : dir;
+    };
+  }
+  const cmp = (a: number, b: number) => order(a, b) || tie(t, a, b);
+  const lo = Math.min(q.offset, matched), hi = Math.min(q.offset + q.limit, matched);
+  const rows: Connection[] = [];
+  if (hi > lo) {
+    const arr = hits as unknown as number[];
+    if (lo > 0) quickselect(arr, lo, 0, matched - 1, cmp);
+    if (hi < matched) quickselect(arr, hi - 1, lo, matched - 1, cmp);
+    hits.subarray(lo, hi).sort(cmp);
+    for (let h = lo; h < hi; h++) rows.push(t.row(hits[h]!));
+  }
+  return { query: q, connectionsTs, total: t.size, matched, rows };
+}
+
+/** A list of rows as a table (the replay server, the dashboard's own copy, tests). */
+export function rowTable(rows: readonly Connection[]): ConnectionTable {
+  return {
+    size: rows.length,
+    number: (i, key) => rows[i]![key],
+    text: (i, key) => rows[i]![key],
+    localPort: (i) => portOf(rows[i]!.local),
+    remotePort: (i) => portOf(rows[i]!.remote),
+    inode: (i) => rows[i]!.inode,
+    row: (i) => { const c = rows[i]!; return { ...c, tcp: c.tcp && { ...c.tcp } }; },
+  };
 }
 
 export function queryConnections(rows: readonly Connection[], q: ConnectionQuery, connectionsTs: number | null): ConnectionPage {
-  const text = q.text.trim().toLowerCase();
-  const hits = rows.filter((c) => matches(c, q, text));
-  const dir = q.descending ? -1 : 1;
-  hits.sort((a, b) => {
-    const c = compare(a, b, q.sort);
-    if (c === 0) return a.local < b.local ? -1 : a.local > b.local ? 1 : 0; // stable across polls
-    const nullish = a[q.sort] === null || b[q.sort] === null;
-    return nullish ? c : c * dir;
-  });
-  // structuredClone-safe copies: the engine's rows are updated in place after the answer is sent.
-  const page = hits.slice(q.offset, q.offset + q.limit).map((c) => ({ ...c, tcp: c.tcp && { ...c.tcp } }));
-  return { query: q, connectionsTs, total: rows.length, matched: hits.length, rows: page };
+  return queryTable(rowTable(rows), q, connectionsTs);
 }

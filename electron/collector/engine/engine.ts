@@ -1,6 +1,6 @@
 // The engine: one scheduler whose tiers run at their own cadence, and the snapshot they fill.
 import {
-  HostMessageSchema, issuesText, mergeConfig, queryConnections, SNAPSHOT_VERSION, SOURCE_NAMES, TCP_STATES, assertNever, failed, ok, unavailable,
+  HostMessageSchema, issuesText, mergeConfig, queryConnections, queryTable, SNAPSHOT_VERSION, SOURCE_NAMES, TCP_STATES, assertNever, failed, ok, unavailable,
   type EngineConfig, type EngineMessage, type Interface, type Snapshot, type SourceName, type SourceStatus,
   type System, type Disk, type TcpMetrics, type Wifi, type Health, type ConnectionPage, type ConnectionQuery,
 } from '../../../shared/index.ts';
@@ -102,7 +102,7 @@ export class Engine {
 
   /** One page of the latest poll's sockets (for views with their own port, see views.ts). */
   queryConnections(q: ConnectionQuery): ConnectionPage {
-    return queryConnections(this.#poll?.connections ?? [], q, this.#pollTs);
+    return this.#poll ? queryTable(this.#poll.table, q, this.#pollTs) : queryConnections([], q, this.#pollTs);
   }
 
   /** Applies a message from the host after validating it; never throws. */
@@ -241,7 +241,7 @@ export class Engine {
     const destroyed = this.#destroyed;
     this.#destroyed = [];
     const shortLived = this.#status.destroyEvents.state === 'ok' ? 'counted' : 'unattributed';
-    this.#poll = this.#sockets.poll({ now, sockets: reading.sockets, destroyed, totals, ownAddresses: own, shortLivedFlows: shortLived, processes: this.#s.processes, listConnections: this.#visible || this.#listInSnapshots, processTotals });
+    this.#poll = this.#sockets.poll({ now, sockets: reading.sockets, destroyed, totals, ownAddresses: own, shortLivedFlows: shortLived, processes: this.#s.processes, processTotals });
     this.#destroyed.unshift(...this.#poll.deferred);
     this.#pollTs = now;
   }
@@ -347,7 +347,7 @@ export class Engine {
       health: { ...this.#health, gatewayProbe: probe(this.#gwProbe), dnsProbe: probe(this.#dnsProbe) },
       tcpStates: p?.tcpStates ?? (Object.fromEntries(TCP_STATES.map((s) => [s, 0])) as Snapshot['tcpStates']),
       tcpMetrics: this.#tcpMetrics,
-      connections: this.#listInSnapshots && withConnections ? p?.connections ?? [] : [],
+      connections: this.#listInSnapshots && withConnections ? p?.table.rows() ?? [] : [],
       connectionsOmitted: !this.#listInSnapshots || !withConnections,
       totalSockets: p?.totalSockets ?? 0,
       connectionsTs: this.#pollTs,

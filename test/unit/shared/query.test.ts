@@ -30,7 +30,9 @@ test('filters by pid, state, protocol, port (either side) and text', () => {
   assert.deepEqual([all.total, all.matched, all.connectionsTs], [5, 5, 7]);
 });
 
-test('sorts both ways with unknown values last, ties by local address; pages are slices', () => {
+test('sorts both ways with unknown values last, ties by local port, remote port, inode; pages are slices', () => {
+  const ties = queryConnections(rows, q({ sort: 'rxBps', descending: true }), 1).rows.map((r) => [r.rxBps, r.local]);
+  assert.deepEqual(ties, [[9000, '127.0.0.1:50000'], [500, '127.0.0.1:8080'], [0, '[::]:5353'], [0, '127.0.0.1:8080'], [0, '10.0.0.2:41000']]);
   const up = queryConnections(rows, q({ sort: 'rttUs', descending: false }), 1).rows.map((r) => r.rttUs);
   assert.deepEqual(up, [35, 40, null, null, null]);
   const down = queryConnections(rows, q({ sort: 'rttUs', descending: true }), 1).rows.map((r) => r.rttUs);
@@ -65,6 +67,34 @@ test('the schema refuses pages over 1000 rows, negative offsets and unknown sort
     const page = queryConnections(rows, q(o), 1);
     assert.ok(page.rows.length <= o.limit && page.matched <= rows.length);
   }), { numRuns: 2000 });
+});
+
+// Only the page is sorted (selection first): any page must equal that slice of the whole list sorted.
+test('a page equals the same slice of the fully sorted list, for any rows, sort, direction, offset and limit', () => {
+  const port = fc.integer({ min: 0, max: 5 });
+  const row = fc.record({
+    lp: port, rp: fc.option(port), inode: fc.nat(3), pid: fc.option(fc.integer({ min: 1, max: 3 })),
+    rx: fc.option(fc.constantFrom(0, 0.5, 1, 2.25)), rtt: fc.option(fc.nat(3)), proc: fc.option(fc.constantFrom('a', 'b', 'B')),
+  }).map((r) => conn({
+    local: `127.0.0.1:${r.lp}`, remote: r.rp === null ? null : `10.0.0.${r.rp}:${r.rp}`, inode: r.inode, pid: r.pid,
+    rxBps: r.rx ?? 0, rttUs: r.rtt, process: r.proc, state: r.rp === null ? 'LISTEN' : 'ESTAB',
+  }));
+  const port_ = (e: string | null) => (e === null ? -1 : Number(e.slice(e.lastIndexOf(':') + 1)));
+  const key = (c: Connection, k: 'process' | 'pid' | 'rttUs' | 'rxBps' | 'remote') => c[k];
+  const collator = new Intl.Collator('en', { numeric: true });
+  fc.assert(fc.property(fc.array(row, { maxLength: 60 }), fc.constantFrom('process', 'pid', 'rttUs', 'rxBps', 'remote' as const),
+    fc.boolean(), fc.nat(70), fc.nat(70), (list, sort, descending, offset, limit) => {
+      const full = [...list].sort((a, b) => {
+        const x = key(a, sort), y = key(b, sort);
+        const c = x === y ? 0 : x === null ? 1 : y === null ? -1
+          : (typeof x === 'number' ? Math.sign(x - (y as number)) : collator.compare(String(x), String(y))) * (descending ? -1 : 1);
+        return c || port_(a.local) - port_(b.local) || port_(a.remote) - port_(b.remote) || a.inode - b.inode;
+      });
+      const page = queryConnections(list, q({ sort, descending, offset, limit }), 1);
+      const view = (r: Connection) => [key(r, sort), port_(r.local), port_(r.remote), r.inode];
+      assert.deepEqual(page.rows.map(view), full.slice(offset, offset + limit).map(view));
+      assert.equal(page.matched, list.length);
+    }), { numRuns: 3000 });
 });
 
 test('routes: hash ⇄ view and argument', () => {

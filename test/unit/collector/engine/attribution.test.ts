@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { SocketTracker, groupApps, type Totals } from '../../../../electron/collector/engine/attribution.ts';
 import { emptySocket, type SocketSample } from '../../../../electron/collector/sockets.ts';
 import type { ProcessLookup } from '../../../../electron/collector/sources.ts';
+import { defaultQuery, queryTable } from '../../../../shared/index.ts';
 
 const names: Record<number, string> = { 10: 'server', 20: 'client', 30: 'curl', 31: 'chrome', 32: 'chrome' };
 const lookup: ProcessLookup = { name: (p) => names[p] ?? null, app: (p) => (p === 32 ? 'chrome' : names[p] ?? null) };
@@ -13,7 +14,7 @@ function sock(p: Partial<SocketSample>): SocketSample {
   return { ...emptySocket(), localIp: '127.0.0.1', remoteIp: '127.0.0.1', bytesAcked: 0, bytesReceived: 0, cwnd: 10, ...p };
 }
 const totals = (ext: number, lo: number): Totals => ({ external: { rx: ext, tx: ext }, loopback: { rx: lo, tx: lo } });
-const base = { destroyed: [], ownAddresses: own, shortLivedFlows: 'unattributed' as const, processes: lookup, listConnections: true };
+const base = { destroyed: [], ownAddresses: own, shortLivedFlows: 'unattributed' as const, processes: lookup };
 
 test('loopback pair: client tx = server rx, per process, with full loopback coverage', () => {
   const t = new SocketTracker();
@@ -33,7 +34,7 @@ test('loopback pair: client tx = server rx, per process, with full loopback cove
   assert.equal(server.connections, 2, 'listener and accepted socket');
   assert.equal(out.attribution.coverage.loopback, 1);
   assert.equal(out.attribution.coverage.external, null, 'nothing moved externally');
-  assert.equal(out.connections.find((c) => c.inode === 2)!.txBps, 1_000_000);
+  assert.equal(out.table.rows().find((c) => c.inode === 2)!.txBps, 1_000_000);
   assert.equal(out.tcpStates.ESTAB, 2);
   assert.equal(out.tcpStates.LISTEN, 1);
 });
@@ -65,7 +66,7 @@ test('the same 4-tuple with counters going back is a new socket, never a negativ
   const out = t.poll({ ...base, now: 1000, sockets: [sock({ localPort: 1, remotePort: 2, inode: 7, pid: 20, bytesAcked: 300 })], totals: totals(0, 0) });
   const p = out.processes.find((x) => x.pid === 20)!;
   assert.equal(p.txBytes, 300);
-  assert.ok(out.connections.every((c) => c.txBps >= 0 && c.rxBps >= 0));
+  assert.ok(out.table.rows().every((c) => c.txBps >= 0 && c.rxBps >= 0));
 });
 
 test('destroyed sockets: tail since last poll, listener owner, earlier owner, or unknown by remote', () => {
@@ -124,19 +125,22 @@ test('groupApps sums helper processes under their application and keeps the pids
   assert.deepEqual(apps[0], { app: 'chrome', pids: [31, 32], connections: 3, estimated: false, rxBytes: 30, txBytes: 3, rxBps: 12, txBps: 2 });
 });
 
-test('with no view open the per-socket list is not built, and the sums are the same', () => {
-  const mk = () => new SocketTracker();
-  const socks = (n: number) => [sock({ localPort: 1, remotePort: 2, inode: 5, pid: 20, bytesAcked: n })];
-  const [a, b] = [mk(), mk()];
-  a.poll({ ...base, now: 0, sockets: socks(0), totals: totals(0, 0) });
-  b.poll({ ...base, now: 0, sockets: socks(0), totals: totals(0, 0), listConnections: false });
-  const full = a.poll({ ...base, now: 1000, sockets: socks(700), totals: totals(0, 700) });
-  const lean = b.poll({ ...base, now: 1000, sockets: socks(700), totals: totals(0, 700), listConnections: false });
-  assert.equal(full.connections.length, 1);
-  assert.deepEqual(lean.connections, []);
-  assert.deepEqual(lean.processes, full.processes);
-  assert.deepEqual(lean.tcpStates, full.tcpStates);
-  assert.equal(lean.totalSockets, 1);
+test('the poll table: rows built on asking, owner and name as of the poll though the source reuses its samples', () => {
+  const t = new SocketTracker();
+  const a = sock({ localPort: 1, remotePort: 2, inode: 5, pid: 20, command: null, bytesAcked: 0 });
+  const b = sock({ localPort: 3, remotePort: 4, inode: 6, pid: null, bytesAcked: 0 });
+  t.poll({ ...base, now: 0, sockets: [a, b], totals: totals(0, 0) });
+  a.bytesAcked = 700;
+  const out = t.poll({ ...base, now: 1000, sockets: [a, b], totals: totals(0, 700) });
+  // What the Linux client does at its next dump, before the next poll.
+  a.pid = null;
+  const page = queryTable(out.table, { ...defaultQuery(), sort: 'txBps' }, 1000);
+  assert.deepEqual(page.rows.map((r) => [r.inode, r.pid, r.process, r.txBps, r.local, r.remote]),
+    [[5, 20, 'client', 700, '127.0.0.1:1', '127.0.0.1:2'], [6, null, null, 0, '127.0.0.1:3', '127.0.0.1:4']]);
+  assert.equal(queryTable(out.table, { ...defaultQuery(), text: 'client' }, 1000).matched, 1);
+  assert.notEqual(out.table.row(0), out.table.row(0), 'each answer gets its own objects');
+  assert.equal(out.table.rows().length, 2);
+  assert.equal(out.totalSockets, 2);
 });
 
 test('per-process counters (macOS nettop) are measured per process, named when ps cannot', () => {
