@@ -62,8 +62,11 @@ export class ProcFdMap {
   #os: OsIO;
   /** inode → pid */
   #owner = new Map<number, number>();
-  /** "pid/fd" → inode, so unchanged fds are not read again. */
-  #fdCache = new Map<string, number>();
+  /**
+   * pid → fd → inode (-1: not a socket), so unchanged fds are not read again. Numbers, not "pid/fd"
+   * strings: those were 16k live strings at 16k sockets (~0.5 MB) and 16k new ones per walk.
+   */
+  #fdCache = new Map<number, Map<number, number>>();
   /** inodes a full walk could not place (other users' processes, kernel sockets). */
   #unplaceable = new Set<number>();
   #procs = new Map<number, ProcInfo>();
@@ -84,7 +87,7 @@ export class ProcFdMap {
     live.forEach((ino) => { if (!unknown && ino !== 0 && !this.#owner.has(ino) && !this.#unplaceable.has(ino)) unknown = true; });
     if (!unknown) return stats;
     stats.walked = true;
-    const seenFds = new Set<string>();
+    const seenPids = new Set<number>();
     let pids: string[];
     try { pids = this.#os.listDir('/proc'); } catch { return stats; }
     for (const p of pids) {
@@ -94,22 +97,28 @@ export class ProcFdMap {
       let fds: string[];
       try { fds = this.#os.listDir(`/proc/${p}/fd`); } catch { stats.denied++; continue; }
       stats.processes++;
-      for (const fd of fds) {
-        const key = `${p}/${fd}`;
-        seenFds.add(key);
-        const cached = this.#fdCache.get(key);
+      seenPids.add(pid);
+      let cache = this.#fdCache.get(pid);
+      if (!cache) this.#fdCache.set(pid, (cache = new Map()));
+      for (let i = 0; i < fds.length; i++) {
+        const fd = Number(fds[i]);
+        const cached = cache.get(fd);
         // An fd still pointing at a live socket we already placed is unchanged; skip its readlink.
         if (cached !== undefined && live.has(cached) && this.#owner.has(cached)) continue;
         let link: string;
-        try { link = this.#os.readLink(`/proc/${p}/fd/${fd}`); } catch { continue; }
+        try { link = this.#os.readLink(`/proc/${p}/fd/${fds[i]}`); } catch { cache.delete(fd); continue; }
         stats.readlinks++;
-        const ino = socketInode(link);
-        if (ino === undefined) { this.#fdCache.set(key, -1); continue; }
-        this.#fdCache.set(key, ino);
-        if (live.has(ino) && !this.#owner.has(ino)) this.#owner.set(ino, pid);
+        const ino = socketInode(link) ?? -1;
+        cache.set(fd, ino);
+        if (ino >= 0 && live.has(ino) && !this.#owner.has(ino)) this.#owner.set(ino, pid);
+      }
+      // Every listed fd is now cached, so a larger cache holds fds since closed: drop those.
+      if (cache.size > fds.length) {
+        const open = new Set(fds.map(Number));
+        cache.forEach((_ino, fd) => { if (!open.has(fd)) cache.delete(fd); });
       }
     }
-    for (const key of this.#fdCache.keys()) if (!seenFds.has(key)) this.#fdCache.delete(key);
+    this.#fdCache.forEach((_fds, pid) => { if (!seenPids.has(pid)) this.#fdCache.delete(pid); });
     live.forEach((ino) => { if (ino !== 0 && !this.#owner.has(ino)) this.#unplaceable.add(ino); });
     this.#denied = stats.denied;
     return stats;

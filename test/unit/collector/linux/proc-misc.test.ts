@@ -1,6 +1,7 @@
 // /proc parsers for TCP counters, CPU, memory, disks and routes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { fixture } from '../../../helpers.ts';
 import { parseProcNetSnmp } from '../../../../electron/collector/linux/proc-net-snmp.ts';
 import { parseMeminfo, parseProcStatCpu } from '../../../../electron/collector/linux/proc-stat.ts';
@@ -71,4 +72,39 @@ test('a Node 24 process is named by argv[0], not by its main thread\'s name "Mai
   const comm = fs.readFileSync('/proc/self/comm', 'utf8').trim();
   const info = new ProcFdMap(nodeOs).process(process.pid);
   assert.equal(info?.name, comm === 'MainThread' ? 'node' : comm);
+});
+
+test('fd walk (real /proc): our sockets are placed, a second walk places new ones and forgets closed ones', async () => {
+  const { ProcFdMap } = await import('../../../../electron/collector/linux/proc-fd.ts');
+  const { nodeOs } = await import('../../../../electron/collector/os.ts');
+  const fs = await import('node:fs');
+  const net = await import('node:net');
+  const ours = () => new Set(fs.readdirSync('/proc/self/fd').flatMap((fd) => {
+    try { const ino = socketInode(fs.readlinkSync(`/proc/self/fd/${fd}`)); return ino === undefined ? [] : [ino]; } catch { return []; }
+  }));
+  const accepted: import('node:net').Socket[] = [];
+  const server = net.createServer((c) => accepted.push(c)).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  const connect = async () => { const c = net.connect(port, '127.0.0.1'); await once(c, 'connect'); return c; };
+  try {
+    const a = await connect();
+    const map = new ProcFdMap(nodeOs);
+    const first = ours();
+    assert.ok(map.resolve(first).walked);
+    for (const ino of first) assert.equal(map.owner(ino), process.pid);
+    assert.equal(map.resolve(first).walked, false, 'nothing unknown: no walk');
+    a.destroy();
+    for (const c of accepted.splice(0)) c.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    const b = await connect();
+    const second = ours();
+    assert.ok(map.resolve(second).walked);
+    for (const ino of second) assert.equal(map.owner(ino), process.pid);
+    for (const ino of first) if (!second.has(ino)) assert.equal(map.owner(ino), undefined);
+    b.destroy();
+  } finally {
+    for (const c of accepted) c.destroy();
+    server.close();
+  }
 });
