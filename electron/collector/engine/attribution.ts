@@ -132,6 +132,13 @@ export class SocketTracker {
       }
     };
 
+    // Names for sockets whose source gave none, asked once per pid (the lookup may read /proc).
+    const looked = new Map<number, string | null>();
+    const nameOf = (pid: number) => {
+      let n = looked.get(pid);
+      if (n === undefined) looked.set(pid, (n = input.processes.name(pid)));
+      return n;
+    };
     const gen = ++this.#gen;
     const table = this.#table;
     table.reset(sockets);
@@ -163,8 +170,7 @@ export class SocketTracker {
         p.conns++;
         pidDelta.set(s.pid, p);
       }
-      const name = s.pid === null ? null : s.command ?? input.processes.name(s.pid);
-      table.set(i, s.pid, name, dt > 0 ? perSec(dTx, dt) : 0, dt > 0 ? perSec(dRx, dt) : 0);
+      table.set(i, s.pid, s.pid === null ? null : s.command ?? nameOf(s.pid), dt > 0 ? perSec(dTx, dt) : 0, dt > 0 ? perSec(dRx, dt) : 0);
     }
 
     // Sockets closed since the last poll, with their final counters (privileged engines only).
