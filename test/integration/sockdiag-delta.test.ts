@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import { nodeOs, type OsIO } from '../../electron/collector/os.ts';
 import { DEFAULT_HELPER } from '../../electron/collector/platform.ts';
 import { SockdiagClient } from '../../electron/collector/linux/sockdiag-client.ts';
+import { createSources } from '../../electron/collector/platform.ts';
+import dgram from 'node:dgram';
 import { parseSockdiag } from '../../electron/collector/linux/sockdiag.ts';
 import type { SocketSample } from '../../electron/collector/sockets.ts';
 
@@ -80,5 +82,31 @@ test('delta dumps give the same sockets and counters as full dumps', { skip: !bu
     assert.deepEqual(ours(fourth.sockets, port), ours(fullDump(), port));
   } finally {
     client.stop();
+  }
+});
+
+// With the helper, which inodes are live comes from the client's own map plus /proc/net/udp: owners of
+// both kinds must still be found, on the first poll and for sockets opened after it.
+test('the Linux source names this process as owner of its TCP and UDP sockets, new ones included', { skip: !built && 'nw-sockdiag not built (no C compiler): the collector uses ss' }, async () => {
+  const sources = createSources(nodeOs, 'linux', { helperPath: DEFAULT_HELPER });
+  const bind = async () => { const u = dgram.createSocket('udp4'); await new Promise<void>((r) => u.bind(0, '127.0.0.1', r)); return u; };
+  if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const u1 = await bind();
+  const tcp = await new Promise<net.Socket>((r) => { const c = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1', () => r(c)); held.push(c); });
+  try {
+    const owner = async (proto: 'tcp' | 'udp', port: number) => {
+      const r = await sources.sockets();
+      assert.ok(r.ok);
+      return r.value.sockets.find((s) => s.protocol === proto && s.localPort === port)?.pid;
+    };
+    assert.equal(await owner('udp', u1.address().port), process.pid);
+    assert.equal(await owner('tcp', tcp.localPort!), process.pid);
+    const u2 = await bind();
+    assert.equal(await owner('udp', u2.address().port), process.pid, 'a UDP socket opened after the first poll');
+    assert.equal(await owner('udp', u1.address().port), process.pid);
+    u2.close();
+  } finally {
+    u1.close();
+    sources.stop();
   }
 });

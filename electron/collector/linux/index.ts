@@ -9,7 +9,7 @@ import { parseSockdiagLine } from './sockdiag.ts';
 import { SockdiagClient } from './sockdiag-client.ts';
 import { parseSs, parseSsRecord } from './ss.ts';
 import { parseProcNetUdp } from './proc-net-udp.ts';
-import { InodeGenerations, ProcFdMap } from './proc-fd.ts';
+import { InodeGenerations, ProcFdMap, type LiveInodes } from './proc-fd.ts';
 import { parseProcNetSnmp } from './proc-net-snmp.ts';
 import { parseMeminfo, parseProcStatCpu } from './proc-stat.ts';
 import { parseDiskstats, parseMounts } from './proc-diskstats.ts';
@@ -72,10 +72,10 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
     try { links = new Map(parseIpLinkJson(r.stdout).map((l) => [l.name, l])); } catch { /* keep the last good one */ }
   }
 
-  async function listSockets(): Promise<{ tcp: SocketSample[]; via: string } | SourceStatus> {
+  async function listSockets(): Promise<{ tcp: SocketSample[]; via: string; inodes?: SockdiagClient } | SourceStatus> {
     if (useHelper && helper) {
       const r = await helper.dump();
-      if (r.ok) return { tcp: r.sockets, via: 'nw-sockdiag' };
+      if (r.ok) return { tcp: r.sockets, via: 'nw-sockdiag', inodes: helper };
       if (r.missing) useHelper = false; // not built here: stop trying
     }
     const r = await os.run('ss', ['-tinaHe'], { timeoutMs: 10_000 });
@@ -129,10 +129,23 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
       }
       const sockets = listed.tcp;
       for (let i = 0; i < udp.length; i++) sockets.push(udp[i]!);
-      live.next();
-      for (let i = 0; i < sockets.length; i++) if (sockets[i]!.inode) live.mark(sockets[i]!.inode);
-      live.sweep();
-      fdMap.resolve(live);
+      let inodes: LiveInodes = live;
+      const tcpInodes = listed.inodes;
+      if (tcpInodes) {
+        // The helper's client already keys this dump's TCP sockets by inode: a second 16k-entry map
+        // of the same inodes was ~0.5 MB of heap. Only UDP's few are gathered here.
+        const udpInodes = new Set<number>();
+        for (let i = 0; i < udp.length; i++) if (udp[i]!.inode) udpInodes.add(udp[i]!.inode);
+        inodes = {
+          has: (ino) => tcpInodes.has(ino) || udpInodes.has(ino),
+          forEach: (fn) => { tcpInodes.forEachInode(fn); udpInodes.forEach((ino) => fn(ino)); },
+        };
+      } else {
+        live.next();
+        for (let i = 0; i < sockets.length; i++) if (sockets[i]!.inode) live.mark(sockets[i]!.inode);
+        live.sweep();
+      }
+      fdMap.resolve(inodes);
       let unresolved = 0;
       // One /proc/<pid>/stat read per process per poll, not per socket (16k sockets, a few pids).
       const names = new Map<number, string | null>();

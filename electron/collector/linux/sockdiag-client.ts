@@ -47,6 +47,10 @@ export class SockdiagClient {
 
   stop(): void { this.#child?.stop(); this.#child = null; }
 
+  /** Whether the last dump listed a socket with this inode (TIME-WAIT, inode 0, never). */
+  has(inode: number): boolean { return this.#known.has(inode); }
+  forEachInode(fn: (inode: number) => void): void { this.#known.forEach((_s, inode) => fn(inode)); }
+
   /** Lines: `T\t…` a new or changed socket, `X\t<inode>` one gone, `E\t<error>`, `.` end of dump. */
   #line(line: string): void {
     if (line === '.') return this.#done();
