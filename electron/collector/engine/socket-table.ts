@@ -71,8 +71,8 @@ export class SocketTable implements ConnectionTable {
     const s = this.#sockets[i]!;
     return {
       protocol: s.protocol,
-      local: endpoint(s.localIp, s.localPort),
-      remote: s.remoteIp === null ? null : endpoint(s.remoteIp, s.remotePort!),
+      local: this.text(i, 'local')!,
+      remote: this.text(i, 'remote'),
       state: s.state, pid: this.number(i, 'pid'), process: this.#name[i]!, inode: s.inode, rttUs: s.rttUs,
       bytesSent: s.bytesAcked, bytesReceived: s.bytesReceived, txBps: this.#tx[i]!, rxBps: this.#rx[i]!,
       tcp: s.protocol === 'udp' ? null : {
