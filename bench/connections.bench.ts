@@ -11,7 +11,7 @@ import si from 'systeminformation';
 import { nodeOs } from '../electron/collector/os.ts';
 import { createSources, DEFAULT_HELPER } from '../electron/collector/platform.ts';
 import { cpuMs, rssMb } from './cpu.ts';
-import { ENGINE_EXEC_ARGV } from '../electron/collector/runtime.ts';
+import { ENGINE_EXEC_ARGV } from '../shared/engine-runtime.ts';
 import { defaultQuery } from '../shared/query.ts';
 import { holder, makeNetns, ROOT } from './lab.ts';
 

@@ -3,8 +3,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+// fileURLToPath, not new URL().pathname: the latter keeps %20 for a space (a checkout under "My Projects").
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const src = path.join(root, 'native', 'nw-sockdiag.c');
 const out = path.join(root, 'native', 'build', 'nw-sockdiag');
 

@@ -3,9 +3,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
-const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+// fileURLToPath, not new URL().pathname: the latter keeps %20 for a space (a checkout under "My Projects").
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 execFileSync(process.execPath, [path.join(root, 'scripts/build-collector.js')], { stdio: 'inherit', cwd: root });
 execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { stdio: 'inherit', cwd: root });
 if (process.argv.includes('--build-only')) process.exit(0);

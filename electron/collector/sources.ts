@@ -56,6 +56,9 @@ export interface SystemReading {
   load: [number, number, number];
 }
 
+/** A mounted file system, as each platform's mount table names it. */
+export interface Mount { device: string; mount: string; fsType: string }
+
 export interface DiskReading {
   device: string; mount: string; fsType: string; totalBytes: number; usedBytes: number;
   readBytes: number | null; writtenBytes: number | null;

@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { SettingsSchema, VIEWS, issuesText, type Settings, type ViewName } from '../../shared/index.ts';
 import { isAppUrl } from './security.ts';
 
-import { CH } from './ipc-channels.ts';
+import { CH } from '../../shared/ipc-channels.ts';
 
 export { CH };
 

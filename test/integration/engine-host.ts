@@ -3,7 +3,7 @@ import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from '../helpers.ts';
 import { defaultQuery, type ConnectionPage, type ConnectionQuery, type EngineConfigPatch, type EngineMessage, type Snapshot } from '../../shared/index.ts';
-import { ENGINE_EXEC_ARGV } from '../../electron/collector/runtime.ts';
+import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
 
 export const ENTRY = path.join(ROOT, 'electron', 'collector', 'main.ts');
 

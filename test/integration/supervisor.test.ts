@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
 import { Supervisor, type CollectorChild, type SupervisorState } from '../../shared/supervisor.ts';
 import { ENTRY } from './engine-host.ts';
-import { ENGINE_EXEC_ARGV } from '../../electron/collector/runtime.ts';
+import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
 import type { EngineMessage } from '../../shared/index.ts';
 
 function nodeChild(): { child: CollectorChild; proc: ChildProcess } {

@@ -1,6 +1,6 @@
 // Local disks on macOS from `mount`: which device is mounted where, with which file system. Usage comes
 // from statfs(2) on each mount point (darwin/index.ts); per-disk I/O counters are not read (iostat).
-import type { Mount } from '../linux/proc-diskstats.ts';
+import type { Mount } from '../sources.ts';
 
 /**
  * Sample: `/dev/disk1s4 on /private/var/vm (apfs, local, noexec, journaled, noatime, nobrowse)`

@@ -1,6 +1,5 @@
 // Disks: /proc/self/mounts for real block devices, /proc/diskstats for I/O bytes.
-
-export interface Mount { device: string; mount: string; fsType: string }
+import type { Mount } from '../sources.ts';
 
 const PSEUDO_FS = new Set(['squashfs', 'overlay', 'tmpfs', 'devtmpfs', 'iso9660']);
 

@@ -10,7 +10,7 @@ import {
 } from '../../../shared/index.ts';
 import { Supervisor, downReason } from '../../../shared/supervisor.ts';
 import { PendingQueries, type Timers } from '../../../shared/requests.ts';
-import { ENGINE_EXEC_ARGV } from '../runtime.ts';
+import { ENGINE_EXEC_ARGV } from '../../../shared/engine-runtime.ts';
 
 export interface Feed {
   onSnapshot(cb: (s: Snapshot) => void): void;

@@ -31,3 +31,26 @@ test('the renderer imports only shared/', async () => {
   assert.match((await errors('renderer/x.ts', "import { Engine } from '../electron/collector/engine/engine.ts';\nexport const a = Engine;"))[0]!, /only shared/);
   assert.deepEqual(await errors('renderer/x.ts', "import { formatRate } from '../shared/index.ts';\nexport const a = formatRate;"), []);
 });
+
+test('each platform of the collector stays apart: shared types go to the seam', async () => {
+  assert.match((await errors('electron/collector/darwin/x.ts', "import type { Mount } from '../linux/proc-diskstats.ts';\nexport type A = Mount;"))[0]!, /darwin\/ must not import linux\//);
+  assert.match((await errors('electron/collector/linux/x.ts', "import { parseDarwinMount } from '../darwin/mount.ts';\nexport const a = parseDarwinMount;"))[0]!, /linux\/ must not import darwin\//);
+  assert.deepEqual(await errors('electron/collector/darwin/x.ts', "import type { Mount } from '../sources.ts';\nexport type A = Mount;"), []);
+  // The general collector rule still holds inside a platform folder.
+  assert.match((await errors('electron/collector/linux/x.ts', "import { app } from 'electron';\nexport const a = app;"))[0]!, /never import electron/);
+});
+
+test('main and the preload share only through shared/', async () => {
+  assert.match((await errors('electron/preload/x.ts', "import { CH } from '../main/ipc-channels.ts';\nexport const a = CH;"))[0]!, /imports only electron and shared/);
+  assert.match((await errors('electron/preload/x.ts', "import fs from 'node:fs';\nexport const a = fs;"))[0]!, /no Node modules/);
+  assert.match((await errors('electron/main/x.ts', "import { ENGINE_EXEC_ARGV } from '../collector/runtime.ts';\nexport const a = ENGINE_EXEC_ARGV;"))[0]!, /only through shared/);
+  assert.deepEqual(await errors('electron/preload/x.ts', "import { CH } from '../../shared/ipc-channels.ts';\nexport const a = CH;"), []);
+  assert.deepEqual(await errors('electron/main/x.ts', "import { utilityExecArgv } from '../../shared/engine-runtime.ts';\nexport const a = utilityExecArgv;"), []);
+});
+
+test('paths from import.meta.url go through fileURLToPath (new URL().pathname breaks on spaces)', async () => {
+  const [r] = await eslint.lintText("const root = new URL(import.meta.url).pathname;\nexport { root };", { filePath: path.join(ROOT, 'scripts/x.js') });
+  assert.match(r!.messages.map((m) => m.message).join('\n'), /fileURLToPath/);
+  const [ok] = await eslint.lintText("import { fileURLToPath } from 'node:url';\nexport const root = fileURLToPath(import.meta.url);", { filePath: path.join(ROOT, 'scripts/x.js') });
+  assert.deepEqual(ok!.messages, []);
+});
