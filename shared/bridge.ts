@@ -23,6 +23,8 @@ export interface Bridge {
   /** One page of the filtered, sorted socket list of the latest poll. */
   queryConnections(q: ConnectionQuery): Promise<ConnectionPage>;
   getSettings(): Promise<Settings>;
+  /** The settings as the host holds them: at once when known, then after every change from any window. */
+  onSettings(cb: (s: Settings) => void): () => void;
   /** Validated by the host too; a rejected change comes back with the reason. */
   setSettings(s: Settings): Promise<SettingsResult>;
   /** Open a drill-down (a window in Electron, a route in the dashboard); `arg` e.g. an interface name or pid. */

@@ -21,8 +21,9 @@ function initialConfig(): { config: EngineConfig; problem?: string } {
   }
 }
 const initial = initialConfig();
-let hostVisible = process.env['NETWATCH_VISIBLE'] === '1';
-const hub = new ViewHub((q) => engine.queryConnections(q), () => engine.setVisible(hostVisible || hub.size > 0));
+// Visibility is the host's word alone (Electron main counts the windows really shown; serve counts its
+// stream clients). An attached view port says nothing: a hidden popover keeps its port.
+const hub = new ViewHub((q) => engine.queryConnections(q));
 const engine = new Engine({
   // A packaged app ships the socket helper beside its resources and says where (NETWATCH_HELPER).
   sources: createSources(nodeOs, undefined, process.env['NETWATCH_HELPER'] ? { helperPath: process.env['NETWATCH_HELPER'] } : {}),
@@ -34,13 +35,11 @@ const engine = new Engine({
   },
 });
 if (initial.problem) port.post({ type: 'rejected', reason: initial.problem });
-engine.setVisible(hostVisible);
+engine.setVisible(process.env['NETWATCH_VISIBLE'] === '1');
 port.onMessage((m, ports) => {
   const type = (m as { type?: string })?.type;
   if (type === 'attach-view' && ports[0]) { hub.attach(electronViewPort(ports[0])); return; }
-  if (type === 'set-visibility') hostVisible = (m as { visible?: unknown }).visible === true;
   engine.handle(m);
-  if (type === 'set-visibility') engine.setVisible(hostVisible || hub.size > 0);
   if (type === 'stop') setImmediate(() => process.exit(0));
 });
 port.onClose(() => { engine.stop(); process.exit(0); });

@@ -12,12 +12,10 @@ export interface ViewPort {
 export class ViewHub {
   #ports = new Set<ViewPort>();
   #query: (q: ConnectionQuery) => ConnectionPage;
-  #onCount: (n: number) => void;
 
-  /** `onCount` hears how many views are attached (the engine polls connections faster while any is). */
-  constructor(query: (q: ConnectionQuery) => ConnectionPage, onCount: (n: number) => void) {
+  /** How fast the engine polls is not decided here: a port stays attached while its window is hidden. */
+  constructor(query: (q: ConnectionQuery) => ConnectionPage) {
     this.#query = query;
-    this.#onCount = onCount;
   }
 
   get size(): number { return this.#ports.size; }
@@ -29,14 +27,13 @@ export class ViewHub {
       if (!m.success) { p.post({ type: 'rejected', reason: issuesText(m.error) }); return; }
       p.post({ type: 'connections', requestId: m.data.requestId, page: this.#query(m.data.query) });
     });
-    p.onClose(() => { this.#ports.delete(p); this.#onCount(this.#ports.size); });
-    this.#onCount(this.#ports.size);
+    p.onClose(() => { this.#ports.delete(p); });
   }
 
   /** Snapshots to every attached view. A port whose window went away without closing is dropped. */
   broadcast(m: EngineMessage): void {
     for (const p of this.#ports) {
-      try { p.post(m); } catch { this.#ports.delete(p); this.#onCount(this.#ports.size); }
+      try { p.post(m); } catch { this.#ports.delete(p); }
     }
   }
 }

@@ -68,3 +68,25 @@ export class RaisedAlerts {
     return fresh;
   }
 }
+
+/**
+ * Keeps each shown notification referenced until the user clicked or dismissed it: Electron's
+ * Notification is a JS object like any other, and one that is garbage-collected loses its click
+ * handler (the click then does nothing). Bounded: past `max` the oldest is let go (the OS has long
+ * folded it into its notification centre by then).
+ */
+export class Retained<T> {
+  #items = new Set<T>();
+  readonly max: number;
+  constructor(max = 50) { this.max = max; }
+  get size(): number { return this.#items.size; }
+  keep(item: T): void {
+    this.#items.add(item);
+    for (const old of this.#items) {
+      if (this.#items.size <= this.max) break;
+      this.#items.delete(old);
+    }
+  }
+  release(item: T): void { this.#items.delete(item); }
+  has(item: T): boolean { return this.#items.has(item); }
+}

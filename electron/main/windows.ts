@@ -1,13 +1,16 @@
 // The popover and drill-down windows, hardened per the Electron security checklist (settings from
 // security.ts), loading the renderer from app://netwatch through protocol.handle — never file:// or
-// the network. Placement and visibility decisions are pure (placement.ts); this file only wires them.
-import { BrowserWindow, net, protocol, screen, session, type Tray, type WebContents } from 'electron';
+// the network. Every decision is pure and tested: placement (placement.ts), the popover's toggling,
+// blur, close and Wayland mode (popover-control.ts), what pages are told (page-sessions.ts); this file
+// only wires them to BrowserWindow.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { routeOf, type ViewName } from '../../shared/index.ts';
 import { APP_ORIGIN, CSP, appPath, isAppUrl, webPreferences } from './security.ts';
 import { contentTypeOf } from '../../shared/csp.ts';
 import { placePopover } from './placement.ts';
+import { PopoverControl, popoverMode, popoverState, type Platform, type PopoverCommand, type PopoverMode } from './popover-control.ts';
+import { BrowserWindow, net, protocol, screen, session, type Tray, type WebContents } from 'electron';
 
 const POPOVER = { width: 360, height: 520 };
 const SIZES: Record<Exclude<ViewName, 'popover'>, { width: number; height: number }> = {
@@ -32,48 +35,81 @@ export function serveRenderer(root: string): void {
   session.defaultSession.setPermissionCheckHandler(() => false);
 }
 
+/** What happened to a page, for page-sessions.ts (index.ts turns it into messages). */
+export type PageEvent = 'opened' | 'loaded' | 'unloaded' | 'shown' | 'hidden' | 'closed';
+
 export class Windows {
   #popover: BrowserWindow | null = null;
   #views = new Map<ViewName, BrowserWindow>();
   #preload: string;
-  #onVisible: (visible: boolean) => void;
-  #onLoad: (wc: WebContents) => void;
+  #onPage: (ev: PageEvent, page: number) => void;
+  #control = new PopoverControl();
+  #mode: PopoverMode;
+  #platform: Platform;
+  /** Set at before-quit: the popover then closes for real instead of hiding. */
+  quitting = false;
 
-  /** `onLoad` runs each time a window's page (re)loads: it needs a fresh port to the collector then. */
-  constructor(preload: string, onVisible: (visible: boolean) => void, onLoad: (wc: WebContents) => void) {
+  /** `onPage` gets the page's webContents id, read at creation: a destroyed WebContents throws on any access. */
+  constructor(preload: string, platform: Platform, wayland: boolean, onPage: (ev: PageEvent, page: number) => void) {
     this.#preload = preload;
-    this.#onVisible = onVisible;
-    this.#onLoad = onLoad;
+    this.#platform = platform;
+    this.#mode = popoverMode(platform, wayland);
+    this.#onPage = onPage;
   }
 
   #create(view: ViewName, arg: string | null, opts: Electron.BrowserWindowConstructorOptions): BrowserWindow {
     const win = new BrowserWindow({ ...opts, show: false, webPreferences: webPreferences(this.#preload) });
     const wc = win.webContents;
+    const id = wc.id;
     wc.on('will-navigate', (e, url) => { if (!isAppUrl(url)) e.preventDefault(); });
     wc.on('will-redirect', (e, url) => { if (!isAppUrl(url)) e.preventDefault(); });
     wc.on('will-attach-webview', (e) => e.preventDefault());
     wc.setWindowOpenHandler(() => ({ action: 'deny' }));
-    wc.on('did-finish-load', () => this.#onLoad(wc));
-    for (const ev of ['show', 'hide', 'closed'] as const) win.on(ev as 'show', () => this.#onVisible(this.anyVisible()));
+    wc.on('did-start-navigation', (d) => { if (d.isMainFrame && !d.isSameDocument) this.#onPage('unloaded', id); });
+    wc.on('did-finish-load', () => this.#onPage('loaded', id));
+    // Visible means shown and not minimised: what the collector's fast cadence is for.
+    for (const ev of ['show', 'restore'] as const) win.on(ev as 'show', () => this.#onPage('shown', id));
+    for (const ev of ['hide', 'minimize'] as const) win.on(ev as 'hide', () => this.#onPage('hidden', id));
+    win.on('closed', () => this.#onPage('closed', id));
+    this.#onPage('opened', id);
     void win.loadURL(`${APP_ORIGIN}/index.html${routeOf(view, arg)}`);
     return win;
   }
 
-  anyVisible(): boolean {
-    return [this.#popover, ...this.#views.values()].some((w) => w && !w.isDestroyed() && w.isVisible());
+  /** A tray click (or the menu's "Open NetWatch"): shows a hidden popover, hides a shown one. */
+  togglePopover(tray: Tray | null, fromTray: boolean): void {
+    this.#apply(this.#control.toggle(popoverState(this.#popover), Date.now(), fromTray), tray);
   }
 
-  togglePopover(tray: Tray): void {
-    if (this.#popover?.isVisible()) { this.#popover.hide(); return; }
-    if (!this.#popover || this.#popover.isDestroyed()) {
-      this.#popover = this.#create('popover', null, { ...POPOVER, frame: false, resizable: false, skipTaskbar: true, alwaysOnTop: true, fullscreenable: false });
-      this.#popover.on('blur', () => this.#popover?.hide());
+  /** A second launch or macOS activate: shows it, never hides it. */
+  openPopover(tray: Tray | null): void {
+    this.#apply(this.#control.open(popoverState(this.#popover)), tray);
+  }
+
+  #apply(cmd: PopoverCommand, tray: Tray | null): void {
+    if (cmd === 'none') return;
+    if (cmd === 'hide') { this.#popover?.hide(); return; }
+    if (cmd === 'create-and-show') {
+      const m = this.#mode;
+      const win = this.#create('popover', null, {
+        ...POPOVER, title: 'NetWatch', frame: m.frame, resizable: false, skipTaskbar: m.skipTaskbar,
+        alwaysOnTop: m.alwaysOnTop, fullscreenable: false, minimizable: !m.skipTaskbar, maximizable: false,
+      });
+      win.on('blur', () => { if (this.#control.blur(popoverState(win), Date.now(), m) === 'hide') win.hide(); });
+      // Cmd/Ctrl+W or the window manager's close: hide, so the next click is instant and nothing is lost.
+      win.on('close', (e) => { if (this.#control.close(this.quitting) === 'prevent-and-hide') { e.preventDefault(); win.hide(); } });
+      this.#popover = win;
     }
-    const displays = screen.getAllDisplays().map((d) => ({ bounds: d.bounds, workArea: d.workArea }));
-    const platform = process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux';
-    const at = placePopover({ platform, trayBounds: tray.getBounds(), cursor: screen.getCursorScreenPoint(), displays, size: POPOVER });
-    this.#popover.setPosition(at.x, at.y);
-    this.#popover.show();
+    const win = this.#popover;
+    if (!win || win.isDestroyed()) return;
+    if (this.#mode.place) {
+      const displays = screen.getAllDisplays().map((d) => ({ bounds: d.bounds, workArea: d.workArea }));
+      const trayBounds = tray && !tray.isDestroyed() ? tray.getBounds() : { x: 0, y: 0, width: 0, height: 0 };
+      const at = placePopover({ platform: this.#platform, trayBounds, cursor: screen.getCursorScreenPoint(), displays, size: POPOVER });
+      win.setPosition(at.x, at.y);
+    }
+    win.show();
+    win.focus();
   }
 
   /** One window per drill-down: opening it again focuses it (and moves it to the new argument). */
@@ -82,6 +118,7 @@ export class Windows {
     const cur = this.#views.get(view);
     if (cur && !cur.isDestroyed()) {
       if (arg !== null) void cur.loadURL(`${APP_ORIGIN}/index.html${routeOf(view, arg)}`);
+      if (cur.isMinimized()) cur.restore();
       cur.show();
       cur.focus();
       return;
@@ -92,13 +129,11 @@ export class Windows {
     this.#views.set(view, win);
   }
 
-  /** Every open window's page. */
-  pages(): WebContents[] {
-    return [this.#popover, ...this.#views.values()].filter((w): w is BrowserWindow => !!w && !w.isDestroyed()).map((w) => w.webContents);
-  }
-
-  /** To every open window (link state; snapshots go over each window's own port). */
-  broadcast(channel: string, data: unknown): void {
-    for (const wc of this.pages()) wc.send(channel, data);
+  /** The live page with this web contents id (messages go only to pages that still exist). */
+  page(id: number): WebContents | null {
+    for (const w of [this.#popover, ...this.#views.values()]) {
+      if (w && !w.isDestroyed() && !w.webContents.isDestroyed() && w.webContents.id === id) return w.webContents;
+    }
+    return null;
   }
 }

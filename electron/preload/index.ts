@@ -4,11 +4,16 @@
 // main, which checks the sender and validates every payload. Nothing else is exposed (no ipcRenderer,
 // no Node). Sandboxed preloads run as CommonJS with only `electron` available: esbuild bundles this alone.
 import { contextBridge, ipcRenderer } from 'electron';
-import type { Bridge, EngineLink, EngineMessage, Snapshot } from '../../shared/index.ts';
+import type { Bridge, EngineLink, EngineMessage, Settings, Snapshot } from '../../shared/index.ts';
 import { PendingQueries } from '../../shared/requests.ts';
-import { CH } from '../main/ipc-channels.ts';
+import { CH } from '../../shared/ipc-channels.ts';
+import { Replay } from '../../shared/replay.ts';
 
 const snapshots = new Set<(s: Snapshot) => void>();
+// Main replays both on every page load (page-sessions.ts); these replay them to subscribers that come
+// later than that, so the page never waits for a change that may not come.
+const link = new Replay<EngineLink>();
+const settings = new Replay<Settings>();
 let port: MessagePort | null = null;
 const queries = new PendingQueries((m) => {
   if (!port) throw new Error('not connected to the collector yet');
@@ -27,16 +32,15 @@ ipcRenderer.on(CH.port, (e) => {
   };
   port.start();
 });
+ipcRenderer.on(CH.link, (_e, l: EngineLink) => link.set(l));
+ipcRenderer.on(CH.settings, (_e, s: Settings) => settings.set(s));
 
 const bridge: Bridge = {
   onSnapshot: (cb) => { snapshots.add(cb); return () => { snapshots.delete(cb); }; },
-  onLink: (cb) => {
-    const listener = (_e: unknown, l: EngineLink) => cb(l);
-    ipcRenderer.on(CH.link, listener);
-    return () => { ipcRenderer.removeListener(CH.link, listener); };
-  },
+  onLink: (cb) => link.subscribe(cb),
   queryConnections: (q) => queries.ask(q),
   getSettings: () => ipcRenderer.invoke(CH.getSettings),
+  onSettings: (cb) => settings.subscribe(cb),
   setSettings: (s) => ipcRenderer.invoke(CH.setSettings, s),
   openView: (view, arg) => { ipcRenderer.send(CH.open, view, arg ?? null); },
 };

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
@@ -28,9 +29,14 @@ interface Hooks { hasTray(): boolean; notify(alerts: unknown[]): void }
 
 test('launch: tray exists, the popover opens and shows a snapshot, a simulated alert produces a notification', { skip, timeout: 60_000 }, async () => {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/start.js'), '--build-only'], { cwd: ROOT, stdio: 'ignore' });
+  // Its own user data folder: not the real settings, and not the single-instance lock of a NetWatch the
+  // developer may be running (a second instance would quit at once). Probes off through the settings
+  // file: main builds the collector's NETWATCH_CONFIG from the settings, so an env var would be replaced.
+  const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-smoke-'));
+  fs.writeFileSync(path.join(userData, 'settings.json'), JSON.stringify({ probes: false }));
   const app = await _electron.launch({
     executablePath: binary!, args: [ROOT, '--open=popover'],
-    env: { ...process.env, NETWATCH_TEST: '1', NETWATCH_CONFIG: JSON.stringify({ probes: false }) },
+    env: { ...process.env, NETWATCH_TEST: '1', NETWATCH_USER_DATA: userData },
   });
   try {
     const win = await app.firstWindow();
@@ -40,7 +46,9 @@ test('launch: tray exists, the popover opens and shows a snapshot, a simulated a
     await win.locator('[data-testid="iface-lo"][data-type="Loopback"]').waitFor({ timeout: 20_000 });
     // The page sees the bridge and nothing of Node or Electron.
     assert.deepEqual(await win.evaluate(() => Object.keys((window as unknown as { netwatch: object }).netwatch).sort()),
-      ['getSettings', 'onLink', 'onSnapshot', 'openView', 'queryConnections', 'setSettings']);
+      ['getSettings', 'onLink', 'onSettings', 'onSnapshot', 'openView', 'queryConnections', 'setSettings']);
+    // The settings file of this run was read: probes are off.
+    assert.equal(await win.evaluate(() => (window as unknown as { netwatch: { getSettings(): Promise<{ probes: boolean }> } }).netwatch.getSettings().then((x) => x.probes)), false);
     assert.equal(await win.evaluate(() => typeof (globalThis as { require?: unknown }).require), 'undefined');
     assert.equal(await win.evaluate(() => typeof (globalThis as { process?: unknown }).process), 'undefined');
     assert.equal(await win.evaluate(() => window.open('app://netwatch/index.html')), null, 'window.open is denied');
@@ -60,5 +68,6 @@ test('launch: tray exists, the popover opens and shows a snapshot, a simulated a
     assert.equal(shown.length, 1);
   } finally {
     await app.close();
+    fs.rmSync(userData, { recursive: true, force: true });
   }
 });

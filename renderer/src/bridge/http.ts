@@ -2,12 +2,14 @@
 // `netwatch serve` on the same origin. A token given in the page URL (?token=) goes with every request.
 import type { Bridge, ConnectionPage, ConnectionQuery, EngineLink, Settings, SettingsResult, Snapshot, ViewName } from '../../../shared/index.ts';
 import { routeOf } from '../../../shared/index.ts';
+import { Replay } from '../../../shared/replay.ts';
 
 export function httpBridge(loc: Location = window.location): Bridge {
   const token = new URLSearchParams(loc.search).get('token');
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
   const snaps = new Set<(s: Snapshot) => void>();
   const links = new Set<(l: EngineLink) => void>();
+  const settings = new Replay<Settings>();
   let source: EventSource | null = null;
 
   const open = () => {
@@ -25,12 +27,28 @@ export function httpBridge(loc: Location = window.location): Bridge {
     return data;
   };
 
+  const getSettings = async (): Promise<Settings> => {
+    const s = await (await fetch('api/settings', { headers })).json() as Settings;
+    settings.set(s);
+    return s;
+  };
+
   return {
     onSnapshot(cb) { snaps.add(cb); if (!source) open(); return () => snaps.delete(cb); },
     onLink(cb) { links.add(cb); return () => links.delete(cb); },
     queryConnections: (q: ConnectionQuery) => post<ConnectionPage>('api/query', q),
-    async getSettings() { return (await fetch('api/settings', { headers })).json() as Promise<Settings>; },
-    setSettings: (s: Settings) => post<SettingsResult>('api/settings', s),
+    getSettings,
+    // One dashboard page holds every view, so its own saves are the only changes it hears of.
+    onSettings(cb) {
+      const off = settings.subscribe(cb);
+      if (settings.current === undefined) void getSettings().catch(() => { /* defaults stay */ });
+      return off;
+    },
+    async setSettings(s: Settings) {
+      const r = await post<SettingsResult>('api/settings', s);
+      if (r.ok) settings.set(r.settings);
+      return r;
+    },
     // One page holds every view in the dashboard: a drill-down is a route.
     openView(view: ViewName, arg?: string) { loc.hash = routeOf(view, arg); },
   };

@@ -40,7 +40,8 @@ export class AppState {
     });
     const offLink = this.bridge.onLink((l) => { this.link = l; });
     const tick = setInterval(() => { this.now = Date.now(); }, 1000);
-    void this.bridge.getSettings().then((s) => { this.settings = s; }, () => { /* defaults stay */ });
-    return () => { offSnap(); offLink(); clearInterval(tick); };
+    // Replayed at once where the host already knows them, and again whenever any window saves.
+    const offSettings = this.bridge.onSettings((s) => { this.settings = s; });
+    return () => { offSnap(); offLink(); offSettings(); clearInterval(tick); };
   }
 }

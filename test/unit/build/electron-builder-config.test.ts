@@ -27,3 +27,24 @@ test('the validator really rejects a wrong configuration', async () => {
   await assert.rejects(validateConfiguration({ ...config, linux: { ...(config['linux'] as object), categroy: 'Network' } }, logger), /configuration\.linux/);
   await assert.rejects(validateConfiguration({ ...config, electronFuses: { runAsNode: 'no' } }, logger));
 });
+
+test('fuses: file:// gets no extra privileges, asar integrity is checked, unsigned Apple-silicon builds are re-signed ad hoc', () => {
+  const fuses = config['electronFuses'] as Record<string, unknown>;
+  assert.equal(fuses['grantFileProtocolExtraPrivileges'], false);
+  assert.equal(fuses['enableEmbeddedAsarIntegrityValidation'], true);
+  assert.equal(fuses['resetAdHocDarwinSignature'], true);
+  assert.equal(fuses['onlyLoadAppFromAsar'], true);
+  assert.equal(fuses['enableNodeOptionsEnvironmentVariable'], false);
+});
+
+test('the deb target has what fpm requires: a homepage and an author with an email', () => {
+  // app-builder-lib's FpmTarget.computeFpmMetaInfoOptions refuses to build without these
+  // ("Please specify project homepage", errorMessages.authorEmailIsMissed).
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { homepage?: string; author?: { name?: string; email?: string } };
+  assert.ok(pkg.homepage && new URL(pkg.homepage).protocol === 'https:', 'homepage');
+  assert.ok(pkg.author?.name, 'author.name');
+  assert.match(pkg.author?.email ?? '', /^[^@\s]+@[^@\s]+\.[a-z]+$/, 'author.email');
+  // The Linux tray icon ships with the app.
+  assert.ok((config['files'] as string[]).includes('build/trayLinux*.png'));
+  for (const f of ['trayLinux.png', 'trayLinux@2x.png', 'trayTemplate.png']) assert.ok(fs.existsSync(path.join(ROOT, 'build', f)), f);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NotificationGate } from '../../../electron/main/notify-policy.ts';
+import { NotificationGate, Retained } from '../../../electron/main/notify-policy.ts';
 import type { Alert } from '../../../shared/index.ts';
 
 let n = 0;
@@ -42,4 +42,18 @@ test('muted categories never notify', () => {
   const g = new NotificationGate({ perKeyMs: 0, perMinute: 10, groupAbove: 5, muted: ['portscan'] });
   assert.deepEqual(g.admit([alert('p', 'critical', 'portscan')], 0), []);
   assert.equal(g.admit([alert('b')], 0).length, 1);
+});
+
+test('shown notifications stay referenced until clicked or closed, and the set stays bounded', () => {
+  const r = new Retained<object>(3);
+  const a = {}, b = {}, c = {}, d = {};
+  r.keep(a); r.keep(b);
+  assert.equal(r.size, 2);
+  r.release(a);
+  assert.equal(r.has(a), false);
+  assert.equal(r.has(b), true);
+  r.keep(c); r.keep(d); r.keep(a);
+  assert.equal(r.size, 3, 'bounded');
+  assert.equal(r.has(b), false, 'the oldest let go first');
+  assert.ok(r.has(c) && r.has(d) && r.has(a));
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { trayText } from '../../../electron/main/tray-text.ts';
+import { PAUSED, TrayView, trayText } from '../../../electron/main/tray-text.ts';
+import { menuTemplate } from '../../../electron/main/menu.ts';
 import { totalRates } from '../../../shared/index.ts';
 import type { Interface, Snapshot } from '../../../shared/index.ts';
 
@@ -35,4 +36,27 @@ test('tooltip carries the speeds and active alerts; starting says so', () => {
   const s = snap([{ name: 'eth0', type: 'Ethernet', rxBps: 2000, txBps: 1000 }], 2);
   assert.equal(trayText(s).tooltip, 'NetWatch\nDownload 2.00 kB/s\nUpload 1.00 kB/s\n2 active alerts');
   assert.deepEqual(trayText(null), { title: '↓– ↑–', tooltip: 'NetWatch: starting…' });
+});
+
+test('while paused the tray says so instead of showing frozen speeds', () => {
+  const s = snap([{ name: 'eth0', type: 'Ethernet', rxBps: 2000, txBps: 1000 }], 1);
+  assert.deepEqual(trayText(s, 'bytes', 'si', [], true), PAUSED);
+  assert.equal(PAUSED.title, '⏸ Paused');
+  assert.equal(trayText(null, 'bytes', 'si', [], true).tooltip, 'NetWatch: monitoring paused');
+});
+
+test('redraws compare everything shown: a new alert count refreshes the tooltip under an unchanged title', () => {
+  const v = new TrayView();
+  const m = (paused: boolean) => menuTemplate({ paused, launchAtLogin: false, platform: 'linux', text: { title: 't', tooltip: '' }, windows: true });
+  const s0 = snap([{ name: 'eth0', type: 'Ethernet', rxBps: 2000, txBps: 1000 }], 0);
+  const s1 = snap([{ name: 'eth0', type: 'Ethernet', rxBps: 2000, txBps: 1000 }], 1);
+  const first = v.next(trayText(s0), m(false));
+  assert.ok(first.title && first.tooltip && first.menu, 'everything on the first draw');
+  assert.deepEqual(v.next(trayText(s0), m(false)), {}, 'nothing changed: nothing pushed');
+  assert.deepEqual(v.next(trayText(s1), m(false)), { tooltip: 'NetWatch\nDownload 2.00 kB/s\nUpload 1.00 kB/s\n1 active alert' });
+  // The Linux menu is rebuilt only when its text or state changed.
+  const paused = v.next(trayText(s1, 'bytes', 'si', [], true), m(true));
+  assert.equal(paused.title, '⏸ Paused');
+  assert.ok(paused.menu?.some((i) => i.type === 'normal' && i.label === 'Resume Monitoring'));
+  assert.deepEqual(v.next(trayText(s1, 'bytes', 'si', [], true), m(true)), {});
 });
