@@ -31,7 +31,7 @@ function unsupported(platform: 'linux' | 'darwin', why: string): Sources {
   return {
     platform,
     interfaces: no, sockets: no, tcpCounters: no, wifi: no, gateway: no, dns: no, ping: no, system: no, disks: no,
-    processes: { name: () => null, app: () => null },
+    processes: { name: () => null, app: () => null, command: () => null },
     routeFingerprint: () => '',
     stop: () => {},
     destroyEvents: (_s, onStatus) => { onStatus(unavailable(why)); return { stop() {} }; },

@@ -1,6 +1,6 @@
 // What the engine needs from a platform. Each method reads (runs a tool / reads a file) and hands the
 // text to a pure parser; failures come back as values the engine turns into per-source status.
-import type { InterfaceCounters, InterfaceType, SourceStatus, Wifi } from '../../shared/index.ts';
+import type { AppIdentity, InterfaceCounters, InterfaceType, SourceStatus, Wifi } from '../../shared/index.ts';
 import type { SocketSample } from './sockets.ts';
 
 /** Kernel-wide TCP counters (RFC 4022 names), cumulative since boot. */
@@ -46,7 +46,10 @@ export interface SocketReading {
 
 export interface ProcessLookup {
   name(pid: number): string | null;
-  app(pid: number): string | null;
+  /** The application the process belongs to (app-identity.ts); null once it has exited. */
+  app(pid: number): AppIdentity | null;
+  /** The process's own command line; null when unknown. */
+  command(pid: number): string | null;
 }
 
 export interface SystemReading {

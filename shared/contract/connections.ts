@@ -86,11 +86,37 @@ export const TrafficSchema = z.object({
 });
 export type Traffic = z.infer<typeof TrafficSchema>;
 
+/**
+ * Which application a process belongs to, as a person knows it. `id` is stable across runs and pids
+ * (the executable path, plus the script or module for interpreters: `/usr/bin/node /srv/server.js`),
+ * so history and new-application alerts key on it; never the pid.
+ */
+export const AppIdentitySchema = z.object({
+  id: z.string(),
+  /** Display name: the desktop entry's Name, the .app bundle, `node server.js`, `python3 -m http.server`. */
+  name: z.string(),
+  /** Executable path; null where the OS would not say (another user's process). */
+  exe: z.nullable(z.string()),
+  /** Icon name from the desktop entry (freedesktop icon theme), else null. */
+  icon: z.nullable(z.string()),
+  /** Command line (at most 300 characters). */
+  command: z.string(),
+  /** Part of NetWatch itself (its engine, its host, its helpers). */
+  self: z.boolean(),
+});
+export type AppIdentity = z.infer<typeof AppIdentitySchema>;
+
 export const ProcessUsageSchema = z.extend(TrafficSchema, {
   pid: z.int().check(z.positive()),
   name: z.string(),
-  /** Application this process belongs to (browser helpers grouped under the browser). */
+  /** Display name of the application this process belongs to (browser helpers grouped under the browser). */
   app: z.string(),
+  /** That application's AppIdentity.id. */
+  appId: z.string(),
+  /** This process's own command line (at most 300 characters). */
+  command: z.string(),
+  /** Part of NetWatch itself. */
+  self: z.boolean(),
   /** Open sockets counted in `connections`. */
   connections: Count,
   /** True when the figures are the proportional estimate, not per-socket counters. */
@@ -99,7 +125,12 @@ export const ProcessUsageSchema = z.extend(TrafficSchema, {
 export type ProcessUsage = z.infer<typeof ProcessUsageSchema>;
 
 export const AppUsageSchema = z.extend(TrafficSchema, {
+  /** AppIdentity.id, the key; `app` is its display name. */
+  id: z.string(),
   app: z.string(),
+  exe: z.nullable(z.string()),
+  icon: z.nullable(z.string()),
+  self: z.boolean(),
   pids: z.array(z.int().check(z.positive())),
   connections: Count,
   estimated: z.boolean(),

@@ -60,8 +60,8 @@ test('the popover lists lo as Loopback and eth0 as Ethernet, and lo\'s rate rise
     await row.waitFor();
     assert.match(await row.innerText(), /nwtest-server/);
     await page.waitForFunction((pid) => {
-      const cells = document.querySelectorAll(`tr[data-pid="${pid}"] td`);
-      return cells.length > 2 && !/^0 B\/s$/.test(cells[2]!.textContent!.trim());
+      const rx = document.querySelector(`tr[data-pid="${pid}"] [data-testid="rx-rate"]`);
+      return !!rx && !/^0 B\/s$/.test(rx.textContent!.trim());
     }, server.child.pid, { timeout: 8000 });
     await row.click();
     await page.waitForURL(/#\/connections\/\d+$/);

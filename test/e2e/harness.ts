@@ -20,8 +20,8 @@ export function launchChromium(): Promise<Browser> {
 export interface Serve { url: string; child: ChildProcess; stop(): Promise<void>; status(): Promise<{ enginePid: number | null; link: { state: string } }> }
 
 /** `netwatch serve --port 0 …`; resolves once it prints where it listens. */
-export function startServe(args: string[]): Promise<Serve> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'netwatch.js'), 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Serve> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'netwatch.js'), 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   return new Promise((resolve, reject) => {
     let out = '';
     child.once('exit', (code) => reject(new Error(`netwatch serve exited with ${code}: ${out}`)));

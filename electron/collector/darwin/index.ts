@@ -14,6 +14,7 @@ import { memoryFromVmStat, parseSwapUsage, parseVmStat } from './vm-stat.ts';
 import { COREWLAN_SCRIPT, parseCoreWlan, parseSystemProfilerAirport } from './wifi.ts';
 import { parseNettop } from './nettop.ts';
 import { parseDarwinMount } from './mount.ts';
+import { identify } from '../app-identity.ts';
 import { parseNetstatRoutes, primaryDefault } from './netstat-rn.ts';
 import { parsePing } from '../ping.ts';
 
@@ -40,14 +41,20 @@ export function createDarwinSources(os: OsIO): Sources {
   };
   const text = (cmd: string, r: RunResult): string | SourceStatus => (r.ok ? r.stdout : unavailable(describeFailure(cmd, r)));
   let names = new Map<number, string>();
+  /** pid → executable path as macOS ps prints `comm` (the full path), for the .app bundle name. */
+  let paths = new Map<number, string>();
 
   async function processNames(): Promise<void> {
     const r = await run('ps', ['-axo', 'pid=,comm='], 0, 3000);
     if (!r.ok) return;
     names = new Map();
+    paths = new Map();
     for (const line of r.stdout.split('\n')) {
       const m = /^\s*(\d+)\s+(.+)$/.exec(line);
-      if (m) names.set(Number(m[1]), m[2]!.split('/').pop()!.trim());
+      if (!m) continue;
+      const comm = m[2]!.trim();
+      names.set(Number(m[1]), comm.split('/').pop()!);
+      if (comm.startsWith('/')) paths.set(Number(m[1]), comm);
     }
   }
 
@@ -114,7 +121,16 @@ export function createDarwinSources(os: OsIO): Sources {
       return good({ sockets: rows.map((s) => sample(s, s.pid)), processes, via: 'netstat -anv' });
     },
 
-    processes: { name: (pid) => names.get(pid) ?? null, app: (pid) => names.get(pid) ?? null },
+    processes: {
+      name: (pid) => names.get(pid) ?? null,
+      // macOS: the .app bundle (helpers inside it included) names the app; no argv is read here.
+      app: (pid) => {
+        const name = names.get(pid);
+        if (name === undefined) return null;
+        return identify({ exe: paths.get(pid) ?? null, argv: [], name, self: pid === process.pid || pid === process.ppid });
+      },
+      command: (pid) => paths.get(pid) ?? names.get(pid) ?? null,
+    },
 
     async processTraffic() {
       // One sample of per-process byte counters on external interfaces (loopback excluded), as CSV.

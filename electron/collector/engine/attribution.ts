@@ -1,9 +1,10 @@
 // Per-socket, per-process and per-app bandwidth from kernel socket counters, and what is left over.
 import {
-  TCP_STATES, type AppUsage, type Attribution, type ProcessUsage, type TcpState, type Traffic,
+  TCP_STATES, type AppIdentity, type AppUsage, type Attribution, type ProcessUsage, type TcpState, type Traffic,
 } from '../../../shared/index.ts';
 import { endpoint, isLoopbackPeer, type SocketSample } from '../sockets.ts';
 import type { ProcessLookup } from '../sources.ts';
+import { identify } from '../app-identity.ts';
 import { counterDelta, perSec } from './counters.ts';
 import { SocketTable } from './socket-table.ts';
 
@@ -86,7 +87,7 @@ export class SocketTracker {
   #gen = 0;
   #prevTs: number | null = null;
   #prevTotals: Totals | null = null;
-  #procs = new Map<number, Acc & { name: string; app: string; estimated: boolean }>();
+  #procs = new Map<number, Acc & { name: string; app: AppIdentity; command: string; estimated: boolean }>();
   #unknown = new Map<string, Acc>();
   #unattributed = { external: zeroTraffic(), loopback: zeroTraffic() };
   #procPrev = new Map<number, { rx: number; tx: number }>();
@@ -225,7 +226,11 @@ export class SocketTracker {
 
     // Process names from the per-process source where the OS tools cut them less (nettop keeps the pid).
     const lookup: ProcessLookup = perProcess
-      ? { name: (pid) => input.processes.name(pid) ?? perProcess.get(pid)?.name ?? null, app: (pid) => input.processes.app(pid) ?? perProcess.get(pid)?.name ?? null }
+      ? {
+        name: (pid) => input.processes.name(pid) ?? perProcess.get(pid)?.name ?? null,
+        app: (pid) => input.processes.app(pid) ?? (perProcess.has(pid) ? identify({ exe: null, argv: [], name: perProcess.get(pid)!.name }) : null),
+        command: (pid) => input.processes.command(pid) ?? perProcess.get(pid)?.name ?? null,
+      }
       : input.processes;
     this.#accumulate(now, dt, pidDelta, unknownDelta, lookup, method === 'estimated');
     const unattributed = { external: zeroTraffic(), loopback: zeroTraffic() };
@@ -248,7 +253,7 @@ export class SocketTracker {
     this.#prevTotals = tot;
     const processes = this.#processList(now, pidDelta);
     return {
-      table, processes, apps: groupApps(processes), tcpStates, deferred,
+      table, processes, apps: groupApps(processes, this.#identities()), tcpStates, deferred,
       totalSockets: sockets.length,
       attribution: {
         method, unattributed, coverage,
@@ -270,7 +275,10 @@ export class SocketTracker {
       if (!p) {
         const name = lookup.name(pid);
         if (name === null && d.rx === 0 && d.tx === 0) continue; // exited before we could name it, and idle
-        p = { rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0, lastActive: now, name: name ?? `pid ${pid}`, app: lookup.app(pid) ?? name ?? `pid ${pid}`, estimated };
+        const shown = name ?? `pid ${pid}`;
+        // Named once, when first seen: a process keeps its identity for its life (its pid may be reused later).
+        const app = lookup.app(pid) ?? identify({ exe: null, argv: [], name: shown });
+        p = { rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0, lastActive: now, name: shown, app, command: lookup.command(pid) ?? shown, estimated };
         this.#procs.set(pid, p);
       }
       p.rxBytes += d.rx;
@@ -292,11 +300,17 @@ export class SocketTracker {
     for (const [k, u] of this.#unknown) if (now - u.lastActive >= KEEP_EXITED_MS) this.#unknown.delete(k);
   }
 
+  #identities(): Map<string, AppIdentity> {
+    const m = new Map<string, AppIdentity>();
+    for (const p of this.#procs.values()) m.set(p.app.id, p.app);
+    return m;
+  }
+
   #processList(now: number, pidDelta: Map<number, { conns: number }>): ProcessUsage[] {
     const out: ProcessUsage[] = [];
     for (const [pid, p] of this.#procs) {
       out.push({
-        pid, name: p.name, app: p.app, rxBytes: p.rxBytes, txBytes: p.txBytes, rxBps: p.rxBps, txBps: p.txBps,
+        pid, name: p.name, app: p.app.name, appId: p.app.id, command: p.command, self: p.app.self, rxBytes: p.rxBytes, txBytes: p.txBytes, rxBps: p.rxBps, txBps: p.txBps,
         connections: pidDelta.get(pid)?.conns ?? 0, estimated: p.estimated,
       });
     }
@@ -304,16 +318,20 @@ export class SocketTracker {
   }
 }
 
-/** Sums processes of one application; the app keeps its pids so the UI can expand it. */
-export function groupApps(processes: ProcessUsage[]): AppUsage[] {
+/**
+ * Sums processes of one application (by identity id, not display name: two `node` programs are two
+ * apps); the app keeps its pids so the UI can expand it. `identities`: exe and icon per app id.
+ */
+export function groupApps(processes: ProcessUsage[], identities: ReadonlyMap<string, Pick<AppIdentity, 'exe' | 'icon'>> = new Map()): AppUsage[] {
   const apps = new Map<string, AppUsage>();
   for (const p of processes) {
-    const a = apps.get(p.app) ?? { app: p.app, pids: [], connections: 0, estimated: false, ...zeroTraffic() };
+    const known = identities.get(p.appId);
+    const a = apps.get(p.appId) ?? { id: p.appId, app: p.app, exe: known?.exe ?? null, icon: known?.icon ?? null, self: p.self, pids: [], connections: 0, estimated: false, ...zeroTraffic() };
     a.pids.push(p.pid);
     a.connections += p.connections;
     a.rxBytes += p.rxBytes; a.txBytes += p.txBytes; a.rxBps += p.rxBps; a.txBps += p.txBps;
     a.estimated ||= p.estimated;
-    apps.set(p.app, a);
+    apps.set(p.appId, a);
   }
   return [...apps.values()].sort((a, b) => b.rxBps + b.txBps - (a.rxBps + a.txBps));
 }

@@ -10,6 +10,8 @@ import { SockdiagClient } from './sockdiag-client.ts';
 import { parseSs, parseSsRecord } from './ss.ts';
 import { parseProcNetUdp } from './proc-net-udp.ts';
 import { InodeGenerations, ProcFdMap, type LiveInodes } from './proc-fd.ts';
+import { LinuxApps } from './apps.ts';
+import { DesktopIndex, applicationDirs } from './desktop-entries.ts';
 import { parseProcNetSnmp } from './proc-net-snmp.ts';
 import { parseMeminfo, parseProcStatCpu } from './proc-stat.ts';
 import { parseDiskstats, parseMounts } from './proc-diskstats.ts';
@@ -30,10 +32,16 @@ export function fileStatus(path: string, e: unknown): SourceStatus {
 export interface LinuxOptions {
   /** Path of the nw-sockdiag helper; null to use `ss` only. */
   helperPath: string | null;
+  /** Where desktop entries are looked for (XDG_DATA_HOME, XDG_DATA_DIRS, HOME); process.env by default. */
+  env?: Record<string, string | undefined>;
+  /** Which pids are NetWatch itself; this process and its parent by default. */
+  self?: { pid: number; ppid: number };
 }
 
 export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
   const fdMap = new ProcFdMap(os);
+  const env = opts.env ?? process.env;
+  const apps = new LinuxApps(os, fdMap, new DesktopIndex(os, applicationDirs(env, env['HOME'] ?? '/root')), opts.self ?? { pid: process.pid, ppid: process.ppid });
   const live = new InodeGenerations();
   let links = new Map<string, LinkInfo>();
   let linkNames = '';
@@ -165,7 +173,8 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
 
     processes: {
       name: (pid) => fdMap.process(pid)?.name ?? null,
-      app: (pid) => (fdMap.process(pid) ? fdMap.app(pid) : null),
+      app: (pid) => apps.identity(pid),
+      command: (pid) => (fdMap.process(pid) ? apps.command(pid) : null),
     },
 
     async tcpCounters() {

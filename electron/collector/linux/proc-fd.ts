@@ -152,18 +152,28 @@ export class ProcFdMap {
   }
 
   /**
-   * The application a process belongs to: the highest ancestor running the same executable
-   * (browser renderers, Electron helpers, Firefox content processes), named after that ancestor.
+   * The process that stands for the application `pid` belongs to: the highest ancestor running the
+   * same executable (browser renderers, Electron helpers, Firefox content processes).
    */
-  app(pid: number): string {
+  appRoot(pid: number): ProcInfo | undefined {
     const me = this.process(pid);
-    if (!me) return `pid ${pid}`;
+    if (!me) return undefined;
     let top = me;
     for (let hops = 0; hops < 32 && top.exe; hops++) {
       const parent = top.ppid > 1 ? this.process(top.ppid) : undefined;
       if (!parent || parent.exe !== me.exe) break;
       top = parent;
     }
-    return top.name;
+    return top;
+  }
+
+  /** Whether `ancestor` is `pid` or one of its ancestors (32 hops at most). */
+  descendsFrom(pid: number, ancestor: number): boolean {
+    let p: ProcInfo | undefined = this.process(pid);
+    for (let hops = 0; p && hops < 32; hops++) {
+      if (p.pid === ancestor) return true;
+      p = p.ppid > 1 ? this.process(p.ppid) : undefined;
+    }
+    return false;
   }
 }

@@ -4,10 +4,17 @@ import assert from 'node:assert/strict';
 import { SocketTracker, groupApps, type Totals } from '../../../../electron/collector/engine/attribution.ts';
 import { emptySocket, type SocketSample } from '../../../../electron/collector/sockets.ts';
 import type { ProcessLookup } from '../../../../electron/collector/sources.ts';
+import { identify } from '../../../../electron/collector/app-identity.ts';
 import { defaultQuery, queryTable } from '../../../../shared/index.ts';
 
 const names: Record<number, string> = { 10: 'server', 20: 'client', 30: 'curl', 31: 'chrome', 32: 'chrome' };
-const lookup: ProcessLookup = { name: (p) => names[p] ?? null, app: (p) => (p === 32 ? 'chrome' : names[p] ?? null) };
+// Helper 32 is grouped under chrome (31) by the source, as proc-fd.ts appRoot does on Linux.
+const appOf = (p: number) => (p === 32 ? 31 : p);
+const lookup: ProcessLookup = {
+  name: (p) => names[p] ?? null,
+  app: (p) => (names[appOf(p)] ? identify({ exe: `/usr/bin/${names[appOf(p)]}`, argv: [], name: names[appOf(p)]! }) : null),
+  command: (p) => names[p] ?? null,
+};
 const own = new Set(['192.0.2.2']);
 
 function sock(p: Partial<SocketSample>): SocketSample {
@@ -116,13 +123,16 @@ test('without per-socket counters the interface bytes are shared by established 
   assert.equal(out.processes.find((p) => p.pid === 31)!.rxBytes, 2000);
 });
 
-test('groupApps sums helper processes under their application and keeps the pids', () => {
+test('groupApps sums helper processes under their application (by identity id) and keeps the pids', () => {
+  const proc = (pid: number, name: string, appId: string, rx: number) => ({ pid, name, app: name, appId, command: name, self: false, rxBytes: rx, txBytes: 1, rxBps: rx / 2, txBps: 1, connections: 1, estimated: false });
   const apps = groupApps([
-    { pid: 31, name: 'chrome', app: 'chrome', rxBytes: 10, txBytes: 1, rxBps: 5, txBps: 1, connections: 2, estimated: false },
-    { pid: 32, name: 'chrome', app: 'chrome', rxBytes: 20, txBytes: 2, rxBps: 7, txBps: 1, connections: 1, estimated: false },
-    { pid: 30, name: 'curl', app: 'curl', rxBytes: 1, txBytes: 1, rxBps: 1, txBps: 0, connections: 1, estimated: false },
-  ]);
-  assert.deepEqual(apps[0], { app: 'chrome', pids: [31, 32], connections: 3, estimated: false, rxBytes: 30, txBytes: 3, rxBps: 12, txBps: 2 });
+    proc(31, 'chrome', '/opt/google/chrome/chrome', 10), proc(32, 'chrome', '/opt/google/chrome/chrome', 20),
+    proc(30, 'curl', '/usr/bin/curl', 1),
+    // Same display name, other program: two apps.
+    proc(40, 'node server.js', '/usr/bin/node /srv/a/server.js', 4), proc(41, 'node server.js', '/usr/bin/node /srv/b/server.js', 4),
+  ], new Map([['/opt/google/chrome/chrome', { exe: '/opt/google/chrome/chrome', icon: 'google-chrome' }]]));
+  assert.deepEqual(apps[0], { id: '/opt/google/chrome/chrome', app: 'chrome', exe: '/opt/google/chrome/chrome', icon: 'google-chrome', self: false, pids: [31, 32], connections: 2, estimated: false, rxBytes: 30, txBytes: 2, rxBps: 15, txBps: 2 });
+  assert.equal(apps.filter((a) => a.app === 'node server.js').length, 2);
 });
 
 test('the poll table: rows built on asking, owner and name as of the poll though the source reuses its samples', () => {
