@@ -32,3 +32,16 @@ export function formatBytes(bytes: number, prefix: Prefix = 'si'): string {
   const { num, pre } = scale(bytes, prefix);
   return `${num} ${pre}B`;
 }
+
+/**
+ * The Wi-Fi band a centre frequency (MHz) lies in: 2.4 GHz (channels 1–14, 2412–2484 MHz), 5 GHz
+ * (4910–5895), 6 GHz (Wi-Fi 6E/7, 5925–7125), 60 GHz (802.11ad/ay); null when unknown or outside them.
+ */
+export function wifiBand(frequencyMhz: number | null): '2.4 GHz' | '5 GHz' | '6 GHz' | '60 GHz' | null {
+  if (frequencyMhz === null || !Number.isFinite(frequencyMhz)) return null;
+  if (frequencyMhz >= 2400 && frequencyMhz < 2500) return '2.4 GHz';
+  if (frequencyMhz >= 4900 && frequencyMhz < 5925) return '5 GHz';
+  if (frequencyMhz >= 5925 && frequencyMhz <= 7125) return '6 GHz';
+  if (frequencyMhz >= 57000 && frequencyMhz <= 71000) return '60 GHz';
+  return null;
+}

@@ -45,6 +45,11 @@ test('the Wi-Fi card shows the captured network', { skip }, async () => {
   assert.match(text, /wlp1s0 · -51 dBm/);
   assert.match(text, /ch 1 ·/);
   assert.match(text, /26 Mbit\/s/);
+  assert.match(text, /ch 1 · 2\.4 GHz ·/, 'band from the 2412 MHz frequency');
+  assert.doesNotMatch(text, /noise/, 'iw gives no noise floor: none shown rather than "—"');
+  // The card sits under its interface in the list when the interface is there; a signal sparkline
+  // appears once there are two readings.
+  await page.locator('[data-testid="wifi-spark"] canvas').waitFor({ timeout: 10_000 });
   assert.equal(await card.locator('rect.on').count(), 4, '-51 dBm is four bars');
 });
 

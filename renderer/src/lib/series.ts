@@ -58,3 +58,22 @@ export class LongHistory {
     return { ts: h.ts.slice(start), rx: h.rx.slice(start), tx: h.tx.slice(start) };
   }
 }
+
+/** Wi-Fi signal (dBm) per interface over the last `max` snapshots, for the card's sparkline. */
+export class SignalHistory {
+  #m = new Map<string, Array<number | null>>();
+  #lastTs = 0;
+  constructor(readonly max = 60) {}
+  add(s: Snapshot): void {
+    if (s.ts <= this.#lastTs) return;
+    this.#lastTs = s.ts;
+    for (const w of s.wifi) {
+      const h = this.#m.get(w.interface) ?? [];
+      h.push(w.associated ? w.signalDbm : null);
+      if (h.length > this.max) h.shift();
+      this.#m.set(w.interface, h);
+    }
+  }
+  /** A copy: the view compares by reference, and the ring is changed in place. */
+  of(name: string): Array<number | null> { return [...(this.#m.get(name) ?? [])]; }
+}

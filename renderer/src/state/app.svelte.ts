@@ -2,7 +2,7 @@
 // thousands of objects each second); components only display what is here.
 import { defaultSettings, type Bridge, type EngineLink, type Settings, type Snapshot } from '../../../shared/index.ts';
 import { Fmt } from '../lib/fmt.ts';
-import { LongHistory } from '../lib/series.ts';
+import { LongHistory, SignalHistory } from '../lib/series.ts';
 
 /** No snapshot for this long (and at least 3 ticks) and the data is called stale. */
 const STALE_MIN_MS = 3000;
@@ -17,6 +17,7 @@ export class AppState {
   /** Bumped when `long` gains a sample, so charts over it redraw. */
   longVersion = $state(0);
   readonly long = new LongHistory();
+  readonly signal = new SignalHistory();
   readonly startedAt = Date.now();
 
   fmt = $derived(new Fmt(this.settings));
@@ -36,6 +37,7 @@ export class AppState {
       this.receivedAt = Date.now();
       this.now = this.receivedAt;
       this.long.add(s);
+      this.signal.add(s);
       this.longVersion++;
     });
     const offLink = this.bridge.onLink((l) => { this.link = l; });
