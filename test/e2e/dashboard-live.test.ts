@@ -108,10 +108,13 @@ test('the stale banner appears when the engine stops and clears when it returns'
   try {
     await banner.waitFor({ timeout: 8000 });
     t.diagnostic(`frozen: ${await banner.innerText()}`);
+    // The old numbers are dimmed, not shown as live.
+    assert.match(await page.locator('[data-testid="view"]').getAttribute('class') ?? '', /\bdimmed\b/);
   } finally {
     process.kill(enginePid, 'SIGCONT');
   }
   await banner.waitFor({ state: 'detached', timeout: 8000 });
+  assert.doesNotMatch(await page.locator('[data-testid="view"]').getAttribute('class') ?? '', /\bdimmed\b/);
 
   // Killed: the server says so at once and restarts the engine (1 s backoff).
   process.kill(enginePid, 'SIGKILL');
