@@ -118,8 +118,9 @@ export function parseCaptureLine(line: string): CaptureLine | undefined {
       const n = f.slice(1).map(int);
       if (f.length !== 15 || n.some((v, i) => v === null && (i < 5 || i > 7))) return undefined;
       const [atUs, packets, bytes, capturedBytes, undecoded, kernelDrops, interfaceDrops, kernelReceived, flows, synWaiting, synLost, attempts, eventsLost, maxRssKb] = n;
-      // A file has no kernel counters ("-"); live, all three are numbers.
-      if ((kernelDrops === null) !== (f[6] === '-') || (interfaceDrops === null) !== (f[7] === '-') || (kernelReceived === null) !== (f[8] === '-')) return undefined;
+      // A file has no kernel counters: all three "-"; live, all three are numbers.
+      const none = f[6] === '-' && f[7] === '-' && f[8] === '-';
+      if (!none && (kernelDrops === null || interfaceDrops === null || kernelReceived === null)) return undefined;
       return { kind: 'stats', stats: { atUs: atUs!, packets: packets!, bytes: bytes!, capturedBytes: capturedBytes!, undecoded: undecoded!, kernelDrops: kernelDrops ?? null, interfaceDrops: interfaceDrops ?? null, kernelReceived: kernelReceived ?? null, flows: flows!, synWaiting: synWaiting!, synLost: synLost!, attempts: attempts!, eventsLost: eventsLost!, maxRssKb: maxRssKb! } };
     }
     case 'E': return f.length >= 2 ? { kind: 'error', message: f.slice(1).join(' ') } : undefined;
