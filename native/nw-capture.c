@@ -107,9 +107,22 @@ static void stats(pcap_t *p, struct nwc_kstats *k) {
   if (pcap_stats(p, &ps) == 0) { k->ok = 1; k->recv = ps.ps_recv; k->drop = ps.ps_drop; k->ifdrop = ps.ps_ifdrop; }
 }
 
+/* Peak resident memory of this program, KiB. Linux: VmHWM, because getrusage's ru_maxrss survives
+ * execve and so reports the parent's peak (Node's ~80 MB) when that was larger. */
 static long max_rss_kb(void) {
+  long kb = 0;
+#ifdef __linux__
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  while (f && fgets(line, sizeof line, f)) {
+    if (sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+  }
+  if (f) fclose(f);
+#else
   struct rusage ru;
-  return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+  if (getrusage(RUSAGE_SELF, &ru) == 0) kb = ru.ru_maxrss / 1024; /* macOS: bytes */
+#endif
+  return kb;
 }
 
 static int replay(const struct opts *o) {
