@@ -85,7 +85,30 @@ static int32_t evict(struct nwc_table *t) {
   return i;
 }
 
-void nwc_table_add(struct nwc_table *t, const struct nwc_pkt *p, uint64_t ts_us) {
+/* A first fragment leaves its ports here; a later one takes them (IP reassembly's key, RFC 791/8200). */
+static void fragments(struct nwc_table *t, struct nwc_pkt *p) {
+  if (!p->fragment && !(p->more_frags && p->has_ports)) return;
+  uint64_t h = t->seed;
+  uint64_t w[4];
+  memcpy(w, p->src, 16);
+  memcpy(w + 2, p->dst, 16);
+  for (int i = 0; i < 4; i++) h = mix(h, w[i]);
+  struct nwc_frag *fr = &t->frags[mix(h, p->frag_id) % NWC_FRAGS];
+  if (!p->fragment) {
+    *fr = (struct nwc_frag){ 1, p->family, p->proto, p->frag_id, { 0 }, { 0 }, p->sport, p->dport };
+    memcpy(fr->src, p->src, 16);
+    memcpy(fr->dst, p->dst, 16);
+  } else if (fr->used && fr->family == p->family && fr->proto == p->proto && fr->id == p->frag_id &&
+             !memcmp(fr->src, p->src, 16) && !memcmp(fr->dst, p->dst, 16)) {
+    p->sport = fr->sport;
+    p->dport = fr->dport;
+    p->has_ports = 1;
+  }
+}
+
+void nwc_table_add(struct nwc_table *t, const struct nwc_pkt *pkt, uint64_t ts_us) {
+  struct nwc_pkt copy = *pkt, *p = &copy;
+  fragments(t, p);
   uint16_t sp = p->has_ports ? p->sport : 0, dp = p->has_ports ? p->dport : 0;
   uint32_t b = hash(t, p->family, p->proto, p->src, sp, p->dst, dp);
   struct nwc_flow *f = NULL;

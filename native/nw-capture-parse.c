@@ -58,7 +58,7 @@ static size_t link_ip(int dlt, const uint8_t *b, size_t cap, int *family) {
 
 /* Transport header at l4 (cap bytes captured, len bytes per the IP header). */
 static void transport(struct nwc_pkt *p, const uint8_t *l4, size_t cap, uint32_t len) {
-  if (p->fragment) return;
+  if (p->fragment) { p->payload_len = len; return; } /* all of a later fragment is transport payload */
   if ((p->proto == 6 || p->proto == 17 || p->proto == 132) && cap >= 4 && len >= 4) {
     p->sport = be16(l4);
     p->dport = be16(l4 + 2);
@@ -91,6 +91,8 @@ static int ipv4(struct nwc_pkt *p, const uint8_t *ip, size_t cap, uint32_t wire)
   memcpy(p->dst, ip + 16, 4);
   p->ip_len = tot;
   if (be16(ip + 6) & 0x1fff) p->fragment = 1; /* offset ≠ 0: a later fragment */
+  p->more_frags = (ip[6] & 0x20) != 0;
+  p->frag_id = be16(ip + 4);
   size_t c = cap - ihl;
   uint32_t len = tot - ihl;
   transport(p, ip + ihl, c < len ? c : len, len);
@@ -116,6 +118,8 @@ static int ipv6(struct nwc_pkt *p, const uint8_t *ip, size_t cap, uint32_t wire)
     } else if (nh == 44) { /* fragment header: fixed 8 bytes */
       if (cap < off + 8) break;
       if (be16(ip + off + 2) & 0xfff8) p->fragment = 1;
+      p->more_frags = ip[off + 3] & 1;
+      p->frag_id = be32(ip + off + 4);
       hl = 8;
     } else if (nh == 51) { /* AH: length in 4-byte units, minus 2 */
       if (cap < off + 2) break;

@@ -24,6 +24,8 @@ struct nwc_pkt {
   uint8_t has_ports;  /* the transport header's ports were captured */
   uint8_t has_flags;
   uint8_t fragment;   /* 1 = a later fragment: no transport header in it */
+  uint8_t more_frags; /* more fragments follow this one (MF / M flag) */
+  uint32_t frag_id;   /* IPv4 identification or IPv6 fragment header identification */
   uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes */
   uint16_t sport, dport;
   uint32_t ip_len;      /* bytes of the IP packet, header included */
@@ -73,8 +75,13 @@ struct nwc_flow {
 
 enum nwc_outcome { NWC_OK, NWC_REFUSED, NWC_TIMEOUT };
 
+/* First fragments seen, so later fragments (no ports in them) are credited to the same flow. */
+#define NWC_FRAGS 256
+struct nwc_frag { uint8_t used, family, proto; uint32_t id; uint8_t src[16], dst[16]; uint16_t sport, dport; };
+
 struct nwc_table {
   struct nwc_flow *flows;
+  struct nwc_frag frags[NWC_FRAGS]; /* direct-mapped: a newer datagram overwrites an older one */
   int32_t *buckets;
   uint32_t cap, nbuckets, count, free_next;
   int32_t head, tail;
