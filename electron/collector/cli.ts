@@ -1,25 +1,52 @@
-// `netwatch`: the engine headless. `snapshot --json` prints one full snapshot; `watch --jsonl` streams.
+// `netwatch`: the engine headless. `snapshot` prints a summary (`--json`: the whole snapshot); `watch --jsonl` streams.
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultConfig, mergeConfig, totalRates, type Snapshot } from '../../shared/index.ts';
 import { nodeOs } from './os.ts';
 import { createSources } from './platform.ts';
 import { Engine } from './engine/engine.ts';
+import { snapshotSummary } from './summary.ts';
 import { liveFeed, replayFeed, type Feed } from './serve/feed.ts';
 import { createServer, defaultStaticDir, refuse } from './serve/server.ts';
+import { ensureDashboard } from './serve/dashboard.ts';
 
 const USAGE = `usage:
-  netwatch snapshot --json [--no-probes]            one snapshot, after two samples so rates are real
+  netwatch snapshot [--json] [--no-probes]          one snapshot, after two samples so rates are real
+                                                    (a summary; --json: the whole snapshot)
   netwatch watch --jsonl [--interval S] [--no-probes]  a "system" line per cycle, then one "socket" line each
   netwatch record FILE [--interval S] [--duration S] [--no-probes]   full snapshots, one JSON per line
   netwatch serve [--port 9273] [--host 127.0.0.1] [--token T] [--replay FILE] [--no-probes]
                                                     the web dashboard, live or from a recording
+  netwatch --help | --version
 options:
   --no-probes   do not ping the gateway or query the DNS server
   --interval S  seconds between cycles (default 1)
   --duration S  stop recording after S seconds (default: until Ctrl-C)
   --bandwidth-threshold B   bytes/s per interface and direction that raise a bandwidth alert (default 50000000)
   --token T     required for any --host that is not loopback (16+ characters); open /?token=T`;
+
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+const ENGINE: Options = { 'no-probes': { type: 'boolean' }, interval: { type: 'string' }, 'bandwidth-threshold': { type: 'string' } };
+/** Each command's own options: an option another command takes is still an error here. */
+const COMMANDS: Record<string, { options: Options; positionals: number }> = {
+  snapshot: { options: { ...ENGINE, json: { type: 'boolean' } }, positionals: 0 },
+  watch: { options: { ...ENGINE, jsonl: { type: 'boolean' } }, positionals: 0 },
+  record: { options: { ...ENGINE, duration: { type: 'string' } }, positionals: 1 },
+  serve: { options: { ...ENGINE, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, replay: { type: 'string' } }, positionals: 0 },
+};
+
+/** The checkout (package.json, dist/) sits two folders up from both electron/collector/cli.ts and dist/collector/cli.js. */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const version = (): string => (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** One line: node:util's messages go on with advice about `--` that does not apply here. */
+const usageError = (message: string): number => {
+  const line = message.split(/\. (?=[A-Z])/)[0]!.replace(/\.$/, '').replace(/: ([A-Z])(?=[a-z])/, (_, c: string) => `: ${c.toLowerCase()}`);
+  console.error(`netwatch: ${line}\n${USAGE}`);
+  return 2;
+};
 
 /** The JSON Lines records of one cycle: a header, then one line per socket. */
 export function jsonlRecords(s: Snapshot): object[] {
@@ -43,45 +70,45 @@ export function jsonlRecords(s: Snapshot): object[] {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(USAGE); return 0; }
+  if (cmd === '--version' || cmd === '-V') { console.log(`netwatch ${version()}`); return 0; }
+  if (cmd === undefined) { console.error(USAGE); return 2; }
+  const spec = COMMANDS[cmd];
+  if (!spec) return usageError(cmd.startsWith('-') ? `unknown option '${cmd}'` : `unknown command '${cmd}'`);
   let args;
   try {
-    args = parseArgs({
-      args: argv, allowPositionals: true,
-      options: {
-        json: { type: 'boolean' }, jsonl: { type: 'boolean' }, interval: { type: 'string' }, 'no-probes': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-        duration: { type: 'string' }, 'bandwidth-threshold': { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, replay: { type: 'string' },
-      },
-    });
+    args = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { ...spec.options, help: { type: 'boolean', short: 'h' } } });
   } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
+    return usageError(`${cmd}: ${(e as Error).message}`);
   }
-  const cmd = args.positionals[0];
-  if (args.values.help || !cmd) { console.log(USAGE); return cmd ? 0 : 2; }
-  const seconds = args.values.interval === undefined ? 1 : Number(args.values.interval);
+  const v = args.values as Record<string, string | boolean | undefined>;
+  const str = (k: string) => (typeof v[k] === 'string' ? v[k] : undefined);
+  if (v['help']) { console.log(USAGE); return 0; }
+  if (args.positionals.length > spec.positionals) return usageError(`${cmd}: unexpected argument '${args.positionals[spec.positionals]}'`);
+  const seconds = str('interval') === undefined ? 1 : Number(str('interval'));
   if (!(seconds >= 0.25 && seconds <= 3600)) { console.error('--interval takes seconds between 0.25 and 3600'); return 2; }
   const intervalMs = Math.round(seconds * 1000);
-  const threshold = args.values['bandwidth-threshold'] === undefined ? undefined : Number(args.values['bandwidth-threshold']);
+  const threshold = str('bandwidth-threshold') === undefined ? undefined : Number(str('bandwidth-threshold'));
   if (threshold !== undefined && !(threshold > 0)) { console.error('--bandwidth-threshold takes bytes/s > 0'); return 2; }
   const config = mergeConfig(defaultConfig(), {
-    intervalMs, connectionsVisibleMs: Math.max(500, intervalMs), probes: !args.values['no-probes'], ...(threshold ? { bandwidthThresholdBps: threshold } : {}),
+    intervalMs, connectionsVisibleMs: Math.max(500, intervalMs), probes: !v['no-probes'], ...(threshold ? { bandwidthThresholdBps: threshold } : {}),
   });
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
 
   if (cmd === 'snapshot') {
-    if (!args.values.json) { console.error('snapshot: only --json output exists'); return 2; }
     const engine = new Engine({ sources: createSources(nodeOs), os: nodeOs, config, emit: () => {}, listInSnapshots: true });
     engine.setVisible(true);
     engine.followDestroyEvents();
     await engine.pollAll();
     await sleep(intervalMs);
     await engine.pollAll();
-    process.stdout.write(JSON.stringify(engine.snapshot()) + '\n');
+    process.stdout.write(v['json'] ? JSON.stringify(engine.snapshot()) + '\n' : snapshotSummary(engine.snapshot()));
     engine.stop();
     return 0;
   }
   if (cmd === 'watch') {
-    if (!args.values.jsonl) { console.error('watch: only --jsonl output exists'); return 2; }
+    if (!v['jsonl']) { console.error('watch: only --jsonl output exists'); return 2; }
     let lastConn: number | null = null;
     const engine = new Engine({
       sources: createSources(nodeOs), os: nodeOs, config, listInSnapshots: true,
@@ -99,11 +126,13 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'record') {
-    const file = args.positionals[1];
-    if (!file) { console.error('record: name the file to write'); return 2; }
-    const duration = args.values.duration === undefined ? Infinity : Number(args.values.duration);
+    const file = args.positionals[0];
+    if (!file) return usageError('record: name the file to write');
+    const duration = str('duration') === undefined ? Infinity : Number(str('duration'));
     if (!(duration > 0)) { console.error('--duration takes seconds > 0'); return 2; }
-    const out = fs.createWriteStream(file, { flags: 'w' });
+    let fd: number;
+    try { fd = fs.openSync(file, 'w'); } catch (e) { console.error(`netwatch record: ${(e as Error).message}`); return 2; }
+    const out = fs.createWriteStream(file, { fd });
     let frames = 0;
     const engine = new Engine({
       sources: createSources(nodeOs), os: nodeOs, config, listInSnapshots: true,
@@ -120,9 +149,15 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`recorded ${frames} snapshots to ${file}`);
     return 0;
   }
-  if (cmd === 'serve') return serve(args.values, config);
-  console.error(`unknown command: ${cmd}\n${USAGE}`);
-  return 2;
+  return serve({ port: str('port'), host: str('host'), token: str('token'), replay: str('replay') }, config);
+}
+
+/** Why listen failed, in words: the usual three get a hint, anything else Node's own message. */
+function listenFailure(e: NodeJS.ErrnoException): string {
+  if (e.code === 'EADDRINUSE') return 'the port is in use (another netwatch serve?): choose another with --port';
+  if (e.code === 'EACCES') return 'permission denied (ports below 1024 need root)';
+  if (e.code === 'EADDRNOTAVAIL') return 'no such address on this machine';
+  return e.message;
 }
 
 async function serve(v: { port?: string; host?: string; token?: string; replay?: string }, config: ReturnType<typeof defaultConfig>): Promise<number> {
@@ -130,6 +165,8 @@ async function serve(v: { port?: string; host?: string; token?: string; replay?:
   if (!Number.isInteger(port) || port < 0 || port > 65535) { console.error('--port takes 0–65535'); return 2; }
   const host = v.host ?? '127.0.0.1';
   const staticDir = defaultStaticDir();
+  const noDashboard = await ensureDashboard(staticDir, ROOT, (l) => console.error(l));
+  if (noDashboard) { console.error(`netwatch serve: ${noDashboard}`); return 2; }
   const why = refuse({ host, token: v.token ?? null, staticDir });
   if (why) { console.error(`netwatch serve: ${why}`); return 2; }
   let feed: Feed;
@@ -140,10 +177,16 @@ async function serve(v: { port?: string; host?: string; token?: string; replay?:
     return 2;
   }
   const server = createServer({ host, port, token: v.token ?? null, staticDir, feed });
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, host, resolve); }).catch((e: Error) => {
-    feed.stop();
-    throw new Error(`netwatch serve: cannot listen on ${host}:${port}: ${e.message}`);
+  const failed = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+    server.once('error', resolve);
+    server.listen(port, host, () => { server.off('error', resolve); resolve(null); });
   });
+  if (failed) {
+    // close() ends the server's heartbeat timer and the feed (its engine child): nothing keeps the process up.
+    server.close();
+    console.error(`netwatch serve: cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port}: ${listenFailure(failed)}`);
+    return 1;
+  }
   const addr = server.address() as { port: number };
   const shown = host.includes(':') ? `[${host}]` : host;
   // The first stdout line says where: scripts and tests read it when they asked for port 0.

@@ -40,11 +40,15 @@ export const KERNEL_TCP_STATES: Record<number, TcpState> = {
   8: 'CLOSE-WAIT', 9: 'LAST-ACK', 10: 'LISTEN', 11: 'CLOSING', 12: 'NEW-SYN-RECV',
 };
 
-/** IPv4-mapped IPv6 (`::ffff:1.2.3.4`) shown as the IPv4 address it is; scope ids dropped. */
+/**
+ * IPv4-mapped IPv6 (`::ffff:1.2.3.4`) shown as the IPv4 address it is; brackets and scope ids dropped.
+ * ss puts the scope outside the brackets (`[fe80::a]%eth0`), others inside (`fe80::a%eth0`): the scope
+ * goes first, so no bracket is left behind.
+ */
 export function normaliseIp(ip: string): string {
   // Fast path: a plain dotted quad (most sockets; this runs 32,000 times a poll at 16k sockets).
   if (ip.indexOf(':') < 0 && ip.indexOf('%') < 0 && ip.indexOf('[') < 0) return ip;
-  const bare = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const bare = ip.replace(/%[^\]]*/, '').replace(/^\[|\]$/g, '');
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
   return mapped ? mapped[1]! : bare.toLowerCase();
 }

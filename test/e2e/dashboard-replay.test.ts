@@ -8,10 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, startServe, type Serve } from './harness.ts';
+import { chromiumSkip, launchChromium, startServe, type Serve } from './harness.ts';
 import { demoRecording } from '../../scripts/demo-recording.ts';
 
 const root = process.getuid?.() === 0;
+const skip = chromiumSkip || (root ? false : 'the recording needs network namespaces: run as root (CI does)');
 let dir: string;
 let serve: Serve;
 let browser: Browser;
@@ -19,7 +20,7 @@ let page: Page;
 const problems: string[] = [];
 
 before(async () => {
-  if (!root) return;
+  if (skip) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-replay-'));
   await demoRecording(path.join(dir, 'demo.jsonl'), 12);
   serve = await startServe(['--replay', path.join(dir, 'demo.jsonl')]);
@@ -33,8 +34,6 @@ after(async () => {
   await serve?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-const skip = root ? false : 'the recording needs network namespaces: run as root (CI does)';
 
 test('the Wi-Fi card shows the captured network', { skip }, async () => {
   await page.goto(serve.url);

@@ -1,7 +1,11 @@
 // The headless command as a user runs it.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../helpers.ts';
@@ -61,4 +65,142 @@ test('netwatch watch --jsonl: a system line per cycle, a socket line each, clean
 test('netwatch: bad arguments exit 2 with the usage', async () => {
   await assert.rejects(run(process.execPath, [BIN, 'watch', '--interval', 'abc']), (e: { code: number; stderr: string }) => e.code === 2 && /interval/.test(e.stderr));
   await assert.rejects(run(process.execPath, [BIN, 'frobnicate']), (e: { code: number; stderr: string }) => e.code === 2 && /usage/.test(e.stderr));
+});
+
+type Failed = { code: number; stdout: string; stderr: string };
+
+test('netwatch --help exits 0 with the usage on stdout; --version prints package.json\'s version', async () => {
+  for (const flag of ['--help', '-h', 'help']) {
+    const { stdout } = await run(process.execPath, [BIN, flag]);
+    assert.match(stdout, /^usage:\n {2}netwatch snapshot/);
+  }
+  const { stdout } = await run(process.execPath, [BIN, 'serve', '--help']);
+  assert.match(stdout, /netwatch serve \[--port 9273\]/);
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  assert.equal((await run(process.execPath, [BIN, '--version'])).stdout, `netwatch ${pkg.version}\n`);
+  // No command at all is a usage error.
+  await assert.rejects(run(process.execPath, [BIN]), (e: Failed) => e.code === 2 && /^usage:/.test(e.stderr));
+});
+
+test('netwatch: an unknown option or command is one clean line, then the usage, exit 2', async () => {
+  const cases: Array<[string[], string]> = [
+    [['--frob'], "netwatch: unknown option '--frob'"],
+    [['snapshot', '--frob'], "netwatch: snapshot: unknown option '--frob'"],
+    [['snapshot', '--port', '80'], "netwatch: snapshot: unknown option '--port'"],
+    [['serve', '--port'], "netwatch: serve: option '--port <value>' argument missing"],
+    [['snapshot', 'extra'], "netwatch: snapshot: unexpected argument 'extra'"],
+    [['frobnicate'], "netwatch: unknown command 'frobnicate'"],
+  ];
+  for (const [args, line] of cases) {
+    await assert.rejects(run(process.execPath, [BIN, ...args]), (e: Failed) => {
+      const [first, second] = e.stderr.split('\n');
+      assert.equal(e.code, 2, args.join(' '));
+      assert.equal(first, line);
+      assert.equal(second, 'usage:');
+      assert.doesNotMatch(e.stderr, /\n\s+at |ERR_PARSE_ARGS/, 'no stack, no error code');
+      return true;
+    });
+  }
+});
+
+test('netwatch snapshot without --json: a readable summary of interfaces, health, sockets and processes', async () => {
+  const { server } = await loopbackPair();
+  const { stdout } = await run(process.execPath, [BIN, 'snapshot', '--no-probes']);
+  const lines = stdout.split('\n');
+  assert.match(lines[0]!, /^netwatch on \S+ \(linux\) at \d{4}-\d\d-\d\dT[\d:.]+Z, rates over 1 s$/);
+  assert.match(stdout, /\n {2}lo +Loopback +up +[\d.]+ [kMG]?B\/s +[\d.]+ [kMG]?B\/s +127\.0\.0\.1\/8/);
+  assert.match(stdout, /\n {2}gateway +\S+ via \S+: probe unavailable: probes turned off/);
+  assert.match(stdout, /\nConnections: \d+ sockets \(TCP ESTAB \d+/);
+  const row = lines.find((l) => l.trim().startsWith(`${server.child.pid} `));
+  assert.ok(row, `a row for the server process:\n${stdout}`);
+  assert.match(row, /nwtest-server +[\d.]+ [kMG]B\/s/, 'its receive rate is real after two samples');
+  assert.doesNotMatch(stdout, /^\{/, 'not JSON');
+});
+
+test('netwatch serve on a port in use: one line, exit 1, and the process ends (no heartbeat left running)', async () => {
+  const blocker = net.createServer().listen(0, '127.0.0.1');
+  await once(blocker, 'listening');
+  const port = (blocker.address() as net.AddressInfo).port;
+  try {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--no-probes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const [code, signal] = await once(child, 'exit') as [number | null, string | null];
+    clearTimeout(timer);
+    assert.equal(signal, null, `still running after 10 s: ${err}`);
+    assert.equal(code, 1);
+    assert.equal(err, `netwatch serve: cannot listen on 127.0.0.1:${port}: the port is in use (another netwatch serve?): choose another with --port\n`);
+    assert.equal(out, '');
+    assert.ok(Date.now() - t0 < 5000, `exited after ${Date.now() - t0} ms`);
+  } finally {
+    blocker.close();
+  }
+});
+
+test('netwatch serve --replay of a file with no valid snapshot exits 2 with the reason; a missing file too', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-cli-'));
+  try {
+    const notJson = path.join(dir, 'torn.jsonl');
+    fs.writeFileSync(notJson, '{"version":1,"ts":17\n');
+    const wrong = path.join(dir, 'wrong.jsonl');
+    fs.writeFileSync(wrong, '{"type":"system","ts":1}\n{"type":"socket"}\n');
+    await assert.rejects(run(process.execPath, [BIN, 'serve', '--port', '0', '--replay', notJson], { timeout: 10_000 }),
+      (e: Failed) => e.code === 2 && new RegExp(`^netwatch serve: no valid snapshot in ${notJson} \\(none of 1 lines; line 1: .*JSON`).test(e.stderr) && e.stdout === '');
+    await assert.rejects(run(process.execPath, [BIN, 'serve', '--port', '0', '--replay', wrong], { timeout: 10_000 }),
+      (e: Failed) => e.code === 2 && /none of 2 lines; line 1: version: /.test(e.stderr) && e.stderr.split('\n').length === 2);
+    await assert.rejects(run(process.execPath, [BIN, 'serve', '--port', '0', '--replay', path.join(dir, 'absent.jsonl')], { timeout: 10_000 }),
+      (e: Failed) => e.code === 2 && /^netwatch serve: ENOENT: no such file or directory/.test(e.stderr));
+    await assert.rejects(run(process.execPath, [BIN, 'record', path.join(dir, 'no', 'such', 'dir.jsonl')], { timeout: 10_000 }),
+      (e: Failed) => e.code === 2 && /^netwatch record: ENOENT/.test(e.stderr));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// The system Node on Debian 12 is 20; the project runs on the node@24 devDependency.
+const OLD_NODE = '/usr/bin/node';
+const oldNodeVersion = fs.existsSync(OLD_NODE) ? execFileSync(OLD_NODE, ['--version'], { encoding: 'utf8' }).trim() : null;
+const oldNodeSkip = !oldNodeVersion ? `no ${OLD_NODE} here` : Number(oldNodeVersion.slice(1).split('.')[0]) >= 24 ? `${OLD_NODE} is ${oldNodeVersion}, not older than 24` : false;
+
+test('bin/netwatch.js under a Node older than 24 says which Node it needs, not ERR_UNKNOWN_FILE_EXTENSION', { skip: oldNodeSkip }, async () => {
+  await assert.rejects(run(OLD_NODE, [BIN, 'snapshot', '--json']), (e: Failed) => {
+    assert.equal(e.code, 1);
+    assert.equal(e.stderr, `netwatch needs Node 24 or newer (this is Node ${oldNodeVersion!.slice(1)}, ${OLD_NODE}). In the checkout, \`npx netwatch …\` runs it on the project's own Node 24 (the node devDependency).\n`);
+    return true;
+  });
+});
+
+test('netwatch serve in a checkout without dist/renderer builds the dashboard and serves it', { timeout: 120_000 }, async () => {
+  // A copy of the sources as a fresh clone has them (no dist/), sharing this checkout's node_modules.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-nodist-'));
+  kids.push({ kill: () => fs.rmSync(dir, { recursive: true, force: true }) });
+  for (const p of ['bin', 'electron', 'shared', 'renderer', 'package.json', 'vite.config.ts', 'svelte.config.js', 'tsconfig.json']) {
+    fs.cpSync(path.join(ROOT, p), path.join(dir, p), { recursive: true });
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  assert.equal(fs.existsSync(path.join(dir, 'dist')), false);
+  const child = spawn(process.execPath, [path.join(dir, 'bin', 'netwatch.js'), 'serve', '--port', '0', '--no-probes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  kids.push(child);
+  let out = '', err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+    child.stdout.on('data', (d) => { out += d; const m = /http:\/\/\S+?:\d+\//.exec(out); if (m) resolve(m[0]); });
+  });
+  assert.match(err, /no dashboard in .*dist\/renderer yet; building it/);
+  assert.ok(fs.existsSync(path.join(dir, 'dist', 'renderer', 'index.html')));
+  const page = await fetch(url);
+  assert.equal(page.status, 200);
+  const html = await page.text();
+  const script = /<script[^>]+src="\.\/(assets\/[^"]+\.js)"/.exec(html);
+  assert.ok(script, html);
+  const asset = await fetch(url + script[1]);
+  assert.equal(asset.status, 200);
+  assert.match(asset.headers.get('content-type') ?? '', /javascript/);
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
 });

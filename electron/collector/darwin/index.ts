@@ -79,9 +79,11 @@ export function createDarwinSources(os: OsIO): Sources {
       let links = parseNetstatLinks(t);
       if (links.length === 0) return bad(failed('netstat -ibn: no interface rows'));
       const known = os.networkInterfaces();
-      if (links.some((l) => !(l.name in known))) {
+      // A name Node does not know, or one printed twice, is a name netstat cut short.
+      if (links.some((l) => !(l.name in known)) || new Set(links.map((l) => l.name)).size < links.length) {
         const order = await run('ifconfig', ['-l'], SLOW_MS, 3000);
-        if (order.ok) links = resolveTruncatedNames(links, order.stdout.trim().split(/\s+/));
+        // Without the list, rows printed alike still stay apart (`vmnet#19`, `vmnet#20`).
+        links = resolveTruncatedNames(links, order.ok ? order.stdout.trim().split(/\s+/) : []);
       }
       const hw = await run('networksetup', ['-listallhardwareports'], SLOW_MS, 5000);
       const ports = hw.ok ? parseHardwarePorts(hw.stdout) : new Map<string, string>();

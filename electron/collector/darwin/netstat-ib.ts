@@ -63,17 +63,26 @@ export function countersOf(l: NetstatLink): InterfaceCounters | null {
 
 /**
  * Restores names the narrow layout cut short (`bridg` → `bridge0`, two `vmnet` → `vmnet1`, `vmnet8`),
- * given every interface name in index order (`ifconfig -l`): each cut name takes the first unused full
- * name it begins, in index order. Names that are already whole, or match nothing, stay as they are.
+ * given every interface name in index order (`ifconfig -l`). The cut is at the widest printed name
+ * (5 characters on older macOS, 10 on newer): rows printed alike (`utun1` for utun1, utun10, utun11)
+ * take, in Link# order, the names that print the same, in index order, so each row stays its own
+ * interface even where one of them really is called `utun1`. A row no name accounts for keeps its
+ * text, suffixed with its Link# (`utun1#30`) when another row prints the same: two interfaces are
+ * never merged into one.
  */
 export function resolveTruncatedNames(links: NetstatLink[], namesInIndexOrder: string[]): NetstatLink[] {
-  const whole = new Set(namesInIndexOrder);
-  const used = new Set(links.filter((l) => whole.has(l.name)).map((l) => l.name));
-  return [...links].sort((a, b) => a.index - b.index).map((l) => {
-    if (whole.has(l.name)) return l;
-    const full = namesInIndexOrder.find((n) => n.startsWith(l.name) && !used.has(n));
-    if (!full) return l;
-    used.add(full);
-    return { ...l, name: full };
-  });
+  const width = Math.max(0, ...links.map((l) => l.name.length));
+  const printedAs = (n: string) => n.slice(0, width);
+  const rows = new Map<string, NetstatLink[]>();
+  for (const l of [...links].sort((a, b) => a.index - b.index)) rows.set(l.name, [...(rows.get(l.name) ?? []), l]);
+  const names = new Map<string, string[]>();
+  for (const n of new Set(namesInIndexOrder)) names.set(printedAs(n), [...(names.get(printedAs(n)) ?? []), n]);
+  const out: NetstatLink[] = [];
+  for (const [printed, group] of rows) {
+    const full = names.get(printed) ?? [];
+    if (full.length === group.length) { group.forEach((l, k) => out.push({ ...l, name: full[k]! })); continue; }
+    // Interfaces came or went between the two commands: only a lone row with a lone match is certain.
+    for (const l of group) out.push({ ...l, name: group.length === 1 ? (full.length === 1 ? full[0]! : l.name) : `${l.name}#${l.index}` });
+  }
+  return out.sort((a, b) => a.index - b.index);
 }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  queryConnections, SnapshotSchema,
+  issuesText, queryConnections, SnapshotSchema,
   type Connection, type ConnectionPage, type ConnectionQuery, type EngineConfigPatch, type EngineLink, type EngineMessage, type Snapshot,
 } from '../../../shared/index.ts';
 import { Supervisor, downReason } from '../../../shared/supervisor.ts';
@@ -117,6 +117,13 @@ export function replayFeed(file: string): Feed {
     timer = setTimeout(play, snap.intervalMs);
   };
   if (lines.length === 0) throw new Error(`${file} holds no snapshots`);
+  // Refuse at start a file that would play nothing, saying why its first line is not a snapshot.
+  if (!lines.some((l) => { try { return SnapshotSchema.safeParse(JSON.parse(l)).success; } catch { return false; } })) {
+    let reason: string;
+    try { const r = SnapshotSchema.safeParse(JSON.parse(lines[0]!)); reason = r.success ? '' : issuesText(r.error); } catch (e) { reason = (e as Error).message; }
+    const issues = reason.split('; ');
+    throw new Error(`no valid snapshot in ${file} (none of ${lines.length} lines; line 1: ${issues.slice(0, 3).join('; ')}${issues.length > 3 ? '; …' : ''})`);
+  }
   timer = setTimeout(play, 0);
   return feed;
 }

@@ -43,12 +43,29 @@ test('narrow netstat -i: names cut at 5 characters are restored from ifconfig or
   assert.deepEqual(links.filter((l) => l.name === 'vmnet').map((l) => l.index), [19, 20]);
   assert.equal(countersOf(links[0]!), null, 'plain -i has no byte columns');
   // Interface names in index order, as `ifconfig -l` prints them (here from the same machine's ifconfig).
-  const order = [...fixture('darwin', 'ifconfig--jc-osx-10.14.6-b.txt').matchAll(/^([a-z0-9]+): flags/gm)].map((m) => m[1]!);
+  const order = [...fixture('darwin', 'ifconfig--jc-osx-10.14.6-b.txt').matchAll(/^([A-Za-z0-9]+): flags/gm)].map((m) => m[1]!);
   const fixed = resolveTruncatedNames(links, order);
   assert.equal(fixed.find((l) => l.index === 17)!.name, 'bridge0');
   assert.equal(fixed.find((l) => l.index === 19)!.name, 'vmnet1');
   assert.equal(fixed.find((l) => l.index === 20)!.name, 'vmnet8');
-  assert.equal(fixed.find((l) => l.index === 4)!.name, 'VHC12', 'unknown to ifconfig: left as printed');
+  assert.equal(fixed.find((l) => l.index === 4)!.name, 'VHC128', 'VHC12 is VHC128 cut short');
+  assert.equal(fixed.find((l) => l.index === 7)!.name, 'XHC20', 'a whole 5-character name stays');
+  assert.equal(fixed.find((l) => l.index === 22)!.name, 'utun2', 'unknown to this ifconfig (taken at another time): left as printed');
+  assert.equal(new Set(fixed.map((l) => l.name)).size, fixed.length, 'every row its own interface');
+});
+
+test('netstat rows printed alike stay distinct interfaces when ifconfig -l fails; a row printed whole keeps its name', () => {
+  const links = parseNetstatLinks(fixture('darwin', 'netstat-i--jc-osx-10.14.6.txt'));
+  // ifconfig -l failed: the two vmnet rows must not become one interface.
+  const alone = resolveTruncatedNames(links, []);
+  assert.deepEqual(alone.filter((l) => l.name.startsWith('vmnet')).map((l) => l.name), ['vmnet#19', 'vmnet#20']);
+  assert.equal(alone.find((l) => l.index === 21)!.name, 'utun1');
+  // With that machine's ifconfig names: utun1 (Link#21) is printed whole (a cut utun1N would print the
+  // same; no capture holds one) and keeps its name; no row is lost or repeated.
+  const order = [...fixture('darwin', 'ifconfig--jc-osx-10.14.6-b.txt').matchAll(/^([A-Za-z0-9]+): flags/gm)].map((m) => m[1]!);
+  const fixed = resolveTruncatedNames(links, order);
+  assert.equal(fixed.find((l) => l.index === 21)!.name, 'utun1');
+  assert.deepEqual(fixed.map((l) => l.index), [...links.map((l) => l.index)].sort((a, b) => a - b), 'no row lost or repeated');
 });
 
 test('route -n get default: gateway and interface; a VPN default route has no gateway line', () => {

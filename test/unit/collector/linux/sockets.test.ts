@@ -93,6 +93,26 @@ test('ss -tulpen: Netid column, %scope addresses, uid and inode, no tcp_info', (
   assert.equal(pg.bytesAcked, null, 'no -i: counters unknown, not zero');
 });
 
+test('ss -tinaHe with scoped link-local IPv6 ([fe80::a]%nwcli-va:4123, this machine): no stray bracket', () => {
+  // Server side: the scope follows the bracket on the local endpoint; the peer has none.
+  const server = parseSs(fixture('linux', 'ss-tinaHe-linklocal-scoped--netwatch-vm.txt'));
+  assert.deepEqual(server.map((s) => [s.state, endpoint(s.localIp, s.localPort), s.remoteIp && endpoint(s.remoteIp, s.remotePort!)]), [
+    ['LISTEN', '[fe80::a]:4123', null],
+    ['ESTAB', '[fe80::a]:4123', '[fe80::e0ed:f9ff:feb7:bc23]:47378'],
+  ]);
+  assert.equal(server[1]!.bytesReceived, 10000);
+  // Client side: the same connection from the other namespace, and a TIME-WAIT whose info line is blank.
+  const client = parseSs(fixture('linux', 'ss-tinaHe-linklocal-client--netwatch-vm.txt'));
+  assert.deepEqual(client.map((s) => [s.state, s.localIp, s.localPort, s.remoteIp]), [
+    ['ESTAB', 'fe80::e0ed:f9ff:feb7:bc23', 47378, 'fe80::a'],
+    ['TIME-WAIT', 'fe80::e0ed:f9ff:feb7:bc23', 50856, 'fe80::a'],
+  ]);
+  assert.equal(client[0]!.bytesAcked, 10000);
+  // The same address written with the scope inside the brackets, as other tools do.
+  assert.deepEqual(splitEndpoint('[fe80::a%eth0]:123'), { ip: 'fe80::a', port: 123 });
+  assert.deepEqual(splitEndpoint('fe80::a%eth0:123'), { ip: 'fe80::a', port: 123 });
+});
+
 test('splitEndpoint handles [v6]:port, v4%scope:port and *:*', () => {
   assert.deepEqual(splitEndpoint('[::1]:443'), { ip: '::1', port: 443 });
   assert.deepEqual(splitEndpoint('0.0.0.0%virbr0:67'), { ip: '0.0.0.0', port: 67 });
