@@ -9,7 +9,8 @@ export type ExitReason =
   | { kind: 'stopped' } // we asked it to
   | { kind: 'exited'; code: number } // it exited by itself with this code
   | { kind: 'killed'; signal: string } // a signal ended it (OOM killer, user, crash)
-  | { kind: 'spawn-failed'; message: string };
+  | { kind: 'spawn-failed'; message: string }
+  | { kind: 'hung'; silentMs: number }; // alive but silent (stopped, deadlocked): we killed it
 
 /** What the supervisor needs of a child: Electron's UtilityProcess and Node's ChildProcess both fit via small adapters. */
 export interface CollectorChild {
@@ -17,7 +18,13 @@ export interface CollectorChild {
   onExit(cb: (code: number | null, signal: string | null) => void): void;
   /** `transfer`: message ports handed over with the message (Electron's MessageChannelMain). */
   post(m: unknown, transfer?: unknown[]): void;
-  kill(): void;
+  /** `force`: SIGKILL, for a hung child (a stopped process never acts on SIGTERM). */
+  kill(force?: boolean): void;
+  /**
+   * Node's ChildProcess 'error': a spawn that failed after returning (EMFILE, EAGAIN, ENOENT) emits it
+   * and never 'exit'. Optional: Electron's UtilityProcess has no such event.
+   */
+  onError?(cb: (e: Error) => void): void;
 }
 
 export type SupervisorState = { state: 'running'; restarts: number } | { state: 'stale'; reason: ExitReason; retryInMs: number } | { state: 'stopped' };
@@ -30,7 +37,18 @@ export interface SupervisorDeps {
   onMessage: (m: EngineMessage) => void;
   onState: (s: SupervisorState) => void;
   backoff?: Backoff;
+  /**
+   * Liveness: a collector that sends no snapshot for `missed` checks in a row, one per `intervalMs()`
+   * (the current snapshot interval), and for at least `minMs`, is killed and restarted (reason
+   * `hung`). Counting checks rather than comparing clocks means a host whose own loop stalled does not
+   * blame the collector: the checks did not run either.
+   */
+  liveness?: { intervalMs: () => number; missed?: number; minMs?: number };
 }
+
+export const LIVENESS_MISSED = 5;
+/** Long enough for a cold start on a loaded machine (module load and the first poll). */
+export const LIVENESS_MIN_MS = 10_000;
 
 /** An exit reason in words: "killed by SIGKILL", "exited with code 1". */
 export function describeExit(r: ExitReason): string {
@@ -38,6 +56,7 @@ export function describeExit(r: ExitReason): string {
     case 'killed': return `killed by ${r.signal}`;
     case 'exited': return `exited with code ${r.code}`;
     case 'spawn-failed': return `could not start: ${r.message}`;
+    case 'hung': return `hung (no snapshot for ${Math.round(r.silentMs / 1000)} s), killed`;
     case 'stopped': return 'stopped';
   }
 }
@@ -60,6 +79,9 @@ export class Supervisor {
   #restarts = 0;
   #stopping = false;
   #timer: { cancel(): void } | null = null;
+  #watch: { cancel(): void } | null = null;
+  #lastSnapshot = 0;
+  #missed = 0;
 
   constructor(d: SupervisorDeps) {
     this.#d = d;
@@ -79,6 +101,7 @@ export class Supervisor {
     this.#stopping = true;
     this.#timer?.cancel();
     this.#timer = null;
+    this.#unwatch();
     const c = this.#child;
     this.#child = null;
     if (c) {
@@ -98,17 +121,42 @@ export class Supervisor {
       return;
     }
     this.#child = child;
-    this.#startedAt = this.#d.now();
+    this.#startedAt = this.#lastSnapshot = this.#d.now();
+    this.#missed = 0;
     child.onMessage((m) => {
-      if (child === this.#child) this.#d.onMessage(m as EngineMessage);
+      if (child !== this.#child) return;
+      if ((m as EngineMessage).type === 'snapshot') { this.#lastSnapshot = this.#d.now(); this.#missed = 0; }
+      this.#d.onMessage(m as EngineMessage);
     });
     child.onExit((code, signal) => this.#exited(child, exitReason(code, signal)));
+    child.onError?.((e) => this.#exited(child, { kind: 'spawn-failed', message: e.message }));
+    this.#watchLiveness(child);
     this.#d.onState({ state: 'running', restarts: this.#restarts });
   }
+
+  #watchLiveness(child: CollectorChild): void {
+    const l = this.#d.liveness;
+    if (!l) return;
+    this.#watch = this.#d.schedule(() => {
+      this.#watch = null;
+      if (child !== this.#child) return;
+      const silentMs = this.#d.now() - this.#lastSnapshot;
+      if (silentMs > 0 && ++this.#missed >= (l.missed ?? LIVENESS_MISSED) && silentMs >= (l.minMs ?? LIVENESS_MIN_MS)) {
+        child.kill(true);
+        this.#exited(child, { kind: 'hung', silentMs });
+        return;
+      }
+      // A snapshot since the last check resets the count (done where it arrives).
+      this.#watchLiveness(child);
+    }, l.intervalMs());
+  }
+
+  #unwatch(): void { this.#watch?.cancel(); this.#watch = null; }
 
   #exited(child: CollectorChild | null, reason: ExitReason): void {
     if (child && child !== this.#child) return; // an old child we already replaced or stopped
     this.#child = null;
+    this.#unwatch();
     if (this.#stopping) return;
     const retryInMs = this.#backoff.next(this.#d.now() - this.#startedAt);
     this.#restarts++;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Backoff } from '../../../shared/backoff.ts';
-import { Supervisor, type CollectorChild, type SupervisorState } from '../../../shared/supervisor.ts';
+import { Supervisor, downReason, type CollectorChild, type SupervisorState } from '../../../shared/supervisor.ts';
 
 test('backoff: 1 s doubling to 30 s while runs keep failing quickly', () => {
   const b = new Backoff();
@@ -75,4 +75,58 @@ test('a stopped collector is explained in words, the same in the app and the das
   assert.equal(downReason({ state: 'stale', reason: { kind: 'exited', code: 3 }, retryInMs: 30_000 }, 'collector'), 'collector exited with code 3; restarting in 30 s');
   assert.equal(downReason({ state: 'stale', reason: { kind: 'spawn-failed', message: 'ENOENT' }, retryInMs: 2000 }, 'engine'), 'engine could not start: ENOENT; restarting in 2 s');
   assert.equal(downReason({ state: 'stopped' }, 'collector'), 'collector stopped');
+});
+
+test('a hung collector (alive, silent: SIGSTOP) is killed with SIGKILL after 5 silent intervals and restarted, reason hung', () => {
+  const children: Array<ReturnType<typeof fakeChild> & { forced?: boolean }> = [];
+  const states: SupervisorState[] = [];
+  const timers: Array<{ fn: () => void; ms: number; cancelled: boolean }> = [];
+  let now = 0;
+  let onMsg: (m: unknown) => void = () => {};
+  const sup = new Supervisor({
+    spawn: () => {
+      const c = fakeChild() as ReturnType<typeof fakeChild> & { forced?: boolean };
+      c.onMessage = (cb) => { onMsg = cb; };
+      c.kill = (force) => { c.killed = true; c.forced = force === true; };
+      children.push(c);
+      return c;
+    },
+    schedule: (fn, ms) => { const t = { fn, ms, cancelled: false }; timers.push(t); return { cancel: () => { t.cancelled = true; } }; },
+    now: () => now, onMessage: () => {}, onState: (s) => states.push(s),
+    liveness: { intervalMs: () => 2000 },
+  });
+  const tick = () => { const t = timers.filter((x) => !x.cancelled && x.ms === 2000).at(-1)!; t.cancelled = true; now += 2000; t.fn(); };
+  sup.start();
+  // Snapshots every interval keep it alive however long it runs.
+  for (let i = 0; i < 20; i++) { onMsg({ type: 'snapshot', snapshot: {} }); tick(); }
+  assert.equal(children[0]!.killed, false);
+  // Then it stops sending: 4 silent checks are not yet enough, the 5th (10 s) is.
+  onMsg({ type: 'snapshot', snapshot: {} });
+  for (let i = 0; i < 4; i++) tick();
+  assert.equal(children[0]!.killed, false);
+  tick();
+  assert.equal(children[0]!.forced, true, 'SIGKILL: a stopped process never acts on SIGTERM');
+  assert.deepEqual(states.at(-1), { state: 'stale', reason: { kind: 'hung', silentMs: 10_000 }, retryInMs: 1000 });
+  assert.equal(downReason(states.at(-1) as Exclude<SupervisorState, { state: 'running' }>, 'engine'), 'engine hung (no snapshot for 10 s), killed; restarting in 1 s');
+  // Its exit, when the kill lands, restarts nothing more; the scheduled restart does.
+  children[0]!.die(null, 'SIGKILL');
+  timers.find((t) => t.ms === 1000 && !t.cancelled)!.fn();
+  assert.equal(children.length, 2);
+  assert.deepEqual(states.at(-1), { state: 'running', restarts: 1 });
+});
+
+test('a spawn that fails late (Node emits "error", never "exit": EMFILE at the fd limit) is spawn-failed and retried', () => {
+  const states: SupervisorState[] = [];
+  const timers: Array<() => void> = [];
+  let fail: (e: Error) => void = () => {};
+  let spawned = 0;
+  const sup = new Supervisor({
+    spawn: () => { spawned++; return { ...fakeChild(), onError: (cb) => { fail = cb; } }; },
+    schedule: (fn) => { timers.push(fn); return { cancel() {} }; }, now: () => 0, onMessage: () => {}, onState: (s) => states.push(s),
+  });
+  sup.start();
+  fail(new Error('spawn EMFILE'));
+  assert.deepEqual(states.at(-1), { state: 'stale', reason: { kind: 'spawn-failed', message: 'spawn EMFILE' }, retryInMs: 1000 });
+  timers[0]!();
+  assert.equal(spawned, 2);
 });
