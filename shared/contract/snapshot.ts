@@ -23,8 +23,11 @@ export const SnapshotSchema = z.object({
   ts: z.number(),
   /** Increases by one per snapshot of one engine run. */
   seq: Count,
-  /** Interface tick in ms (the cadence of snapshots). */
-  intervalMs: z.number().check(z.positive()),
+  /**
+   * Interface tick in ms (the cadence of snapshots), within the engine's own bounds (config.ts): a
+   * replay paces itself by it, and 1e-6 replayed ~690 snapshots/s while 1e10 overflowed setTimeout.
+   */
+  intervalMs: z.int().check(z.gte(250), z.lte(60_000)),
   platform: z.enum(['linux', 'darwin']),
   hostname: z.string(),
   /** Per-source status: why anything below may be empty. */
