@@ -4,6 +4,7 @@ import { execFile, spawn } from 'node:child_process';
 import dns from 'node:dns';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 export type RunResult =
   | { ok: true; stdout: string }
@@ -39,6 +40,8 @@ export interface OsIO {
   /** Epoch ms. */
   now(): number;
   hostname(): string;
+  /** The running kernel's machine (`uname -m`: x86_64, aarch64, armv7l…), not this process's arch. */
+  machine(): string;
 }
 
 /** Describes a failed run in one line, e.g. "ping: not installed". */
@@ -51,6 +54,20 @@ export function describeFailure(cmd: string, r: Extract<RunResult, { ok: false }
   }
 }
 
+/**
+ * Whether a program that failed to start with EACCES is in fact absent. execvp reports EACCES when any
+ * PATH directory refused the search (as `nobody`, root's /root/.cargo/bin), even if the program is in
+ * none of them: a missing `ping` then read as "permission denied". Absent = not in any directory we may
+ * search; one we may not search cannot hold it for us either, since we could not run it from there.
+ */
+export function absentFromPath(cmd: string, pathVar = process.env['PATH'] ?? ''): boolean {
+  if (cmd.includes('/')) return false;
+  for (const dir of pathVar.split(':')) {
+    try { fs.statSync(path.join(dir || '.', cmd)); return false; } catch { /* not here, or not searchable */ }
+  }
+  return true;
+}
+
 export const nodeOs: OsIO = {
   run(cmd, args, opts = {}) {
     return new Promise((resolve) => {
@@ -58,7 +75,7 @@ export const nodeOs: OsIO = {
         (err, stdout, stderr) => {
           if (!err) return resolve({ ok: true, stdout });
           const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number };
-          if (e.code === 'ENOENT') return resolve({ ok: false, kind: 'not-found', message: e.message });
+          if (e.code === 'ENOENT' || (e.code === 'EACCES' && absentFromPath(cmd))) return resolve({ ok: false, kind: 'not-found', message: e.message });
           if (e.code === 'EACCES' || e.code === 'EPERM') return resolve({ ok: false, kind: 'permission', message: e.message });
           if (e.killed) return resolve({ ok: false, kind: 'timeout', message: `killed after ${opts.timeoutMs ?? 5000} ms` });
           const why = String(stderr).trim().split('\n')[0] || `exit code ${String(e.code)}`;
@@ -89,7 +106,7 @@ export const nodeOs: OsIO = {
       for (const l of lines) onLine(l);
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { if (err.length < 4096) err += d; });
-    child.on('error', (e: NodeJS.ErrnoException) => finish(null, e.code === 'ENOENT' ? `${cmd}: not installed` : e.message));
+    child.on('error', (e: NodeJS.ErrnoException) => finish(null, e.code === 'ENOENT' || (e.code === 'EACCES' && absentFromPath(cmd)) ? `${cmd}: not installed` : e.message));
     child.on('close', (code) => finish(code, err.trim().split('\n')[0] || `exit code ${code}`));
     return { write: (t) => { if (!done) child.stdin.write(t); }, stop: () => { done = true; child.kill(); } };
   },
@@ -110,4 +127,5 @@ export const nodeOs: OsIO = {
   },
   now: () => Date.now(),
   hostname: () => os.hostname(),
+  machine: () => os.machine(),
 };

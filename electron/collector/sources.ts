@@ -20,6 +20,8 @@ export const good = <T>(value: T): Result<T> => ({ ok: true, value });
 export const bad = <T>(status: SourceStatus): Result<T> => ({ ok: false, status });
 
 export interface InterfaceMeta {
+  /** The kernel's interface index (Linux /sys/class/net/X/ifindex): a recreated interface gets a new one. */
+  ifindex: number | null;
   type: InterfaceType;
   virtualKind: string | null;
   mac: string | null;
@@ -34,6 +36,10 @@ export interface InterfaceMeta {
 export interface InterfaceReading {
   counters: Map<string, InterfaceCounters>;
   meta: Map<string, InterfaceMeta>;
+  /** Width of the counters: 32 only where they can wrap (a 32-bit Linux kernel's unsigned long). */
+  counterBits: 32 | 64;
+  /** Set when part of the metadata is missing (e.g. no `ip`: virtual kinds unknown); counters are fine. */
+  partial?: string;
 }
 
 export interface SocketReading {

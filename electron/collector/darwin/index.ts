@@ -95,13 +95,14 @@ export function createDarwinSources(os: OsIO): Sources {
         const a = known[l.name] ?? [];
         counters.set(l.name, c);
         meta.set(l.name, {
-          ...classifyDarwin(l.name, ports.get(l.name)), mac: l.mac, mtu: l.mtu, speedMbps: null,
+          ...classifyDarwin(l.name, ports.get(l.name)), ifindex: null, mac: l.mac, mtu: l.mtu, speedMbps: null,
           operstate: l.up ? 'up' : 'down', up: l.up,
           ipv4: a.filter((x) => x.family === 'IPv4').map((x) => x.cidr ?? x.address),
           ipv6: a.filter((x) => x.family === 'IPv6').map((x) => x.cidr ?? x.address),
         });
       }
-      return good({ counters, meta });
+      // netstat -ib prints if_data64 counters (u_int64_t).
+      return good({ counters, meta, counterBits: 64 });
     },
 
     async sockets() {

@@ -5,21 +5,25 @@ import type { CpuTimes } from '../sources.ts';
 export const MAX_PLAUSIBLE_BPS = 100e9; // 800 Gbit/s
 const U32 = 2 ** 32;
 
+/** How wide a counter is: a 32-bit one can wrap within minutes at gigabit rates, a 64-bit one never does. */
+export type CounterBits = 32 | 64;
+
 /**
- * Growth of a cumulative counter between two reads, or null when it cannot be trusted:
- * a 32-bit wrap (32-bit kernels, some drivers) is unwrapped; any other decrease is a reset
- * (interface re-created, driver reloaded) and yields null — a gap, not a negative rate.
+ * Growth of a cumulative counter between two reads, or null when it cannot be trusted. A decrease of a
+ * 32-bit counter (32-bit kernels, some drivers) is unwrapped; any other decrease is a reset (interface
+ * re-created, driver reloaded) and yields null — a gap, not a negative rate. Unwrapping a 64-bit
+ * counter's reset made a recreated veth at 3.0 GB read as a 1,286 MB/s burst.
  */
-export function counterDelta(prev: number, cur: number, dtMs: number, maxPerSec = MAX_PLAUSIBLE_BPS): number | null {
+export function counterDelta(prev: number, cur: number, dtMs: number, o: { bits?: CounterBits; maxPerSec?: number } = {}): number | null {
   if (!Number.isFinite(prev) || !Number.isFinite(cur) || dtMs <= 0) return null;
   let d = cur - prev;
   if (d < 0) {
-    // Only a counter that was in the top half of the 32-bit range can have wrapped; anything else
+    // Only a 32-bit counter that was in the top half of its range can have wrapped; anything else
     // that went back was reset (e.g. 70 MB → 300 B after a driver reload is not a 4 GB burst).
-    if (prev >= U32 / 2 && prev < U32 && cur < U32 / 2) d = U32 - prev + cur;
+    if (o.bits === 32 && prev >= U32 / 2 && prev < U32 && cur < U32 / 2) d = U32 - prev + cur;
     else return null;
   }
-  return d / (dtMs / 1000) > maxPerSec ? null : d;
+  return d / (dtMs / 1000) > (o.maxPerSec ?? MAX_PLAUSIBLE_BPS) ? null : d;
 }
 
 /** Rate in units per second from a delta over `dtMs`. */

@@ -204,7 +204,9 @@ export class Engine {
   async #readInterfaces(now: number): Promise<void> {
     const r = this.#set('interfaces', await this.#s.interfaces());
     if (!r) return;
-    this.#interfaces = this.#ifaces.update(r.counters, r.meta, now);
+    // Rates are right, but part of what is shown is not known: say which part.
+    if (r.partial) this.#status.interfaces = unavailable(r.partial);
+    this.#interfaces = this.#ifaces.update(r.counters, r.meta, now, r.counterBits);
     if (this.#cfg.detectors.bandwidth) this.#alerts.apply(this.#bandwidth.check(this.#interfaces, now), now);
     else this.#alerts.apply([], now);
   }

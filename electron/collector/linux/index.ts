@@ -9,7 +9,7 @@ import { parseSockdiagLine } from './sockdiag.ts';
 import { SockdiagClient } from './sockdiag-client.ts';
 import { parseSs, parseSsRecord } from './ss.ts';
 import { parseProcNetUdp } from './proc-net-udp.ts';
-import { InodeGenerations, ProcFdMap, type LiveInodes } from './proc-fd.ts';
+import { InodeGenerations, ProcFdMap, effectiveUid, procHidepid, type LiveInodes } from './proc-fd.ts';
 import { LinuxApps } from './apps.ts';
 import { DesktopIndex, applicationDirs } from './desktop-entries.ts';
 import { parseProcNetSnmp } from './proc-net-snmp.ts';
@@ -29,6 +29,13 @@ export function fileStatus(path: string, e: unknown): SourceStatus {
   return failed(`${path}: ${(e as Error).message}`);
 }
 
+/**
+ * Kernels whose `unsigned long` is 32 bits: a driver's net_device_stats counters wrap at 4 GiB there.
+ * On 64-bit kernels every /proc/net/dev counter is 64-bit, so a decrease is always a reset.
+ */
+const KERNEL_32 = /^(i[3-6]86|arm(v\d+.*)?|mips(el)?|ppc|s390|sh\d*|m68k|sparc|parisc|microblaze)$/;
+export const counterBitsOf = (machine: string): 32 | 64 => (KERNEL_32.test(machine) ? 32 : 64);
+
 export interface LinuxOptions {
   /** Path of the nw-sockdiag helper; null to use `ss` only. */
   helperPath: string | null;
@@ -46,6 +53,8 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
   let links = new Map<string, LinkInfo>();
   let linkNames = '';
   let linkReadAt = 0;
+  /** Why `ip` gave no link kinds, or null. */
+  let linkProblem: string | null = null;
   let useHelper = opts.helperPath !== null;
   const helper = opts.helperPath ? new SockdiagClient(os, opts.helperPath) : null;
 
@@ -53,6 +62,14 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
     try { return good(parse(os.readText(path))); } catch (e) { return bad(fileStatus(path, e)); }
   };
   const tryText = (path: string): string | null => { try { return os.readText(path).trim(); } catch { return null; } };
+
+  /** Why sockets have no owner when no /proc read was refused: other users' processes hidden (hidepid). */
+  function hiddenProcesses(unresolved: number): SourceStatus | null {
+    const hidepid = procHidepid(tryText('/proc/self/mountinfo') ?? '');
+    // Root (CAP_SYS_PTRACE) sees through hidepid; its unowned sockets are the kernel's own.
+    if (hidepid === null || effectiveUid(tryText('/proc/self/status') ?? '') === 0) return null;
+    return unavailable(`${unresolved} sockets belong to processes hidden from us: /proc is mounted with hidepid=${hidepid}, so other users' processes are invisible; run as root (or in the group named by the proc mount's gid= option) to see them`);
+  }
 
   function hints(name: string): SysfsHints {
     const base = `/sys/class/net/${name}`;
@@ -76,8 +93,12 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
     linkNames = key;
     linkReadAt = now;
     const r = await os.run('ip', ['-j', '-d', 'link', 'show'], { timeoutMs: 3000 });
-    if (!r.ok) return; // classification falls back to sysfs hints alone
-    try { links = new Map(parseIpLinkJson(r.stdout).map((l) => [l.name, l])); } catch { /* keep the last good one */ }
+    // Classification falls back to sysfs hints alone, which cannot tell a veth, tun or vxlan apart.
+    if (!r.ok) { linkProblem = describeFailure('ip', r); return; }
+    try {
+      links = new Map(parseIpLinkJson(r.stdout).map((l) => [l.name, l]));
+      linkProblem = null;
+    } catch (e) { linkProblem = (e as Error).message; /* keep the last good one */ }
   }
 
   async function listSockets(): Promise<{ tcp: SocketSample[]; via: string; inodes?: SockdiagClient } | SourceStatus> {
@@ -112,7 +133,9 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
         const mtu = Number(tryText(`${base}/mtu`)) || link?.mtu || null;
         const mac = tryText(`${base}/address`) ?? link?.mac ?? null;
         const a = addrs[name] ?? [];
+        const ifindex = Number(tryText(`${base}/ifindex`));
         meta.set(name, {
+          ifindex: Number.isSafeInteger(ifindex) && ifindex > 0 ? ifindex : null,
           type, virtualKind, mtu,
           mac: mac && mac !== '00:00:00:00:00:00' ? mac : null,
           // -1 or absent: the driver does not know (virtual, Wi-Fi, link down).
@@ -124,7 +147,11 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
           ipv6: a.filter((x) => x.family === 'IPv6').map((x) => x.cidr ?? x.address),
         });
       }
-      return good({ counters, meta });
+      const counterBits = counterBitsOf(os.machine());
+      // Kinds from an earlier good `ip` run still hold; only interfaces it never listed are unknown.
+      const unknown = linkProblem === null ? [] : [...counters.keys()].filter((n) => !links.has(n));
+      const partial = unknown.length ? `${linkProblem}: virtual kind (veth, bridge, tun…) unknown for ${unknown.join(', ')}` : undefined;
+      return good({ counters, meta, counterBits, ...(partial ? { partial } : {}) });
     },
 
     async sockets() {
@@ -165,9 +192,9 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
         if (name === undefined) { name = fdMap.process(s.pid)?.name ?? null; names.set(s.pid, name); }
         s.command ??= name;
       }
-      const processes = fdMap.denied > 0 && unresolved > 0
-        ? unavailable(`${unresolved} sockets belong to processes we may not inspect (${fdMap.denied} unreadable); run as root to see them`)
-        : ok();
+      const processes = unresolved === 0 ? ok()
+        : fdMap.denied > 0 ? unavailable(`${unresolved} sockets belong to processes we may not inspect (${fdMap.denied} unreadable); run as root to see them`)
+          : hiddenProcesses(unresolved) ?? ok();
       return good({ sockets, processes, via: listed.via });
     },
 

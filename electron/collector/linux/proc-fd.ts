@@ -177,3 +177,27 @@ export class ProcFdMap {
     return false;
   }
 }
+
+/**
+ * How /proc hides other users' processes: the hidepid option of the last (topmost) /proc mount, or null
+ * when it hides nothing. With hidepid=2 ("invisible") their /proc/<pid> do not exist for us at all, so
+ * the walk is not refused anything, yet their sockets find no owner.
+ * `/proc/self/mountinfo` sample: `65 46 0:39 / /proc rw,relatime - proc proc rw,hidepid=invisible`
+ */
+export function procHidepid(mountinfo: string): string | null {
+  let opt: string | null = null;
+  for (const line of mountinfo.split('\n')) {
+    const f = line.split(' ');
+    if (f[4] !== '/proc') continue;
+    const sep = f.indexOf('-');
+    if (sep < 0 || f[sep + 1] !== 'proc') continue;
+    opt = /(?:^|,)hidepid=([^,]+)/.exec(f[sep + 3] ?? '')?.[1] ?? null;
+  }
+  return opt === null || opt === '0' || opt === 'off' ? null : opt;
+}
+
+/** Effective uid from `/proc/self/status`, sample line: `Uid:	65534	65534	65534	65534` (real, effective, saved, fs). */
+export function effectiveUid(status: string): number | null {
+  const m = /^Uid:\s+\d+\s+(\d+)/m.exec(status);
+  return m ? Number(m[1]) : null;
+}

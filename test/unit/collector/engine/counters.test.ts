@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { counterDelta, Ring } from '../../../../electron/collector/engine/counters.ts';
 import { InterfaceTracker } from '../../../../electron/collector/engine/interfaces.ts';
 import type { InterfaceCounters } from '../../../../shared/index.ts';
+import type { InterfaceMeta } from '../../../../electron/collector/sources.ts';
 
 test('counterDelta: growth, 32-bit wrap, reset and absurd jumps', () => {
   assert.equal(counterDelta(1000, 5000, 1000), 4000);
-  assert.equal(counterDelta(2 ** 32 - 100, 50, 1000), 150, 'a 32-bit counter wrapped');
+  assert.equal(counterDelta(2 ** 32 - 100, 50, 1000, { bits: 32 }), 150, 'a 32-bit counter wrapped');
+  assert.equal(counterDelta(2 ** 32 - 100, 50, 1000), null, 'a 64-bit counter cannot wrap there: it was reset');
   assert.equal(counterDelta(5e12, 10, 1000), null, 'a 64-bit counter went back: reset, no rate');
   assert.equal(counterDelta(0, 1e15, 1000), null, '1 PB in a second is not a rate, it is a glitch');
   assert.equal(counterDelta(10, 20, 0), null);
@@ -56,4 +58,27 @@ test('InterfaceTracker: a vanished interface is forgotten, a new one starts fres
   const [tun] = t.update(new Map([['tun0', c(5, 5)]]), new Map(), 2000);
   assert.equal(tun!.rxBps, 0);
   assert.deepEqual(tun!.history.rxBps, []);
+});
+
+const idx = (ifindex: number) => new Map([['veth0', { ifindex } as InterfaceMeta]]);
+
+test('a veth recreated at 3.0 GB (new ifindex, counters from zero) starts fresh: no 1,286 MB/s phantom upload', () => {
+  const t = new InterfaceTracker();
+  const gb3 = 3_000_000_000;
+  t.update(new Map([['veth0', c(1000, gb3)]]), idx(7), 0);
+  t.update(new Map([['veth0', c(2000, gb3 + 1000)]]), idx(7), 1000);
+  // Deleted and created again within a tick: same name, new index, counters restarted.
+  const [fresh] = t.update(new Map([['veth0', c(100, 200)]]), idx(8), 2000);
+  assert.equal(fresh!.txBps, 0);
+  assert.deepEqual(fresh!.history.txBps, [], 'a new interface: no history of the old one');
+  const [next] = t.update(new Map([['veth0', c(100, 1200)]]), idx(8), 3000);
+  assert.equal(next!.txBps, 1000);
+  // Even without an index (a source that has none), a 64-bit counter going back is a reset, not a wrap.
+  const u = new InterfaceTracker();
+  u.update(new Map([['veth0', c(0, gb3)]]), new Map(), 0);
+  assert.equal(u.update(new Map([['veth0', c(0, 200)]]), new Map(), 1000)[0]!.txBps, 0);
+  // A renamed interface keeps its index and its history.
+  const [renamed] = t.update(new Map([['veth1', c(100, 2200)]]), new Map([['veth1', { ifindex: 8 } as InterfaceMeta]]), 4000);
+  assert.equal(renamed!.txBps, 1000);
+  assert.equal(renamed!.history.txBps.length, 2);
 });

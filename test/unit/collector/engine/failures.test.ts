@@ -62,6 +62,13 @@ test('missing ping: the gateway probe says so; nothing else is affected', async 
   assert.equal(s.sources.interfaces.state, 'ok');
 });
 
+test('missing ip: interfaces say their virtual kinds are unknown (the kind was dropped while the source said ok)', async () => {
+  const s = await snapshotWith(faulty({ missing: ['ip'] }));
+  assert.equal(s.sources.interfaces.state, 'unavailable');
+  assert.match((s.sources.interfaces as { reason: string }).reason, /^ip: not installed: virtual kind \(veth, bridge, tun…\) unknown for .*\blo\b/);
+  assert.ok(s.interfaces.some((i) => i.name === 'lo' && i.type === 'Loopback'), 'the interfaces and their rates are still there');
+});
+
 test('missing iw: Wi-Fi unavailable with the reason', async () => {
   const sources = createLinuxSources(faulty({ missing: ['iw'] }), { helperPath: null });
   const r = await sources.wifi(['wlan0']);

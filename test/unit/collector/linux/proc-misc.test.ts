@@ -8,7 +8,7 @@ import { parseMeminfo, parseProcStatCpu } from '../../../../electron/collector/l
 import { busyPct } from '../../../../electron/collector/engine/counters.ts';
 import { parseDiskstats, parseMounts } from '../../../../electron/collector/linux/proc-diskstats.ts';
 import { parseProcNetIpv6Route, parseProcNetRoute } from '../../../../electron/collector/linux/proc-net-route.ts';
-import { parseProcStat, socketInode } from '../../../../electron/collector/linux/proc-fd.ts';
+import { effectiveUid, parseProcStat, procHidepid, socketInode } from '../../../../electron/collector/linux/proc-fd.ts';
 
 test('/proc/net/snmp: TCP counters by name (this machine, after 8,000 loopback connections)', () => {
   assert.deepEqual(parseProcNetSnmp(fixture('linux', 'proc-net-snmp--netwatch-vm.txt')), {
@@ -107,4 +107,10 @@ test('fd walk (real /proc): our sockets are placed, a second walk places new one
     for (const c of accepted) c.destroy();
     server.close();
   }
+});
+
+test('hidepid: read from the topmost /proc mount (hidepid=2 shows as "invisible"); none on this machine', () => {
+  assert.equal(procHidepid(fixture('linux', 'proc-self-mountinfo-hidepid2--netwatch-vm.txt')), 'invisible');
+  assert.equal(procHidepid(fixture('linux', 'proc-self-mountinfo--netwatch-vm.txt')), null);
+  assert.equal(effectiveUid(fixture('linux', 'proc-self-status-nobody--netwatch-vm.txt')), 65534);
 });
