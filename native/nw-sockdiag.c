@@ -16,6 +16,10 @@
  *                          line "full" forgets the last dump, so everything is printed.
  *   nw-sockdiag --destroy  follow socket-destroy events (needs CAP_NET_ADMIN); one line per closed socket
  *
+ * --serve and --destroy die with the process that started them: PR_SET_PDEATHSIG, and, for a parent
+ * gone before that call took effect (or a ptrace-less exit it misses), the end of stdin. A SIGKILLed
+ * engine used to leave its --destroy helper blocked in recv() until the next TCP close.
+ *
  * Line (fields tab-separated, "-" = not reported by this kernel):
  *   T fam state src sport dst dport inode uid rtt_us rttvar_us cwnd ssthresh mss snd_wnd rcv_wnd
  *     total_retrans bytes_acked bytes_received bytes_sent cong
@@ -39,6 +43,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -200,6 +207,15 @@ static int dump_all(void) {
   return rc ? -1 : 0;
 }
 
+/*
+ * Dies with the parent: the kernel sends SIGKILL when it exits. The parent may already be gone by the
+ * time prctl runs (we were reparented, getppid() changed): then exit now.
+ */
+static void die_with_parent(void) {
+  pid_t parent = getppid();
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent) _exit(0);
+}
+
 static int follow_destroy(void) {
   int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (fd < 0) return -1;
@@ -209,6 +225,18 @@ static int follow_destroy(void) {
   printf("READY\n");
   fflush(stdout);
   for (;;) {
+    /* Events, or the end of stdin (the parent closed its pipe or died): whichever comes first. */
+    struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = STDIN_FILENO, .events = POLLIN}};
+    if (poll(p, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+      char c;
+      ssize_t r = read(STDIN_FILENO, &c, 1);
+      if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN)) return 0;
+    }
+    if (!(p[0].revents & POLLIN)) continue;
     ssize_t n = recv(fd, buf, sizeof buf, 0);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -225,6 +253,7 @@ static int follow_destroy(void) {
 int main(int argc, char **argv) {
   static char out[1 << 20];
   setvbuf(stdout, out, _IOFBF, sizeof out);
+  if (argc > 1 && (strcmp(argv[1], "--destroy") == 0 || strcmp(argv[1], "--serve") == 0)) die_with_parent();
   if (argc > 1 && strcmp(argv[1], "--destroy") == 0) {
     if (follow_destroy() < 0) { fprintf(stderr, "nw-sockdiag: %s\n", strerror(errno)); return 1; }
     return 0;
