@@ -3,7 +3,7 @@
 // serve`). The renderer never knows which one it has.
 import type { Snapshot } from './contract/snapshot.ts';
 import type { ConnectionPage, ConnectionQuery } from './query.ts';
-import type { Settings } from './settings.ts';
+import type { FixedSettings, Settings } from './settings.ts';
 
 /** Views the renderer can show; each drill-down is a window in Electron and a route in the dashboard. */
 export const VIEWS = ['popover', 'interface', 'processes', 'connections', 'alerts', 'settings'] as const;
@@ -25,6 +25,8 @@ export interface Bridge {
   getSettings(): Promise<Settings>;
   /** The settings as the host holds them: at once when known, then after every change from any window. */
   onSettings(cb: (s: Settings) => void): () => void;
+  /** Settings the host fixed (command-line flags of `netwatch serve`); absent where nothing can be fixed. */
+  fixedSettings?(): Promise<FixedSettings>;
   /** Validated by the host too; a rejected change comes back with the reason. */
   setSettings(s: Settings): Promise<SettingsResult>;
   /** Open a drill-down (a window in Electron, a route in the dashboard); `arg` e.g. an interface name or pid. */

@@ -45,3 +45,16 @@ export function engineConfigOf(s: Settings): EngineConfigPatch {
     detectors: { bandwidth: s.detectors.bandwidth }, probes: s.probes,
   };
 }
+
+/**
+ * Settings a host fixed (netwatch serve's --no-probes, --interval, --bandwidth-threshold): each field's
+ * value and the flag that set it. They win over saved or submitted settings, and the page shows them
+ * as fixed, so a save in the dashboard cannot turn probes back on.
+ */
+export type FixedSettings = { [K in keyof Settings]?: { value: Settings[K]; by: string } };
+
+export function withFixed(s: Settings, fixed: FixedSettings): Settings {
+  const out = { ...s } as Record<string, unknown>;
+  for (const [k, f] of Object.entries(fixed)) if (f) out[k] = f.value;
+  return out as Settings;
+}

@@ -3,29 +3,35 @@ import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultConfig, mergeConfig, totalRates, type Snapshot } from '../../shared/index.ts';
+import { defaultConfig, mergeConfig, totalRates, type FixedSettings, type Snapshot } from '../../shared/index.ts';
 import { nodeOs } from './os.ts';
 import { createSources } from './platform.ts';
 import { Engine } from './engine/engine.ts';
 import { snapshotSummary } from './summary.ts';
 import { liveFeed, replayFeed, type Feed } from './serve/feed.ts';
-import { createServer, defaultStaticDir, refuse } from './serve/server.ts';
+import { createServer, defaultStaticDir, isLoopbackHost, refuse } from './serve/server.ts';
 import { ensureDashboard } from './serve/dashboard.ts';
+import { chooseToken, type TokenFlags } from './serve/token.ts';
+import { JsonlFile } from './jsonl-file.ts';
 
 const USAGE = `usage:
   netwatch snapshot [--json] [--no-probes]          one snapshot, after two samples so rates are real
                                                     (a summary; --json: the whole snapshot)
   netwatch watch --jsonl [--interval S] [--no-probes]  a "system" line per cycle, then one "socket" line each
   netwatch record FILE [--interval S] [--duration S] [--no-probes]   full snapshots, one JSON per line
-  netwatch serve [--port 9273] [--host 127.0.0.1] [--token T] [--replay FILE] [--no-probes]
-                                                    the web dashboard, live or from a recording
+  netwatch serve [--port 9273] [--host 127.0.0.1] [--token-file F | --no-token] [--tls-cert F --tls-key F]
+                [--interval S] [--replay FILE] [--no-probes]   the web dashboard, live or from a recording
   netwatch --help | --version
 options:
   --no-probes   do not ping the gateway or query the DNS server
   --interval S  seconds between cycles (default 1)
   --duration S  stop recording after S seconds (default: until Ctrl-C)
   --bandwidth-threshold B   bytes/s per interface and direction that raise a bandwidth alert (default 50000000)
-  --token T     required for any --host that is not loopback (16+ characters); open /?token=T`;
+  --token-file F  the dashboard's token (16+ characters), from a file only you can read (mode 600);
+                or in NETWATCH_TOKEN. Default: a random token per run, in the printed URL
+  --token T     the same on the command line (every local user can read it with ps)
+  --no-token    loopback only: no token, so every local user can read the dashboard
+  --tls-cert F --tls-key F   serve HTTPS with this PEM certificate and key`;
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 const ENGINE: Options = { 'no-probes': { type: 'boolean' }, interval: { type: 'string' }, 'bandwidth-threshold': { type: 'string' } };
@@ -34,7 +40,13 @@ const COMMANDS: Record<string, { options: Options; positionals: number }> = {
   snapshot: { options: { ...ENGINE, json: { type: 'boolean' } }, positionals: 0 },
   watch: { options: { ...ENGINE, jsonl: { type: 'boolean' } }, positionals: 0 },
   record: { options: { ...ENGINE, duration: { type: 'string' } }, positionals: 1 },
-  serve: { options: { ...ENGINE, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, replay: { type: 'string' } }, positionals: 0 },
+  serve: {
+    options: {
+      ...ENGINE, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, replay: { type: 'string' },
+      'token-file': { type: 'string' }, 'no-token': { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
+    },
+    positionals: 0,
+  },
 };
 
 /** The checkout (package.json, dist/) sits two folders up from both electron/collector/cli.ts and dist/collector/cli.js. */
@@ -130,26 +142,38 @@ export async function main(argv: string[]): Promise<number> {
     if (!file) return usageError('record: name the file to write');
     const duration = str('duration') === undefined ? Infinity : Number(str('duration'));
     if (!(duration > 0)) { console.error('--duration takes seconds > 0'); return 2; }
-    let fd: number;
-    try { fd = fs.openSync(file, 'w'); } catch (e) { console.error(`netwatch record: ${(e as Error).message}`); return 2; }
-    const out = fs.createWriteStream(file, { fd });
-    let frames = 0;
+    let out: JsonlFile;
+    try { out = new JsonlFile(file); } catch (e) { console.error(`netwatch record: ${(e as Error).message}`); return 2; }
+    let failure: string | null = null;
+    let end = () => {};
     const engine = new Engine({
       sources: createSources(nodeOs), os: nodeOs, config, listInSnapshots: true,
-      emit: (m) => { if (m.type === 'snapshot') { out.write(JSON.stringify(m.snapshot) + '\n'); frames++; } },
+      emit: (m) => {
+        if (m.type !== 'snapshot' || failure !== null) return;
+        // A failed write (ENOSPC: the disk is full) ends the recording with what was whole.
+        failure = out.append(JSON.stringify(m.snapshot));
+        if (failure !== null) end();
+      },
     });
     engine.setVisible(true);
     await new Promise<void>((resolve) => {
-      const end = () => { engine.stop(); resolve(); };
+      end = () => { engine.stop(); resolve(); };
       for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, end);
-      if (Number.isFinite(duration)) setTimeout(end, duration * 1000);
+      if (Number.isFinite(duration)) setTimeout(end, duration * 1000).unref();
       engine.start();
     });
-    await new Promise<void>((r) => out.end(r));
-    console.error(`recorded ${frames} snapshots to ${file}`);
+    out.close();
+    if (failure !== null) {
+      console.error(`netwatch record: stopped: ${failure}; ${file} keeps the ${out.lines} whole snapshots written before`);
+      return 1;
+    }
+    console.error(`recorded ${out.lines} snapshots to ${file}`);
     return 0;
   }
-  return serve({ port: str('port'), host: str('host'), token: str('token'), replay: str('replay') }, config);
+  return serve({
+    port: str('port'), host: str('host'), token: str('token'), replay: str('replay'), 'token-file': str('token-file'), 'no-token': v['no-token'] === true,
+    'tls-cert': str('tls-cert'), 'tls-key': str('tls-key'), interval: str('interval'), 'no-probes': v['no-probes'] === true, 'bandwidth-threshold': str('bandwidth-threshold'),
+  }, config);
 }
 
 /** Why listen failed, in words: the usual three get a hint, anything else Node's own message. */
@@ -160,23 +184,48 @@ function listenFailure(e: NodeJS.ErrnoException): string {
   return e.message;
 }
 
-async function serve(v: { port?: string; host?: string; token?: string; replay?: string }, config: ReturnType<typeof defaultConfig>): Promise<number> {
+interface ServeFlags extends TokenFlags { port?: string; host?: string; replay?: string; interval?: string; 'no-probes'?: boolean; 'bandwidth-threshold'?: string; 'tls-cert'?: string; 'tls-key'?: string }
+
+async function serve(v: ServeFlags, config: ReturnType<typeof defaultConfig>): Promise<number> {
   const port = v.port === undefined ? 9273 : Number(v.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) { console.error('--port takes 0–65535'); return 2; }
   const host = v.host ?? '127.0.0.1';
   const staticDir = defaultStaticDir();
-  const noDashboard = await ensureDashboard(staticDir, ROOT, (l) => console.error(l));
-  if (noDashboard) { console.error(`netwatch serve: ${noDashboard}`); return 2; }
-  const why = refuse({ host, token: v.token ?? null, staticDir });
-  if (why) { console.error(`netwatch serve: ${why}`); return 2; }
-  let feed: Feed;
+  const choice = chooseToken(v, process.env);
+  if (!choice.ok) { console.error(`netwatch serve: ${choice.error}`); return 2; }
+  if (v['no-token'] && !isLoopbackHost(host)) { console.error('netwatch serve: --no-token is for loopback only'); return 2; }
+  // Off loopback, exposing the dashboard is a decision: the token must be given, not made up.
+  if (choice.show && !isLoopbackHost(host)) { console.error(`netwatch serve: refusing to serve on ${host} without a token: give --token-file F or NETWATCH_TOKEN`); return 2; }
+  if ((v['tls-cert'] === undefined) !== (v['tls-key'] === undefined)) { console.error('netwatch serve: --tls-cert and --tls-key go together'); return 2; }
+  let tls: { cert: Buffer; key: Buffer } | null = null;
   try {
-    feed = v.replay ? replayFeed(v.replay) : liveFeed({ probes: config.probes, bandwidthThresholdBps: config.bandwidthThresholdBps });
+    if (v['tls-cert'] && v['tls-key']) tls = { cert: fs.readFileSync(v['tls-cert']), key: fs.readFileSync(v['tls-key']) };
   } catch (e) {
     console.error(`netwatch serve: ${(e as Error).message}`);
     return 2;
   }
-  const server = createServer({ host, port, token: v.token ?? null, staticDir, feed });
+  const noDashboard = await ensureDashboard(staticDir, ROOT, (l) => console.error(l));
+  if (noDashboard) { console.error(`netwatch serve: ${noDashboard}`); return 2; }
+  const why = refuse({ host, token: choice.token, staticDir });
+  if (why) { console.error(`netwatch serve: ${why}`); return 2; }
+  if (choice.warning) console.error(`netwatch serve: ${choice.warning}`);
+  if (!tls && !isLoopbackHost(host)) console.error(`netwatch serve: plain HTTP on ${host}: the token and the data cross the network readable; use --tls-cert/--tls-key or a TLS proxy`);
+  // Flags win over settings saved from the page: the engine gets them, and the page shows them fixed.
+  const fixed: FixedSettings = {
+    ...(v.interval !== undefined ? { samplingIntervalMs: { value: config.intervalMs, by: `--interval ${v.interval}` } } : {}),
+    ...(v['no-probes'] ? { probes: { value: false, by: '--no-probes' } } : {}),
+    ...(v['bandwidth-threshold'] !== undefined ? { bandwidthThresholdBps: { value: config.bandwidthThresholdBps, by: `--bandwidth-threshold ${v['bandwidth-threshold']}` } } : {}),
+  };
+  let feed: Feed;
+  try {
+    feed = v.replay ? replayFeed(v.replay) : liveFeed({
+      intervalMs: config.intervalMs, connectionsVisibleMs: config.connectionsVisibleMs, probes: config.probes, bandwidthThresholdBps: config.bandwidthThresholdBps,
+    });
+  } catch (e) {
+    console.error(`netwatch serve: ${(e as Error).message}`);
+    return 2;
+  }
+  const server = createServer({ host, port, token: choice.token, staticDir, feed, tls, fixed });
   const failed = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
     server.once('error', resolve);
     server.listen(port, host, () => { server.off('error', resolve); resolve(null); });
@@ -189,8 +238,9 @@ async function serve(v: { port?: string; host?: string; token?: string; replay?:
   }
   const addr = server.address() as { port: number };
   const shown = host.includes(':') ? `[${host}]` : host;
+  const query = choice.token === null ? '' : choice.show ? `?token=${choice.token}` : '?token=…';
   // The first stdout line says where: scripts and tests read it when they asked for port 0.
-  console.log(`netwatch serve: http://${shown}:${addr.port}/${v.token ? '?token=…' : ''} (${v.replay ? `replaying ${v.replay}` : 'live engine'})`);
+  console.log(`netwatch serve: ${tls ? 'https' : 'http'}://${shown}:${addr.port}/${query} (${v.replay ? `replaying ${v.replay}` : 'live engine'})`);
   await new Promise<void>((resolve) => {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { server.closeAllConnections(); server.close(() => resolve()); });
   });

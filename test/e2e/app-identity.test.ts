@@ -44,7 +44,7 @@ before(async () => {
   await listener(prog, [path.join(dir, 'server.js')]);
   try { await listener('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1']); } catch { python = false; }
   // The engine (serve's child) reads desktop entries from here.
-  serve = await startServe(['--no-probes'], { XDG_DATA_DIRS: path.join(dir, 'share'), XDG_DATA_HOME: path.join(dir, 'none') });
+  serve = await startServe(['--no-probes'], { env: { XDG_DATA_DIRS: path.join(dir, 'share'), XDG_DATA_HOME: path.join(dir, 'none') } });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
 });

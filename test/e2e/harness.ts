@@ -24,23 +24,44 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
-export interface Serve { url: string; child: ChildProcess; stop(): Promise<void>; status(): Promise<{ enginePid: number | null; link: { state: string } }> }
+export interface Serve {
+  /** The page to open: the printed URL, with `?token=` when serve made one up. */
+  url: string;
+  /** scheme://host:port/ — API paths are appended to this. */
+  base: string;
+  /** The token requests need (from the printed URL, or the one the test gave), or null. */
+  token: string | null;
+  child: ChildProcess;
+  /** Headers that authorise an API request. */
+  auth(): Record<string, string>;
+  stop(): Promise<void>;
+  status(): Promise<{ enginePid: number | null; link: { state: string; reason?: string }; restarts: number; [k: string]: unknown }>;
+}
 
-/** `netwatch serve --port 0 …`; resolves once it prints where it listens. */
-export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Serve> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'netwatch.js'), 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+/**
+ * `netwatch serve --port 0 …`; resolves once it prints where it listens. Serve makes up a token unless
+ * told otherwise; `opts.token` is the one the test gave it (--token-file, NETWATCH_TOKEN), since the
+ * printed URL then shows `?token=…`.
+ */
+export function startServe(args: string[], opts: { token?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Serve> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'netwatch.js'), 'serve', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...opts.env },
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.once('exit', (code) => reject(new Error(`netwatch serve exited with ${code}: ${out}`)));
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = out.match(/http:\/\/\S+?:\d+\//);
+      const m = out.match(/(https?:\/\/\S+?:\d+\/)(\?token=(\S+))?/);
       if (!m) return;
-      const url = m[0];
+      const base = m[1]!;
+      const shown = m[3] && m[3] !== '…' ? decodeURIComponent(m[3]) : null;
+      const token = shown ?? opts.token ?? null;
       child.removeAllListeners('exit');
+      const auth = (): Record<string, string> => (token ? { Authorization: `Bearer ${token}` } : {});
       resolve({
-        url, child,
-        status: async () => (await fetch(`${url}api/status`)).json() as Promise<{ enginePid: number | null; link: { state: string } }>,
+        url: token ? `${base}?token=${encodeURIComponent(token)}` : base, base, token, child, auth,
+        status: async () => (await fetch(`${base}api/status`, { headers: auth() })).json() as ReturnType<Serve['status']>,
         stop: () => new Promise<void>((r) => {
           if (child.exitCode !== null || child.signalCode !== null) return r();
           child.once('exit', () => r());

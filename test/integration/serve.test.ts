@@ -40,36 +40,37 @@ test('refuses a non-loopback --host without a token, and a short token', async (
     const r = await run(process.execPath, [BIN, 'serve', '--port', '0', ...args]).then(() => null, (e: { code: number; stderr: string }) => e);
     assert.ok(r, `serve ${args.join(' ')} must fail`);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /without --token|at least 16/);
+    assert.match(r.stderr, /without a token|at least 16/);
   }
 });
 
 test('with a token: wrong or missing token → 401; foreign Origin → 403 even with the token; right token streams', async () => {
-  const s = await startServe(['--no-probes', '--token', TOKEN]);
+  const s = await startServe(['--no-probes', '--token', TOKEN], { token: TOKEN });
   serves.push(s);
-  assert.equal((await firstEvent(`${s.url}api/stream`)).status, 401);
-  assert.equal((await firstEvent(`${s.url}api/stream?token=wrong-token-wrong-token`)).status, 401);
-  assert.equal((await firstEvent(`${s.url}api/stream?token=${TOKEN}`, { Origin: 'http://evil.example' })).status, 403);
-  assert.equal((await firstEvent(`${s.url}api/stream?token=${TOKEN}`, { 'Sec-Fetch-Site': 'cross-site' })).status, 403);
-  const ok = await firstEvent(`${s.url}api/stream?token=${TOKEN}`, { Origin: s.url.replace(/\/$/, '') });
+  assert.equal((await firstEvent(`${s.base}api/stream`)).status, 401);
+  assert.equal((await firstEvent(`${s.base}api/stream?token=wrong-token-wrong-token`)).status, 401);
+  assert.equal((await firstEvent(`${s.base}api/stream?token=${TOKEN}`, { Origin: 'http://evil.example' })).status, 403);
+  assert.equal((await firstEvent(`${s.base}api/stream?token=${TOKEN}`, { 'Sec-Fetch-Site': 'cross-site' })).status, 403);
+  const ok = await firstEvent(`${s.base}api/stream?token=${TOKEN}`, { Origin: s.base.replace(/\/$/, '') });
   assert.equal(ok.status, 200);
   const snap = SnapshotSchema.parse(ok.snapshot);
   assert.ok(snap.connectionsOmitted && snap.connections.length === 0, 'the stream never carries the socket list');
   // The API takes the token as a bearer header too; a bad query is refused with the reason.
-  const q = await fetch(`${s.url}api/query`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ ...defaultQuery(), limit: 5 }) });
+  const q = await fetch(`${s.base}api/query`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ ...defaultQuery(), limit: 5 }) });
   assert.equal(q.status, 200);
   assert.ok(((await q.json()) as { rows: unknown[] }).rows.length <= 5);
-  const bad = await fetch(`${s.url}api/query`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ ...defaultQuery(), limit: 5000 }) });
+  const bad = await fetch(`${s.base}api/query`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ ...defaultQuery(), limit: 5000 }) });
   assert.equal(bad.status, 400);
   assert.match(((await bad.json()) as { error: string }).error, /limit/);
-  const noToken = await fetch(`${s.url}api/query`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  const noToken = await fetch(`${s.base}api/query`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
   assert.equal(noToken.status, 401);
 });
 
-test('without a token: loopback Host only (DNS rebinding), same-origin only; security headers on every response', async () => {
-  const s = await startServe(['--no-probes']);
+test('--no-token: loopback Host only (DNS rebinding), same-origin only; security headers on every response', async () => {
+  const s = await startServe(['--no-probes', '--no-token']);
   serves.push(s);
-  const page = await fetch(s.url);
+  assert.equal(s.token, null);
+  const page = await fetch(s.base);
   assert.equal(page.status, 200);
   const csp = page.headers.get('content-security-policy')!;
   for (const d of ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"]) assert.ok(csp.includes(d), d);
@@ -77,16 +78,16 @@ test('without a token: loopback Host only (DNS rebinding), same-origin only; sec
   assert.equal(page.headers.get('x-frame-options'), 'DENY');
   // fetch() will not send a foreign Host header; http.get does, as a rebinding browser would.
   const rebound = await new Promise<number>((resolve, reject) => {
-    http.get(`${s.url}api/status`, { headers: { Host: `attacker.example:${new URL(s.url).port}` } }, (r) => { r.resume(); resolve(r.statusCode!); }).on('error', reject);
+    http.get(`${s.base}api/status`, { headers: { Host: `attacker.example:${new URL(s.base).port}` } }, (r) => { r.resume(); resolve(r.statusCode!); }).on('error', reject);
   });
   assert.equal(rebound, 421);
-  assert.equal((await fetch(`${s.url}api/status`, { headers: { Origin: 'http://attacker.example' } })).status, 403);
-  assert.equal((await fetch(`${s.url}api/status`)).status, 200);
-  assert.equal((await fetch(`${s.url}..%2f..%2fpackage.json`)).status, 403, "no path out of the app folder");
+  assert.equal((await fetch(`${s.base}api/status`, { headers: { Origin: 'http://attacker.example' } })).status, 403);
+  assert.equal((await fetch(`${s.base}api/status`)).status, 200);
+  assert.equal((await fetch(`${s.base}..%2f..%2fpackage.json`)).status, 403, "no path out of the app folder");
   // Not valid percent-encoding: refused, and the server is still there (it used to throw and exit).
-  assert.equal((await fetch(`${s.url}%E0`)).status, 403);
-  assert.equal((await fetch(`${s.url}api/status`)).status, 200);
-  const settings = await fetch(`${s.url}api/settings`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version: 1, units: 'furlongs' }) });
+  assert.equal((await fetch(`${s.base}%E0`)).status, 403);
+  assert.equal((await fetch(`${s.base}api/status`)).status, 200);
+  const settings = await fetch(`${s.base}api/settings`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version: 1, units: 'furlongs' }) });
   assert.equal(settings.status, 400);
 });
 
@@ -104,10 +105,10 @@ test('record writes full snapshots; serve --replay plays them and answers querie
     fs.appendFileSync(file, '{"version":1,"ts":');
     const s = await startServe(['--replay', file]);
     serves.push(s);
-    const ev = await firstEvent(`${s.url}api/stream`);
+    const ev = await firstEvent(`${s.base}api/stream`, s.auth());
     assert.equal(SnapshotSchema.parse(ev.snapshot).hostname, lines[0]!.hostname);
     await new Promise((r) => setTimeout(r, 2500));
-    const page = await (await fetch(`${s.url}api/query`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(defaultQuery()) })).json() as { total: number; rows: unknown[] };
+    const page = await (await fetch(`${s.base}api/query`, { method: 'POST', headers: { ...s.auth(), 'Content-Type': 'application/json' }, body: JSON.stringify(defaultQuery()) })).json() as { total: number; rows: unknown[] };
     assert.ok(page.total > 0 && page.rows.length > 0, `replayed ${page.total} sockets`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

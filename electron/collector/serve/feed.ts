@@ -8,7 +8,8 @@ import {
   issuesText, queryConnections, SnapshotSchema,
   type Connection, type ConnectionPage, type ConnectionQuery, type EngineConfigPatch, type EngineLink, type EngineMessage, type Snapshot,
 } from '../../../shared/index.ts';
-import { Supervisor, downReason } from '../../../shared/supervisor.ts';
+import { Supervisor, downReason, type SupervisorState } from '../../../shared/supervisor.ts';
+import type { Backoff } from '../../../shared/backoff.ts';
 import { PendingQueries, type Timers } from '../../../shared/requests.ts';
 import { ENGINE_EXEC_ARGV } from '../../../shared/engine-runtime.ts';
 
@@ -21,6 +22,8 @@ export interface Feed {
   setConfig(patch: EngineConfigPatch): void;
   /** The engine process, for `GET /api/status`; null in replay or while restarting. */
   enginePid(): number | null;
+  /** Restarts so far (0 in replay). */
+  restarts(): number;
   stop(): void;
 }
 
@@ -32,13 +35,15 @@ export function engineEntry(): string {
 
 export const NODE_TIMERS: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as NodeJS.Timeout) };
 
-export function liveFeed(config: EngineConfigPatch): Feed {
+/** `backoff`: the restart schedule (tests shorten it; the default is 1 s doubling to 30 s). */
+export function liveFeed(config: EngineConfigPatch, opts: { backoff?: Backoff } = {}): Feed {
   const snaps: Array<(s: Snapshot) => void> = [];
   const links: Array<(l: EngineLink) => void> = [];
   let pid: number | null = null;
   let link: EngineLink = { state: 'down', reason: 'engine starting' };
   let visible = false;
   let current = config;
+  let restarts = 0;
   const sup = new Supervisor({
     spawn: () => {
       const child = fork(engineEntry(), [], {
@@ -49,18 +54,30 @@ export function liveFeed(config: EngineConfigPatch): Feed {
       return {
         onMessage: (cb) => child.on('message', cb),
         onExit: (cb) => child.on('exit', (code, signal) => { pid = null; cb(code, signal); }),
-        post: (m) => { if (child.connected) child.send(m as object); },
-        kill: () => { child.kill('SIGTERM'); },
+        // A spawn that failed late (EMFILE at the fd limit, EAGAIN) has no pid and never exits: without
+        // this listener the 'error' event was thrown and ended the server. Errors of a running child
+        // (a failed kill or send) leave its exit to report it.
+        onError: (cb) => child.on('error', (e) => {
+          if (child.pid === undefined) { pid = null; cb(e); } else console.error(`netwatch serve: engine ${child.pid}: ${e.message}`);
+        }),
+        // The callback takes send's errors (EPIPE to an engine that just died), which would otherwise
+        // be emitted as 'error'; the exit that follows restarts it.
+        post: (m) => { if (child.connected) child.send(m as object, () => {}); },
+        kill: (force) => { child.kill(force ? 'SIGKILL' : 'SIGTERM'); },
       };
     },
     schedule: (fn, ms) => { const t = setTimeout(fn, ms); return { cancel: () => clearTimeout(t) }; },
     now: () => Date.now(),
+    ...(opts.backoff ? { backoff: opts.backoff } : {}),
+    // No snapshot for 5 intervals (and 10 s) → killed and restarted, reason `hung`.
+    liveness: { intervalMs: () => current.intervalMs ?? 1000 },
     onMessage: (m: EngineMessage) => {
       if (m.type === 'snapshot') for (const cb of snaps) cb(m.snapshot);
       else if (queries.answer(m)) return;
       else if (m.type === 'rejected') console.error(`netwatch serve: engine rejected a message: ${m.reason}`);
     },
-    onState: (s) => {
+    onState: (s: SupervisorState) => {
+      if (s.state === 'running') restarts = s.restarts;
       if (s.state !== 'running') queries.failAll('the engine stopped');
       link = s.state === 'running' ? { state: 'up' } : { state: 'down', reason: downReason(s, 'engine') };
       for (const cb of links) cb(link);
@@ -76,6 +93,7 @@ export function liveFeed(config: EngineConfigPatch): Feed {
     setVisible: (v) => { visible = v; sup.send({ type: 'set-visibility', visible: v }); },
     setConfig: (patch) => { current = { ...current, ...patch }; sup.send({ type: 'set-config', config: patch }); },
     enginePid: () => pid,
+    restarts: () => restarts,
     stop: () => { queries.failAll('stopping'); sup.stop(); },
   };
 }
@@ -99,6 +117,7 @@ export function replayFeed(file: string): Feed {
     setVisible: () => {},
     setConfig: () => {},
     enginePid: () => null,
+    restarts: () => 0,
     stop: () => { if (timer) clearTimeout(timer); timer = null; },
   };
   const play = () => {

@@ -1,19 +1,32 @@
-// `netwatch serve`: the dashboard over HTTP. Snapshots stream as Server-Sent Events; connection pages,
-// settings and status are small JSON requests. Loopback by default; any other address needs a token.
+// `netwatch serve`: the dashboard over HTTP(S). Snapshots stream as Server-Sent Events; connection pages,
+// settings and status are small JSON requests. Loopback by default, with a token (see cli.ts for where
+// it comes from); limits on connections and slow clients in limits.ts and stream.ts.
 import http from 'node:http';
+import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { isIP } from 'node:net';
 import {
-  ConnectionQuerySchema, SettingsSchema, defaultSettings, engineConfigOf, issuesText,
-  type EngineLink, type Settings, type Snapshot,
+  ConnectionQuerySchema, SettingsSchema, defaultSettings, engineConfigOf, issuesText, withFixed,
+  type EngineLink, type FixedSettings, type Settings,
 } from '../../../shared/index.ts';
 import type { Feed } from './feed.ts';
+import { StreamHub } from './stream.ts';
+import { DEFAULT_LIMITS, applyLimits, connectionCap, parseOpenFileLimit, type Limits } from './limits.ts';
 import { CSP, contentTypeOf, staticFile } from '../../../shared/csp.ts';
 
-export interface ServeOptions { host: string; port: number; token: string | null; staticDir: string; feed: Feed }
+export interface ServeOptions {
+  host: string; port: number; token: string | null; staticDir: string; feed: Feed;
+  /** PEM certificate and key: serve HTTPS (the Origin check then expects https://). */
+  tls?: { cert: Buffer; key: Buffer } | null;
+  /** Settings the command line fixed (--no-probes, --interval…): they win over saved ones, and why. */
+  fixed?: FixedSettings;
+  limits?: Partial<Limits>;
+  /** How long a stream client may stay behind before it is dropped, ms (see stream.ts). */
+  slowClientMs?: number;
+}
 
 /** Bodies we accept are a query or the settings: a few hundred bytes. */
 const MAX_BODY = 64 * 1024;
@@ -40,26 +53,41 @@ export function defaultStaticDir(): string {
 
 /** Why the options cannot be served, or null. Checked before anything listens. */
 export function refuse(o: Pick<ServeOptions, 'host' | 'token' | 'staticDir'>): string | null {
-  if (!isLoopbackHost(o.host) && !o.token) return `refusing to serve on ${o.host} without --token: anyone who can reach it would see this machine's connections`;
-  if (o.token !== null && o.token.length < 16) return '--token must be at least 16 characters';
+  if (!isLoopbackHost(o.host) && !o.token) return `refusing to serve on ${o.host} without a token: anyone who can reach it would see this machine's connections`;
+  if (o.token !== null && o.token.length < 16) return 'the token must be at least 16 characters';
   if (!fs.existsSync(path.join(o.staticDir, 'index.html'))) return `no built dashboard in ${o.staticDir}: run \`npm run build:renderer\` first`;
   return null;
 }
 
+/**
+ * The request target as a URL, or null when it is not an origin-form path (`*`, `http://…`) or does not
+ * parse. `new URL('//', base)` reads `//` as a scheme-relative URL with no host and throws: outside the
+ * handler's try, that one request line ended the process.
+ */
+export function requestUrl(target: string | undefined): URL | null {
+  if (!target?.startsWith('/')) return null;
+  return URL.parse(`http://localhost${target}`);
+}
+
+/** The soft fd limit of this process, from /proc (Linux); null elsewhere. */
+function openFileLimit(): number | null {
+  try { return parseOpenFileLimit(fs.readFileSync('/proc/self/limits', 'utf8')); } catch { return null; }
+}
+
 export function createServer(o: ServeOptions): http.Server {
-  let latest: Snapshot | null = null;
+  const fixed = o.fixed ?? {};
   let link: EngineLink = { state: 'down', reason: 'engine starting' };
-  let settings: Settings = defaultSettings();
-  const clients = new Set<http.ServerResponse>();
-  const send = (res: http.ServerResponse, event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  const broadcast = (event: string, data: unknown) => { for (const c of clients) send(c, event, data); };
+  let settings: Settings = withFixed(defaultSettings(), fixed);
+  let lastSnapshotTs: number | null = null;
+  const hub = new StreamHub(link, o.slowClientMs === undefined ? {} : { slowClientMs: o.slowClientMs });
+  const scheme = o.tls ? 'https' : 'http';
   o.feed.onSnapshot((s) => {
     // Views never get the socket list in snapshots; they ask for pages (see shared/query.ts).
-    latest = s.connectionsOmitted ? s : { ...s, connections: [], connectionsOmitted: true };
-    broadcast('snapshot', latest);
+    hub.snapshot(s.connectionsOmitted ? s : { ...s, connections: [], connectionsOmitted: true });
+    lastSnapshotTs = s.ts;
   });
-  o.feed.onLink((l) => { link = l; broadcast('link', l); });
-  const heartbeat = setInterval(() => { for (const c of clients) c.write(': keep-alive\n\n'); }, HEARTBEAT_MS);
+  o.feed.onLink((l) => { link = l; hub.link(l); });
+  const heartbeat = setInterval(() => hub.heartbeat(), HEARTBEAT_MS);
 
   const tokenOk = (req: http.IncomingMessage, url: URL): boolean => {
     if (!o.token) return true;
@@ -67,10 +95,18 @@ export function createServer(o: ServeOptions): http.Server {
     const a = Buffer.from(given), b = Buffer.from(o.token);
     return a.length === b.length && timingSafeEqual(a, b);
   };
-  /** Same-origin only: a page elsewhere must not read this machine's connections through the user's browser. */
+  /**
+   * Same-origin only: a page elsewhere must not read this machine's connections through the user's
+   * browser. The origin's scheme is ours, or, behind a TLS-terminating proxy on this machine, the
+   * X-Forwarded-Proto it sets (believed only from a loopback peer).
+   */
   const originOk = (req: http.IncomingMessage): boolean => {
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${req.headers.host}`) return false;
+    if (origin !== undefined) {
+      const fwd = req.headers['x-forwarded-proto'];
+      const proxied = typeof fwd === 'string' && isLoopbackHost(req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '') ? fwd.split(',')[0]!.trim() : null;
+      if (origin !== `${proxied ?? scheme}://${req.headers.host}`) return false;
+    }
     const site = req.headers['sec-fetch-site'];
     return site === undefined || site === 'same-origin' || site === 'none';
   };
@@ -82,10 +118,11 @@ export function createServer(o: ServeOptions): http.Server {
     return isLoopbackHost(name);
   };
 
-  const server = http.createServer(async (req, res) => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const fail = (code: number, message: string) => { res.writeHead(code, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: message })); };
+    const url = requestUrl(req.url);
+    if (!url) return fail(400, 'bad request target');
     if (!hostOk(req)) return fail(421, 'unexpected Host header');
     if (!url.pathname.startsWith('/api/')) return serveStatic(o.staticDir, url.pathname, req, res);
     if (!originOk(req)) return fail(403, 'cross-origin request refused');
@@ -94,11 +131,8 @@ export function createServer(o: ServeOptions): http.Server {
       const route = `${req.method} ${url.pathname}`;
       if (route === 'GET /api/stream') {
         res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
-        clients.add(res);
+        hub.add(res, () => { if (hub.size === 0) o.feed.setVisible(false); });
         o.feed.setVisible(true);
-        send(res, 'link', link);
-        if (latest) send(res, 'snapshot', latest);
-        req.on('close', () => { clients.delete(res); if (clients.size === 0) o.feed.setVisible(false); });
         return;
       }
       if (route === 'POST /api/query') {
@@ -107,20 +141,38 @@ export function createServer(o: ServeOptions): http.Server {
         return json(res, await o.feed.query(q.data));
       }
       if (route === 'GET /api/settings') return json(res, settings);
+      if (route === 'GET /api/settings/fixed') return json(res, fixed);
       if (route === 'POST /api/settings') {
         const s = SettingsSchema.safeParse(await body(req));
         if (!s.success) return json(res, { ok: false, error: issuesText(s.error) }, 400);
-        settings = s.data;
+        settings = withFixed(s.data, fixed);
         o.feed.setConfig(engineConfigOf(settings));
         return json(res, { ok: true, settings });
       }
-      if (route === 'GET /api/status') return json(res, { link, enginePid: o.feed.enginePid(), clients: clients.size, lastSnapshotTs: latest?.ts ?? null });
+      if (route === 'GET /api/status') {
+        return json(res, {
+          link, enginePid: o.feed.enginePid(), restarts: o.feed.restarts(), clients: hub.size, lastSnapshotTs,
+          connections: conns.open, refusedConnections: conns.refused, slowClientsDropped: hub.dropped, snapshotBytes: hub.snapshotBytes,
+        });
+      }
       return fail(404, 'no such endpoint');
     } catch (e) {
       return fail(e instanceof BodyError ? 400 : 500, (e as Error).message);
     }
-  });
-  server.on('close', () => { clearInterval(heartbeat); for (const c of clients) c.end(); o.feed.stop(); });
+  };
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // Nothing a request does may reject unhandled: that ends the process.
+    handle(req, res).catch((e: Error) => {
+      console.error(`netwatch serve: ${req.method} ${req.url}: ${e.message}`);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":"internal error"}');
+      else res.destroy();
+    });
+  };
+  const opts = { connectionsCheckingInterval: 1000 };
+  const server = o.tls ? https.createServer({ ...opts, cert: o.tls.cert, key: o.tls.key, handshakeTimeout: 10_000 }, onRequest) : http.createServer(opts, onRequest);
+  const limits = { ...DEFAULT_LIMITS, ...o.limits };
+  const conns = applyLimits(server, { ...limits, maxConnections: connectionCap(limits.maxConnections, openFileLimit()) });
+  server.on('close', () => { clearInterval(heartbeat); hub.closeAll(); o.feed.stop(); });
   return server;
 }
 

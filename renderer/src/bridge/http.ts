@@ -1,6 +1,6 @@
 // The dashboard's bridge: snapshots over Server-Sent Events, everything else as small JSON requests to
 // `netwatch serve` on the same origin. A token given in the page URL (?token=) goes with every request.
-import type { Bridge, ConnectionPage, ConnectionQuery, EngineLink, Settings, SettingsResult, Snapshot, ViewName } from '../../../shared/index.ts';
+import type { Bridge, ConnectionPage, ConnectionQuery, EngineLink, FixedSettings, Settings, SettingsResult, Snapshot, ViewName } from '../../../shared/index.ts';
 import { routeOf } from '../../../shared/index.ts';
 import { Replay } from '../../../shared/replay.ts';
 
@@ -49,6 +49,7 @@ export function httpBridge(loc: Location = window.location): Bridge {
       if (r.ok) settings.set(r.settings);
       return r;
     },
+    async fixedSettings() { return (await fetch('api/settings/fixed', { headers })).json() as Promise<FixedSettings>; },
     // One page holds every view in the dashboard: a drill-down is a route.
     openView(view: ViewName, arg?: string) { loc.hash = routeOf(view, arg); },
   };

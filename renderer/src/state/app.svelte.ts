@@ -1,6 +1,6 @@
 // Renderer state: the latest snapshot replaces the old one whole ($state.raw: no deep proxies over
 // thousands of objects each second); components only display what is here.
-import { defaultSettings, type Bridge, type EngineLink, type Settings, type Snapshot } from '../../../shared/index.ts';
+import { defaultSettings, type Bridge, type EngineLink, type FixedSettings, type Settings, type Snapshot } from '../../../shared/index.ts';
 import { Fmt } from '../lib/fmt.ts';
 import { LongHistory, SignalHistory } from '../lib/series.ts';
 
@@ -11,6 +11,8 @@ export class AppState {
   snapshot = $state.raw<Snapshot | null>(null);
   link = $state.raw<EngineLink>({ state: 'down', reason: 'connecting to the engine' });
   settings = $state.raw<Settings>(defaultSettings());
+  /** Settings the host fixed (shown read-only, with the flag that set them). */
+  fixed = $state.raw<FixedSettings>({});
   /** Local time the last snapshot arrived: staleness is judged by arrival, not by the engine's clock. */
   receivedAt = $state(0);
   now = $state(Date.now());
@@ -44,6 +46,7 @@ export class AppState {
     const tick = setInterval(() => { this.now = Date.now(); }, 1000);
     // Replayed at once where the host already knows them, and again whenever any window saves.
     const offSettings = this.bridge.onSettings((s) => { this.settings = s; });
+    void this.bridge.fixedSettings?.().then((f) => { this.fixed = f; }, () => { /* nothing shown as fixed */ });
     return () => { offSnap(); offLink(); offSettings(); clearInterval(tick); };
   }
 }
