@@ -8,6 +8,7 @@ import path from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
 import {
   ConnectionQuerySchema, SettingsSchema, defaultSettings, engineConfigOf, issuesText, withFixed,
   type EngineLink, type FixedSettings, type Settings,
@@ -172,6 +173,14 @@ export function createServer(o: ServeOptions): http.Server {
   const server = o.tls ? https.createServer({ ...opts, cert: o.tls.cert, key: o.tls.key, handshakeTimeout: 10_000 }, onRequest) : http.createServer(opts, onRequest);
   const limits = { ...DEFAULT_LIMITS, ...o.limits };
   const conns = applyLimits(server, { ...limits, maxConnections: connectionCap(limits.maxConnections, openFileLimit()) });
+  // CONNECT (and an Upgrade, were one asked for) bypass the request handler: without these, Node drops the
+  // socket without an answer.
+  const refuseRaw = (code: string) => (_req: http.IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => {});
+    socket.end(`HTTP/1.1 ${code}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+  server.on('connect', refuseRaw('405 Method Not Allowed'));
+  server.on('upgrade', refuseRaw('426 Upgrade Required'));
   server.on('close', () => { clearInterval(heartbeat); hub.closeAll(); o.feed.stop(); });
   return server;
 }
