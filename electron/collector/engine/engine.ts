@@ -50,6 +50,7 @@ export class Engine {
   #destroyed: SocketSample[] = [];
   #feed: DestroyFeed | null = null;
   #tcpPrev: { c: TcpCounters; ts: number } | null = null;
+  #running = false;
   #tcpMetrics: TcpMetrics | null = null;
   #cpuPrev: SystemReading['cpu'] | null = null;
   #system: System | null = null;
@@ -78,15 +79,18 @@ export class Engine {
   start(): void {
     this.#emit({ type: 'status', state: 'starting', pid: process.pid });
     this.followDestroyEvents();
+    this.#running = true;
     const loop = async () => {
       if (!this.#paused) await this.tick();
-      this.#timer = setTimeout(loop, this.#cfg.intervalMs);
+      // stop() may have come during the tick (from a snapshot's own emit): then no next one.
+      if (this.#running) this.#timer = setTimeout(loop, this.#cfg.intervalMs);
     };
     void loop();
     this.#emit({ type: 'status', state: 'running', pid: process.pid });
   }
 
   stop(): void {
+    this.#running = false;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     this.#feed?.stop();
