@@ -204,3 +204,36 @@ test('netwatch serve in a checkout without dist/renderer builds the dashboard an
   child.kill('SIGTERM');
   await exited;
 });
+
+test('record on a full disk stopped with an unhandled ENOSPC stack: now a clear message, exit 1, and only whole lines', { timeout: 60_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-full-'));
+  const copy = path.join(os.tmpdir(), `nw-full-${process.pid}.jsonl`);
+  try {
+    // A 64 KiB tmpfs, mounted in a mount namespace of its own (gone with it): full after a few snapshots.
+    const script = 'mount -t tmpfs -o size=64k tmpfs "$0" && "$1" "$2" record "$0/rec.jsonl" --interval 0.25 --no-probes; rc=$?; cp "$0/rec.jsonl" "$3"; exit $rc';
+    const r = await run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, dir, process.execPath, BIN, copy]).then(() => null, (e: { code: number; stderr: string }) => e);
+    assert.ok(r, 'record exits non-zero');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^netwatch record: stopped: no space left on the device \(ENOSPC\); .*rec\.jsonl keeps the (\d+) whole snapshots written before\n$/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    const text = fs.readFileSync(copy, 'utf8');
+    assert.ok(text.endsWith('\n'), 'the last line is whole');
+    const lines = text.trim().split('\n');
+    assert.equal(lines.length, Number(/keeps the (\d+)/.exec(r.stderr)![1]));
+    for (const l of lines) SnapshotSchema.parse(JSON.parse(l));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(copy, { force: true });
+  }
+});
+
+test('as nobody, a missing ping read as "permission denied" (a PATH directory of root\'s refused the search): now "not installed"', async () => {
+  const code = `import { nodeOs } from ${JSON.stringify(path.join(ROOT, 'electron/collector/os.ts'))};
+    import { createLinuxSources } from ${JSON.stringify(path.join(ROOT, 'electron/collector/linux/index.ts'))};
+    const r = await createLinuxSources(nodeOs, { helperPath: null }).ping('127.0.0.1');
+    console.log(JSON.stringify(r));`;
+  // /root is mode 700: nobody may not search it. No directory here holds ping, so nothing is sent.
+  const { stdout } = await run('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', code],
+    { env: { PATH: '/root/.cargo/bin:/nonexistent' }, cwd: '/' });
+  assert.deepEqual(JSON.parse(stdout), { ok: false, status: { state: 'unavailable', reason: 'ping: not installed' } });
+});
