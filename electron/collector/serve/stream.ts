@@ -2,13 +2,15 @@
 // every client's socket writes from (1,000 clients used to mean 1,000 JSON.stringify of a 200 KB
 // snapshot per tick), and a client that does not read is never buffered for without bound: while its
 // last event still sits in our write queue it gets no new one, and one that stays behind for
-// `slowClientMs` is disconnected (EventSource reconnects by itself and starts from the latest snapshot).
+// a client whose queue has not moved for `slowClientMs` is disconnected (EventSource reconnects by itself
+// and starts from the latest snapshot).
 import type http from 'node:http';
 
-/** How long a client may stay behind (its previous event not yet taken by the kernel) before it is dropped, ms. */
+/** How long a client may leave its queue (bytes the kernel has not taken) unmoved before it is dropped, ms. */
 export const SLOW_CLIENT_MS = 10_000;
 
-interface Client { res: http.ServerResponse; behindSince: number | null }
+/** `queued`: our queue for it at the last event; `movedAt`: when that queue last shrank or was empty. */
+interface Client { res: http.ServerResponse; queued: number; movedAt: number; onGone: () => void }
 
 export const sseFrame = (event: string, data: unknown): Buffer => Buffer.from(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 const KEEP_ALIVE = Buffer.from(': keep-alive\n\n');
@@ -36,7 +38,7 @@ export class StreamHub {
 
   /** Adds a client whose SSE headers were sent; it gets the link state and the latest snapshot at once. */
   add(res: http.ServerResponse, onGone: () => void): void {
-    const c: Client = { res, behindSince: null };
+    const c: Client = { res, queued: 0, movedAt: this.#now(), onGone };
     this.#clients.add(c);
     res.write(this.#link);
     if (this.#snapshot) res.write(this.#snapshot);
@@ -52,12 +54,17 @@ export class StreamHub {
   #send(frame: Buffer): void {
     const now = this.#now();
     for (const c of this.#clients) {
-      // writableLength: bytes we queued that the kernel has not taken (its socket buffer is full).
-      if (c.res.writableLength === 0) { c.behindSince = null; c.res.write(frame); continue; }
+      // writableLength: bytes we queued that the kernel has not taken (its socket buffers are full).
+      const queued = c.res.writableLength;
+      if (queued < c.queued || queued === 0) c.movedAt = now;
+      if (queued === 0) { c.res.write(frame); c.queued = c.res.writableLength; continue; }
+      // Behind: this event is not sent to it (it gets the next one once it has caught up).
       this.skipped++;
-      c.behindSince ??= now;
-      if (now - c.behindSince >= this.#slowMs) {
+      c.queued = queued;
+      if (now - c.movedAt >= this.#slowMs) {
         this.dropped++;
+        this.#clients.delete(c);
+        c.onGone();
         c.res.destroy();
       }
     }
