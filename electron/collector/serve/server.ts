@@ -15,7 +15,7 @@ import {
 } from '../../../shared/index.ts';
 import type { Feed } from './feed.ts';
 import { StreamHub } from './stream.ts';
-import { DEFAULT_LIMITS, applyLimits, connectionCap, parseOpenFileLimit, type Limits } from './limits.ts';
+import { DEFAULT_LIMITS, applyLimits, connectionCap, parseOpenFileLimit } from './limits.ts';
 import { CSP, contentTypeOf, staticFile } from '../../../shared/csp.ts';
 
 export interface ServeOptions {
@@ -24,7 +24,6 @@ export interface ServeOptions {
   tls?: { cert: Buffer; key: Buffer } | null;
   /** Settings the command line fixed (--no-probes, --interval…): they win over saved ones, and why. */
   fixed?: FixedSettings;
-  limits?: Partial<Limits>;
   /** How long a stream client may stay behind before it is dropped, ms (see stream.ts). */
   slowClientMs?: number;
 }
@@ -171,8 +170,7 @@ export function createServer(o: ServeOptions): http.Server {
   };
   const opts = { connectionsCheckingInterval: 1000 };
   const server = o.tls ? https.createServer({ ...opts, cert: o.tls.cert, key: o.tls.key, handshakeTimeout: 10_000 }, onRequest) : http.createServer(opts, onRequest);
-  const limits = { ...DEFAULT_LIMITS, ...o.limits };
-  const conns = applyLimits(server, { ...limits, maxConnections: connectionCap(limits.maxConnections, openFileLimit()) });
+  const conns = applyLimits(server, { ...DEFAULT_LIMITS, maxConnections: connectionCap(DEFAULT_LIMITS.maxConnections, openFileLimit()) });
   // CONNECT (and an Upgrade, were one asked for) bypass the request handler: without these, Node drops the
   // socket without an answer.
   const refuseRaw = (code: string) => (_req: http.IncomingMessage, socket: Duplex) => {
