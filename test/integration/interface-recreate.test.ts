@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { EngineHost } from './engine-host.ts';
-import { ENGINE_EXEC_ARGV } from '../../electron/collector/runtime.ts';
+import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
 
 const A = `nwi${process.pid}a`;
 const B = `nwi${process.pid}b`;
