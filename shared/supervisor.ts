@@ -41,9 +41,10 @@ export interface SupervisorDeps {
    * Liveness: a collector that sends no snapshot for `missed` checks in a row, one per `intervalMs()`
    * (the current snapshot interval), and for at least `minMs`, is killed and restarted (reason
    * `hung`). Counting checks rather than comparing clocks means a host whose own loop stalled does not
-   * blame the collector: the checks did not run either.
+   * blame the collector: the checks did not run either. `paused()`: the host paused monitoring, so the
+   * collector is silent by request (Electron's tray "Pause Monitoring"); silence then is not a hang.
    */
-  liveness?: { intervalMs: () => number; missed?: number; minMs?: number };
+  liveness?: { intervalMs: () => number; missed?: number; minMs?: number; paused?: () => boolean };
 }
 
 export const LIVENESS_MISSED = 5;
@@ -140,6 +141,7 @@ export class Supervisor {
     this.#watch = this.#d.schedule(() => {
       this.#watch = null;
       if (child !== this.#child) return;
+      if (l.paused?.()) { this.#missed = 0; this.#lastSnapshot = this.#d.now(); this.#watchLiveness(child); return; }
       const silentMs = this.#d.now() - this.#lastSnapshot;
       if (silentMs > 0 && ++this.#missed >= (l.missed ?? LIVENESS_MISSED) && silentMs >= (l.minMs ?? LIVENESS_MIN_MS)) {
         child.kill(true);

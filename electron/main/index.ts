@@ -102,7 +102,10 @@ function main(): void {
       onMessage: (cb) => { proc.on('message', cb); },
       onExit: (cb) => { proc.on('exit', (code) => cb(code, null)); },
       post: (m, transfer) => proc.postMessage(m, transfer as MessagePortMain[] | undefined),
-      kill: () => { proc.kill(); },
+      // UtilityProcess.kill() is SIGTERM, which a stopped (hung) process never acts on: force is SIGKILL.
+      kill: (force) => {
+        if (force && proc.pid !== undefined) { try { process.kill(proc.pid, 'SIGKILL'); } catch { /* already gone */ } } else proc.kill();
+      },
     };
   }
 
@@ -166,6 +169,8 @@ function main(): void {
     spawn: spawnCollector,
     schedule: (fn, ms) => { const t = setTimeout(fn, ms); return { cancel: () => clearTimeout(t) }; },
     now: () => Date.now(),
+    // A collector silent for 5 intervals (≥ 10 s) is killed and restarted, except while paused on purpose.
+    liveness: { intervalMs: () => settings.samplingIntervalMs, paused: () => paused },
     onMessage: (m) => {
       if (m.type !== 'snapshot') return;
       carryOut(sessions.snapshot());

@@ -21,7 +21,9 @@ export function loadSettings(file: string, now: number = Date.now()): Loaded {
     return { settings: defaultSettings(), notice: `Settings file was not valid JSON; using defaults. ${keepAside(file, now)}` };
   }
   // Fields added in later versions fall back to their defaults; wrong values are refused whole.
-  const merged = typeof data === 'object' && data !== null ? { ...defaultSettings(), ...data } : data;
+  // An array is an object too ({...[1,2]} would merge into defaults and pass): it is refused like any
+  // other non-object, with the notice and the file kept aside.
+  const merged = typeof data === 'object' && data !== null && !Array.isArray(data) ? { ...defaultSettings(), ...data } : data;
   const parsed = SettingsSchema.safeParse(merged);
   if (!parsed.success) {
     const where = parsed.error.issues.slice(0, 3).map((i) => i.path.join('.') || '(root)').join(', ');

@@ -57,3 +57,15 @@ test('save refuses invalid settings; the engine takes its part of them', () => {
   assert.equal(cfg.intervalMs, 2000);
   assert.equal(cfg.probes, false);
 });
+
+test('a settings file holding an array ([1,2]) is refused with a notice, not loaded as defaults silently', () => {
+  for (const text of ['[1,2]', '[]', '42', '"x"', 'null']) {
+    const d = dir();
+    const file = path.join(d, 'settings.json');
+    fs.writeFileSync(file, text);
+    const r = loadSettings(file, 99);
+    assert.deepEqual(r.settings, defaultSettings(), text);
+    assert.match(r.notice ?? '', /invalid values.*kept as settings\.corrupt-99\.json/, text);
+    assert.equal(fs.readFileSync(path.join(d, 'settings.corrupt-99.json'), 'utf8'), text);
+  }
+});

@@ -130,3 +130,28 @@ test('a spawn that fails late (Node emits "error", never "exit": EMFILE at the f
   timers[0]!();
   assert.equal(spawned, 2);
 });
+
+test('a paused collector (silent by request) is not taken for a hung one; after resume silence counts again', () => {
+  let now = 0;
+  let paused = false;
+  let killed = 0;
+  let onMsg: (m: unknown) => void = () => {};
+  const timers: Array<{ fn: () => void; cancelled: boolean }> = [];
+  const sup = new Supervisor({
+    spawn: () => ({ onMessage: (cb) => { onMsg = cb; }, onExit: () => {}, post: () => {}, kill: () => { killed++; } }),
+    schedule: (fn) => { const t = { fn, cancelled: false }; timers.push(t); return { cancel: () => { t.cancelled = true; } }; },
+    now: () => now, onMessage: () => {}, onState: () => {},
+    liveness: { intervalMs: () => 2000, paused: () => paused },
+  });
+  const tick = () => { const t = timers.filter((x) => !x.cancelled).at(-1)!; t.cancelled = true; now += 2000; t.fn(); };
+  sup.start();
+  onMsg({ type: 'snapshot', snapshot: {} });
+  paused = true;
+  for (let i = 0; i < 50; i++) tick(); // 100 s paused
+  assert.equal(killed, 0);
+  paused = false;
+  for (let i = 0; i < 4; i++) tick();
+  assert.equal(killed, 0, 'silence is counted from the resume');
+  tick();
+  assert.equal(killed, 1);
+});
