@@ -10,7 +10,7 @@ import type http from 'node:http';
 export const SLOW_CLIENT_MS = 10_000;
 
 /** `queued`: our queue for it at the last event; `movedAt`: when that queue last shrank or was empty. */
-interface Client { res: http.ServerResponse; queued: number; movedAt: number; onGone: () => void }
+interface Client { res: http.ServerResponse; queued: number; movedAt: number; onGone: () => void; missedLink: boolean }
 
 export const sseFrame = (event: string, data: unknown): Buffer => Buffer.from(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 const KEEP_ALIVE = Buffer.from(': keep-alive\n\n');
@@ -38,7 +38,7 @@ export class StreamHub {
 
   /** Adds a client whose SSE headers were sent; it gets the link state and the latest snapshot at once. */
   add(res: http.ServerResponse, onGone: () => void): void {
-    const c: Client = { res, queued: 0, movedAt: this.#now(), onGone };
+    const c: Client = { res, queued: 0, movedAt: this.#now(), onGone, missedLink: false };
     this.#clients.add(c);
     res.write(this.#link);
     if (this.#snapshot) res.write(this.#snapshot);
@@ -57,8 +57,17 @@ export class StreamHub {
       // writableLength: bytes we queued that the kernel has not taken (its socket buffers are full).
       const queued = c.res.writableLength;
       if (queued < c.queued || queued === 0) c.movedAt = now;
-      if (queued === 0) { c.res.write(frame); c.queued = c.res.writableLength; continue; }
+      if (queued === 0) {
+        // A skipped snapshot is replaced by the next one; a skipped link change may never be followed by
+        // another, so a client that caught up gets the current link state first.
+        if (c.missedLink && frame !== this.#link) c.res.write(this.#link);
+        c.missedLink = false;
+        c.res.write(frame);
+        c.queued = c.res.writableLength;
+        continue;
+      }
       // Behind: this event is not sent to it (it gets the next one once it has caught up).
+      if (frame === this.#link) c.missedLink = true;
       this.skipped++;
       c.queued = queued;
       if (now - c.movedAt >= this.#slowMs) {

@@ -70,3 +70,24 @@ test('a client that never reads gets no snapshot while its queue is full and is 
   assert.ok(grew < 64 << 20, `memory grew ${(grew / 1e6).toFixed(0)} MB while it was not reading`);
   assert.deepEqual(seqs.filter((s) => s > paced), Array.from({ length: 50 }, (_, i) => paced + 1 + i), 'the reading client got every paced snapshot');
 });
+
+test('a client that was behind when the link changed gets the current link state once it catches up', async () => {
+  const { StreamHub } = await import('../../../../electron/collector/serve/stream.ts');
+  const written: string[] = [];
+  let queued = 0;
+  const res = { write: (b: Buffer) => { written.push(b.toString()); return true; }, get writableLength() { return queued; }, on: () => res, destroy: () => {}, end: () => {} };
+  const hub = new StreamHub({ state: 'up' }, { now: () => 0, slowClientMs: 60_000 });
+  hub.add(res as unknown as http.ServerResponse, () => {});
+  written.length = 0;
+  queued = 5000; // its socket is full
+  hub.link({ state: 'down', reason: 'engine killed by SIGKILL; restarting in 1 s' });
+  hub.snapshot({ seq: 1 });
+  assert.deepEqual(written, [], 'nothing queued behind a full socket');
+  queued = 0; // caught up
+  hub.snapshot({ seq: 2 });
+  assert.equal(written.length, 2);
+  assert.match(written[0]!, /^event: link\ndata: .*"down"/, 'the link change it missed comes first');
+  assert.match(written[1]!, /^event: snapshot\ndata: \{"seq":2\}/);
+  hub.snapshot({ seq: 3 });
+  assert.equal(written.length, 3, 'and only once');
+});
