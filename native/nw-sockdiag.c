@@ -22,7 +22,7 @@
  *
  * Line (fields tab-separated, "-" = not reported by this kernel):
  *   T fam state src sport dst dport inode uid rtt_us rttvar_us cwnd ssthresh mss snd_wnd rcv_wnd
- *     total_retrans bytes_acked bytes_received bytes_sent cong
+ *     total_retrans bytes_acked bytes_received bytes_sent cong segs_out
  * state is the kernel's TCP state number (1 ESTABLISHED … 11 CLOSING, 12 NEW_SYN_RECV).
  *
  * Why deltas: at 16,000 mostly idle sockets, a full dump is 1.6 MB of text that the collector turned
@@ -96,7 +96,10 @@ static unsigned format_socket(const struct nlmsghdr *h, struct line *l) {
   if (ti && has(tilen, rcv_off, 4)) { unsigned v; memcpy(&v, (const char *)ti + rcv_off, 4); put(l, "\t%u", v); }
   else put(l, "\t-");
   U32(tcpi_total_retrans); U64(tcpi_bytes_acked); U64(tcpi_bytes_received); U64(tcpi_bytes_sent);
-  put(l, "\t%s\n", cong);
+  put(l, "\t%s", cong);
+  /* Appended last: readers of the 21-field line keep working. Retransmit % = total_retrans / segs_out. */
+  U32(tcpi_segs_out);
+  put(l, "\n");
   return m->idiag_inode;
 }
 

@@ -24,14 +24,16 @@ export interface SocketSample {
   mss: number | null;
   sndWnd: number | null;
   rcvWnd: number | null;
+  /** Segments retransmitted / sent over the socket's life (tcp_info total_retrans, segs_out). */
   retrans: number | null;
+  segsOut: number | null;
   congestion: string | null;
 }
 
 export const emptySocket = (): SocketSample => ({
   protocol: 'tcp', state: 'ESTAB', localIp: '', localPort: 0, remoteIp: null, remotePort: null, inode: 0,
   uid: null, pid: null, command: null, rttUs: null, bytesAcked: null, bytesReceived: null, cwnd: null,
-  ssthresh: null, mss: null, sndWnd: null, rcvWnd: null, retrans: null, congestion: null,
+  ssthresh: null, mss: null, sndWnd: null, rcvWnd: null, retrans: null, segsOut: null, congestion: null,
 });
 
 /** Kernel TCP state numbers (include/net/tcp_states.h) to ss names. */

@@ -106,6 +106,35 @@ export const AppIdentitySchema = z.object({
 });
 export type AppIdentity = z.infer<typeof AppIdentitySchema>;
 
+/** A retransmit share at or above this (percent of segments sent) marks a connection as poor. */
+export const QUALITY_POOR_RETRANSMIT_PCT = 2;
+/** …once at least this many segments were sent (a few lost SYNs on a new socket are not a verdict). */
+export const QUALITY_MIN_SEGMENTS = 100;
+/** A p95 round trip at or above this (ms) marks it as slow. */
+export const QUALITY_SLOW_RTT_MS = 400;
+
+/**
+ * How good a process's or app's connections are, from the kernel's per-socket TCP figures (tcp_info)
+ * over its established TCP sockets to other hosts (loopback left out). Null where it has none.
+ */
+export const ConnectionQualitySchema = z.object({
+  /** Established external TCP sockets with an RTT, the sample of the percentiles. */
+  sockets: z.int().check(z.positive()),
+  /** Median and 95th percentile (nearest rank) of the sockets' smoothed RTT, milliseconds. */
+  rttP50Ms: z.number().check(z.nonnegative()),
+  rttP95Ms: z.number().check(z.nonnegative()),
+  /** Segments retransmitted / sent over those sockets' lives, percent 0–100; null where not reported. */
+  retransmitPct: z.nullable(z.number().check(z.gte(0), z.lte(100))),
+  /** Segments sent over those sockets' lives (the retransmit share's base). */
+  segmentsSent: Count,
+  /** Why the connection is poor ("5.1 % of segments retransmitted", "slow: p95 round trip 520 ms"); null when not. */
+  poor: z.nullable(z.string()),
+});
+export type ConnectionQuality = z.infer<typeof ConnectionQualitySchema>;
+
+/** Rates and bytes of one kind of peer (other hosts, or this machine over loopback). */
+const SideSchema = z.object({ rxBytes: Count, txBytes: Count, rxBps: Rate, txBps: Rate });
+
 export const ProcessUsageSchema = z.extend(TrafficSchema, {
   pid: z.int().check(z.positive()),
   name: z.string(),
@@ -121,6 +150,9 @@ export const ProcessUsageSchema = z.extend(TrafficSchema, {
   connections: Count,
   /** True when the figures are the proportional estimate, not per-socket counters. */
   estimated: z.boolean(),
+  /** The part of the traffic above exchanged over loopback (with this machine itself); the rest is external. */
+  loopback: SideSchema,
+  quality: z.nullable(ConnectionQualitySchema),
 });
 export type ProcessUsage = z.infer<typeof ProcessUsageSchema>;
 
@@ -134,6 +166,9 @@ export const AppUsageSchema = z.extend(TrafficSchema, {
   pids: z.array(z.int().check(z.positive())),
   connections: Count,
   estimated: z.boolean(),
+  loopback: SideSchema,
+  /** Over all the app's sockets together (not an average of its processes). */
+  quality: z.nullable(ConnectionQualitySchema),
 });
 export type AppUsage = z.infer<typeof AppUsageSchema>;
 
@@ -149,6 +184,16 @@ export const AttributionSchema = z.object({
    * explained link stays below 1 (~4 % headers on full-size Ethernet frames).
    */
   coverage: z.object({ external: z.nullable(z.number().check(z.gte(0), z.lte(1))), loopback: z.nullable(z.number().check(z.gte(0), z.lte(1))) }),
+  /**
+   * Interface traffic over the same window as the processes' and apps' rates (the last connection poll,
+   * `ms` long), in bytes/s: apps + unattributed = this, side by side (external: the interfaces that
+   * count towards the total, loopback apart).
+   */
+  window: z.object({
+    ms: z.number().check(z.nonnegative()),
+    external: z.object({ rxBps: Rate, txBps: Rate }),
+    loopback: z.object({ rxBps: Rate, txBps: Rate }),
+  }),
   /** counted = kernel socket-destroy events are followed; otherwise short-lived flows land in unattributed. */
   shortLivedFlows: z.enum(['counted', 'unattributed']),
   /** Plain words for the UI, e.g. why short-lived flows are not counted. */

@@ -7,6 +7,7 @@ import type { ProcessLookup } from '../sources.ts';
 import { identify } from '../app-identity.ts';
 import { counterDelta, perSec } from './counters.ts';
 import { SocketTable } from './socket-table.ts';
+import { QualityAcc } from './quality.ts';
 
 export interface Totals { external: { rx: number; tx: number }; loopback: { rx: number; tx: number } }
 
@@ -75,6 +76,8 @@ class TupleMap {
     });
   }
 }
+/** One process's share of one poll: bytes (all, and the loopback part), sockets, connection quality. */
+interface Delta { rx: number; tx: number; lrx: number; ltx: number; conns: number; quality: QualityAcc }
 interface Acc { rxBytes: number; txBytes: number; rxBps: number; txBps: number; lastActive: number }
 /** Exited processes stay listed this long after their last byte, so their totals are not lost at once. */
 const KEEP_EXITED_MS = 60_000;
@@ -87,7 +90,7 @@ export class SocketTracker {
   #gen = 0;
   #prevTs: number | null = null;
   #prevTotals: Totals | null = null;
-  #procs = new Map<number, Acc & { name: string; app: AppIdentity; command: string; estimated: boolean }>();
+  #procs = new Map<number, Acc & { name: string; app: AppIdentity; command: string; estimated: boolean; loopback: Traffic }>();
   #unknown = new Map<string, Acc>();
   #unattributed = { external: zeroTraffic(), loopback: zeroTraffic() };
   #procPrev = new Map<number, { rx: number; tx: number }>();
@@ -111,7 +114,12 @@ export class SocketTracker {
     }
 
     const att = { external: { rx: 0, tx: 0 }, loopback: { rx: 0, tx: 0 } };
-    const pidDelta = new Map<number, { rx: number; tx: number; conns: number }>();
+    const pidDelta = new Map<number, Delta>();
+    const delta = (pid: number): Delta => {
+      let p = pidDelta.get(pid);
+      if (!p) pidDelta.set(pid, (p = { rx: 0, tx: 0, lrx: 0, ltx: 0, conns: 0, quality: new QualityAcc() }));
+      return p;
+    };
     const unknownDelta = new Map<string, { rx: number; tx: number }>();
     // The remote endpoint's text is only needed for bytes no process can take.
     // Only bytes credited to a process count as attributed; bytes whose process is unknown (another
@@ -122,9 +130,9 @@ export class SocketTracker {
         const side = loop ? att.loopback : att.external;
         side.rx += rx;
         side.tx += tx;
-        const p = pidDelta.get(pid) ?? { rx: 0, tx: 0, conns: 0 };
+        const p = delta(pid);
         p.rx += rx; p.tx += tx;
-        pidDelta.set(pid, p);
+        if (loop) { p.lrx += rx; p.ltx += tx; }
       } else if (rx || tx) {
         const remote = endpoint(peer.remoteIp!, peer.remotePort!);
         const u = unknownDelta.get(remote) ?? { rx: 0, tx: 0 };
@@ -167,9 +175,9 @@ export class SocketTracker {
         if (hasCounters) addTo(s.pid, s, isLoop(s), dRx, dTx);
       }
       if (s.pid !== null) {
-        const p = pidDelta.get(s.pid) ?? { rx: 0, tx: 0, conns: 0 };
+        const p = delta(s.pid);
         p.conns++;
-        pidDelta.set(s.pid, p);
+        if (s.remoteIp !== null && !isLoop(s)) p.quality.add(s);
       }
       table.set(i, s.pid, s.pid === null ? null : s.command ?? nameOf(s.pid), dt > 0 ? perSec(dTx, dt) : 0, dt > 0 ? perSec(dRx, dt) : 0);
     }
@@ -207,9 +215,8 @@ export class SocketTracker {
         const dTx = prev ? counterDelta(prev.tx, c.tx, dt || 1) ?? c.tx : first ? 0 : c.tx;
         att.external.rx += dRx;
         att.external.tx += dTx;
-        const p = pidDelta.get(pid) ?? { rx: 0, tx: 0, conns: 0 };
+        const p = delta(pid);
         p.rx += dRx; p.tx += dTx;
-        pidDelta.set(pid, p);
       }
       this.#procPrev = new Map([...perProcess].map(([pid, c]) => [pid, { rx: c.rx, tx: c.tx }]));
     } else if (!hasCounters && !first) {
@@ -252,11 +259,17 @@ export class SocketTracker {
     this.#prevTs = now;
     this.#prevTotals = tot;
     const processes = this.#processList(now, pidDelta);
+    const rate = (b: number) => (dt > 0 ? perSec(b, dt) : 0);
     return {
-      table, processes, apps: groupApps(processes, this.#identities()), tcpStates, deferred,
+      table, processes, apps: groupApps(processes, this.#identities(), this.#appQuality(pidDelta)), tcpStates, deferred,
       totalSockets: sockets.length,
       attribution: {
         method, unattributed, coverage,
+        window: {
+          ms: dt,
+          external: { rxBps: rate(ifd.external.rx), txBps: rate(ifd.external.tx) },
+          loopback: { rxBps: rate(ifd.loopback.rx), txBps: rate(ifd.loopback.tx) },
+        },
         shortLivedFlows: input.shortLivedFlows,
         note: input.shortLivedFlows === 'counted'
           ? 'Sockets that open and close between two polls are counted from kernel socket-destroy events; bytes whose process cannot be named stay unattributed, listed by remote endpoint.'
@@ -267,9 +280,10 @@ export class SocketTracker {
     };
   }
 
-  #accumulate(now: number, dt: number, pidDelta: Map<number, { rx: number; tx: number }>,
+  #accumulate(now: number, dt: number, pidDelta: Map<number, Delta>,
     unknownDelta: Map<string, { rx: number; tx: number }>, lookup: ProcessLookup, estimated: boolean): void {
     for (const acc of [...this.#procs.values(), ...this.#unknown.values()]) { acc.rxBps = 0; acc.txBps = 0; }
+    for (const p of this.#procs.values()) { p.loopback.rxBps = 0; p.loopback.txBps = 0; }
     for (const [pid, d] of pidDelta) {
       let p = this.#procs.get(pid);
       if (!p) {
@@ -278,13 +292,17 @@ export class SocketTracker {
         const shown = name ?? `pid ${pid}`;
         // Named once, when first seen: a process keeps its identity for its life (its pid may be reused later).
         const app = lookup.app(pid) ?? identify({ exe: null, argv: [], name: shown });
-        p = { rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0, lastActive: now, name: shown, app, command: lookup.command(pid) ?? shown, estimated };
+        p = { rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0, lastActive: now, name: shown, app, command: lookup.command(pid) ?? shown, estimated, loopback: zeroTraffic() };
         this.#procs.set(pid, p);
       }
       p.rxBytes += d.rx;
       p.txBytes += d.tx;
       p.rxBps = dt > 0 ? perSec(d.rx, dt) : 0;
       p.txBps = dt > 0 ? perSec(d.tx, dt) : 0;
+      const l = p.loopback;
+      l.rxBytes += d.lrx; l.txBytes += d.ltx;
+      l.rxBps = dt > 0 ? perSec(d.lrx, dt) : 0;
+      l.txBps = dt > 0 ? perSec(d.ltx, dt) : 0;
       p.estimated = estimated;
       p.lastActive = now;
     }
@@ -306,12 +324,26 @@ export class SocketTracker {
     return m;
   }
 
-  #processList(now: number, pidDelta: Map<number, { conns: number }>): ProcessUsage[] {
+  /** Quality per app id over all of the app's sockets together. */
+  #appQuality(pidDelta: Map<number, Delta>): Map<string, QualityAcc> {
+    const m = new Map<string, QualityAcc>();
+    for (const [pid, d] of pidDelta) {
+      const id = this.#procs.get(pid)?.app.id;
+      if (id === undefined || d.quality.rttsUs.length === 0) continue;
+      let acc = m.get(id);
+      if (!acc) m.set(id, (acc = new QualityAcc()));
+      acc.merge(d.quality);
+    }
+    return m;
+  }
+
+  #processList(now: number, pidDelta: Map<number, Delta>): ProcessUsage[] {
     const out: ProcessUsage[] = [];
     for (const [pid, p] of this.#procs) {
       out.push({
         pid, name: p.name, app: p.app.name, appId: p.app.id, command: p.command, self: p.app.self, rxBytes: p.rxBytes, txBytes: p.txBytes, rxBps: p.rxBps, txBps: p.txBps,
         connections: pidDelta.get(pid)?.conns ?? 0, estimated: p.estimated,
+        loopback: { ...p.loopback }, quality: pidDelta.get(pid)?.quality.summary() ?? null,
       });
     }
     return out.sort((a, b) => b.rxBps + b.txBps - (a.rxBps + a.txBps) || b.rxBytes + b.txBytes - (a.rxBytes + a.txBytes));
@@ -322,14 +354,20 @@ export class SocketTracker {
  * Sums processes of one application (by identity id, not display name: two `node` programs are two
  * apps); the app keeps its pids so the UI can expand it. `identities`: exe and icon per app id.
  */
-export function groupApps(processes: ProcessUsage[], identities: ReadonlyMap<string, Pick<AppIdentity, 'exe' | 'icon'>> = new Map()): AppUsage[] {
+export function groupApps(processes: ProcessUsage[], identities: ReadonlyMap<string, Pick<AppIdentity, 'exe' | 'icon'>> = new Map(),
+  quality: ReadonlyMap<string, QualityAcc> = new Map()): AppUsage[] {
   const apps = new Map<string, AppUsage>();
   for (const p of processes) {
     const known = identities.get(p.appId);
-    const a = apps.get(p.appId) ?? { id: p.appId, app: p.app, exe: known?.exe ?? null, icon: known?.icon ?? null, self: p.self, pids: [], connections: 0, estimated: false, ...zeroTraffic() };
+    const a = apps.get(p.appId) ?? {
+      id: p.appId, app: p.app, exe: known?.exe ?? null, icon: known?.icon ?? null, self: p.self, pids: [], connections: 0, estimated: false,
+      ...zeroTraffic(), loopback: zeroTraffic(), quality: quality.get(p.appId)?.summary() ?? null,
+    };
     a.pids.push(p.pid);
     a.connections += p.connections;
     a.rxBytes += p.rxBytes; a.txBytes += p.txBytes; a.rxBps += p.rxBps; a.txBps += p.txBps;
+    const l = a.loopback;
+    l.rxBytes += p.loopback.rxBytes; l.txBytes += p.loopback.txBytes; l.rxBps += p.loopback.rxBps; l.txBps += p.loopback.txBps;
     a.estimated ||= p.estimated;
     apps.set(p.appId, a);
   }

@@ -1,6 +1,6 @@
 // The engine: one scheduler whose tiers run at their own cadence, and the snapshot they fill.
 import {
-  HostMessageSchema, issuesText, mergeConfig, queryConnections, queryTable, SNAPSHOT_VERSION, SOURCE_NAMES, TCP_STATES, assertNever, failed, ok, unavailable,
+  HostMessageSchema, countedInterfaces, issuesText, mergeConfig, queryConnections, queryTable, SNAPSHOT_VERSION, SOURCE_NAMES, TCP_STATES, assertNever, failed, ok, unavailable,
   type EngineConfig, type EngineMessage, type Interface, type Snapshot, type SourceName, type SourceStatus,
   type System, type Disk, type TcpMetrics, type Wifi, type Health, type ConnectionPage, type ConnectionQuery,
 } from '../../../shared/index.ts';
@@ -231,10 +231,13 @@ export class Engine {
     const own = new Set<string>();
     if (ifr.ok) {
       totals = { external: { rx: 0, tx: 0 }, loopback: { rx: 0, tx: 0 } };
+      // External = the interfaces the headline total counts (shared/totals.ts), so the two agree.
+      const typed = [...ifr.value.counters.keys()].map((name) => ({ name, type: ifr.value.meta.get(name)?.type ?? 'Other' as const }));
+      const external = new Set(countedInterfaces(typed).map((i) => i.name));
       for (const [name, c] of ifr.value.counters) {
         const m = ifr.value.meta.get(name);
         for (const a of [...(m?.ipv4 ?? []), ...(m?.ipv6 ?? [])]) own.add(a.replace(/\/\d+$/, ''));
-        const side = m?.type === 'Loopback' ? totals.loopback : m?.type === 'Virtual' ? null : totals.external;
+        const side = m?.type === 'Loopback' ? totals.loopback : external.has(name) ? totals.external : null;
         if (side) { side.rx += c.rxBytes; side.tx += c.txBytes; }
       }
     }
@@ -362,6 +365,7 @@ export class Engine {
       attribution: p?.attribution ?? {
         method: 'measured', unattributed: { external: emptyTraffic, loopback: emptyTraffic },
         coverage: { external: null, loopback: null }, shortLivedFlows: 'unattributed', note: 'no connection poll yet', unknownProcess: [],
+        window: { ms: 0, external: { rxBps: 0, txBps: 0 }, loopback: { rxBps: 0, txBps: 0 } },
       },
       system: this.#system,
       disks: this.#disks,

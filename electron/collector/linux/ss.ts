@@ -78,6 +78,7 @@ export function parseSsRecord(line: string): SocketSample | undefined {
       case 'bytes_acked': { const n = intOf(val); s.bytesAcked = n === null ? null : Math.max(0, n - 1); break; }
       case 'bytes_received': s.bytesReceived = intOf(val); break;
       case 'retrans': { const n = intOf(val.split('/')[1]); s.retrans = n; break; }
+      case 'segs_out': s.segsOut = intOf(val); break;
     }
   }
   // A socket that moved nothing yet omits the counters: zero, not unknown, once tcp_info is present.

@@ -124,14 +124,16 @@ test('without per-socket counters the interface bytes are shared by established 
 });
 
 test('groupApps sums helper processes under their application (by identity id) and keeps the pids', () => {
-  const proc = (pid: number, name: string, appId: string, rx: number) => ({ pid, name, app: name, appId, command: name, self: false, rxBytes: rx, txBytes: 1, rxBps: rx / 2, txBps: 1, connections: 1, estimated: false });
+  const proc = (pid: number, name: string, appId: string, rx: number) => ({ pid, name, app: name, appId, command: name, self: false, rxBytes: rx, txBytes: 1, rxBps: rx / 2, txBps: 1, connections: 1, estimated: false,
+    loopback: { rxBytes: rx / 2, txBytes: 0, rxBps: rx / 4, txBps: 0 }, quality: null });
   const apps = groupApps([
     proc(31, 'chrome', '/opt/google/chrome/chrome', 10), proc(32, 'chrome', '/opt/google/chrome/chrome', 20),
     proc(30, 'curl', '/usr/bin/curl', 1),
     // Same display name, other program: two apps.
     proc(40, 'node server.js', '/usr/bin/node /srv/a/server.js', 4), proc(41, 'node server.js', '/usr/bin/node /srv/b/server.js', 4),
   ], new Map([['/opt/google/chrome/chrome', { exe: '/opt/google/chrome/chrome', icon: 'google-chrome' }]]));
-  assert.deepEqual(apps[0], { id: '/opt/google/chrome/chrome', app: 'chrome', exe: '/opt/google/chrome/chrome', icon: 'google-chrome', self: false, pids: [31, 32], connections: 2, estimated: false, rxBytes: 30, txBytes: 2, rxBps: 15, txBps: 2 });
+  assert.deepEqual(apps[0], { id: '/opt/google/chrome/chrome', app: 'chrome', exe: '/opt/google/chrome/chrome', icon: 'google-chrome', self: false, pids: [31, 32], connections: 2, estimated: false, rxBytes: 30, txBytes: 2, rxBps: 15, txBps: 2,
+    loopback: { rxBytes: 15, txBytes: 0, rxBps: 7.5, txBps: 0 }, quality: null });
   assert.equal(apps.filter((a) => a.app === 'node server.js').length, 2);
 });
 
