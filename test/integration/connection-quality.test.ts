@@ -90,6 +90,6 @@ test('the app behind a congested 1 Mbit/s queue is flagged with its RTT and retr
   assert.ok(bad.segmentsSent >= 100 && good.segmentsSent >= 100, seen);
   assert.ok(bad.poor !== null, seen);
   assert.ok(good.rttP95Ms < 20, seen);
-  assert.equal(good.retransmitPct, 0, seen);
+  assert.ok(good.retransmitPct !== null && good.retransmitPct < 1, seen); // seen: 0, once 0.06 % (one segment)
   assert.equal(good.poor, null, seen);
 });
