@@ -3,6 +3,7 @@
 import { execFile, spawn } from 'node:child_process';
 import dns from 'node:dns';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -19,6 +20,8 @@ export interface LineStream {
 }
 
 export type DnsResult = { ok: true; rttMs: number } | { ok: false; reason: string };
+/** `refused`: the host answered the SYN with a reset, which times a round trip as well as a SYN-ACK. */
+export type ConnectResult = { ok: true; rttMs: number; outcome: 'open' | 'refused' } | { ok: false; reason: string };
 
 export interface OsIO {
   /** Runs a program without a shell; never rejects. */
@@ -37,6 +40,8 @@ export interface OsIO {
     onExit: (code: number | null, why: string) => void): LineStream;
   /** Times one DNS query to `server`; an answer of "no such name" still counts as the server answering. */
   dnsQuery(server: string, timeoutMs: number): Promise<DnsResult>;
+  /** Times one TCP handshake to `host:port` (closed at once); needs no privilege, unlike ICMP. */
+  tcpConnect(host: string, port: number, timeoutMs: number): Promise<ConnectResult>;
   /** Epoch ms. */
   now(): number;
   hostname(): string;
@@ -124,6 +129,18 @@ export const nodeOs: OsIO = {
       }
     }
     return { ok: true, rttMs: performance.now() - t0 };
+  },
+  tcpConnect(host, port, timeoutMs) {
+    return new Promise((resolve) => {
+      const t0 = performance.now();
+      const sock = net.connect({ host, port });
+      const done = (r: ConnectResult) => { clearTimeout(timer); sock.destroy(); resolve(r); };
+      const timer = setTimeout(() => done({ ok: false, reason: 'no answer' }), timeoutMs);
+      sock.once('connect', () => done({ ok: true, rttMs: performance.now() - t0, outcome: 'open' }));
+      sock.once('error', (e: NodeJS.ErrnoException) => done(e.code === 'ECONNREFUSED'
+        ? { ok: true, rttMs: performance.now() - t0, outcome: 'refused' }
+        : { ok: false, reason: e.code ?? e.message }));
+    });
   },
   now: () => Date.now(),
   hostname: () => os.hostname(),

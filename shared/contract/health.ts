@@ -4,6 +4,13 @@ import { Count, Rate, SourceStatusSchema } from './common.ts';
 export const ProbeSchema = z.object({
   /** Address probed. */
   target: z.string(),
+  /**
+   * How the last answered probe was timed: ICMP echo (ping); the round trip of a TCP handshake (where
+   * ping is missing or ICMP is refused); a DNS query. Null before the first answer.
+   */
+  method: z.nullable(z.enum(['icmp', 'tcp-connect', 'dns-query'])),
+  /** Why the method is not the usual one, e.g. "TCP handshake to port 53 (refused): no ICMP echo reply". */
+  methodNote: z.nullable(z.string()),
   /** Round-trip time of the last probe in milliseconds; null when it failed. */
   rttMs: z.nullable(z.number().check(z.nonnegative())),
   /** Packet loss over the last HISTORY_LENGTH probes, percent 0–100; null before the first probe. */

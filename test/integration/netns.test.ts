@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../helpers.ts';
 import { SnapshotSchema, type Snapshot } from '../../shared/index.ts';
@@ -72,15 +73,57 @@ test('gateway and DNS are detected, and each probe returns an RTT or an explicit
   assert.deepEqual(snap.health.dns, { server: GW, source: '/etc/resolv.conf', stub: false });
   const gw = snap.health.gatewayProbe!;
   t.diagnostic(`gateway probe: ${JSON.stringify({ rttMs: gw.rttMs, lossPct: gw.lossPct, status: gw.status })}`);
-  if (gw.status.state === 'ok') {
-    assert.ok(gw.rttMs !== null && gw.rttMs >= 0 && gw.rttMs < 100);
-    assert.equal(gw.lossPct, 0);
-    assert.equal(gw.history.length, 2);
-  } else {
-    assert.deepEqual(gw.status, { state: 'unavailable', reason: 'ping: not installed' });
-  }
+  assert.equal(gw.status.state, 'ok');
+  assert.ok(gw.rttMs !== null && gw.rttMs >= 0 && gw.rttMs < 100);
+  assert.equal(gw.lossPct, 0);
+  assert.equal(gw.history.length, 2);
+  // ping is there (.ci/run installs it) and the gateway answers echo requests.
+  assert.deepEqual([gw.method, gw.methodNote], ['icmp', null]);
   const d = snap.health.dnsProbe!;
   assert.equal(d.status.state, 'ok');
   assert.ok(d.rttMs !== null && d.rttMs >= 0 && d.rttMs < 1000, `dns rtt ${d.rttMs}`);
   assert.equal(d.history.length, 2);
+});
+
+/** A snapshot taken in namespace A with `env`, after `setup` ran. */
+function snapshotInA(env: NodeJS.ProcessEnv = process.env): Snapshot {
+  const out = execFileSync('ip', ['netns', 'exec', A, process.execPath, path.join(ROOT, 'bin/netwatch.js'), 'snapshot', '--json'], { maxBuffer: 64 << 20, env });
+  return SnapshotSchema.parse(JSON.parse(out.toString()));
+}
+
+test('gateway health without ICMP: a gateway that ignores echo requests is timed by a TCP handshake, and says so', (t) => {
+  if (skip) return t.skip(skip);
+  inNs(B, 'sysctl', '-qw', 'net.ipv4.icmp_echo_ignore_all=1');
+  try {
+    const gw = snapshotInA().health.gatewayProbe!;
+    t.diagnostic(JSON.stringify(gw));
+    // Nothing listens on TCP 53/80/443 in B: the kernel's reset answers, which times the round trip.
+    assert.equal(gw.status.state, 'ok');
+    assert.equal(gw.method, 'tcp-connect');
+    assert.match(gw.methodNote!, /^TCP handshake to port (53|80|443) \(refused\): no ICMP echo reply$/);
+    assert.ok(gw.rttMs !== null && gw.rttMs < 100);
+    assert.equal(gw.lossPct, 0);
+  } finally {
+    inNs(B, 'sysctl', '-qw', 'net.ipv4.icmp_echo_ignore_all=0');
+  }
+});
+
+test('gateway health without ping installed: the same fallback, with the reason', (t) => {
+  if (skip) return t.skip(skip);
+  // A PATH with everything the engine uses but ping.
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-noping-'));
+  try {
+    for (const tool of ['ip', 'ss', 'iw', 'resolvectl']) {
+      for (const d of ['/usr/sbin', '/usr/bin', '/sbin', '/bin']) {
+        if (fs.existsSync(path.join(d, tool))) { fs.symlinkSync(path.join(d, tool), path.join(bin, tool)); break; }
+      }
+    }
+    const gw = snapshotInA({ ...process.env, PATH: bin }).health.gatewayProbe!;
+    t.diagnostic(JSON.stringify(gw));
+    assert.equal(gw.status.state, 'ok');
+    assert.equal(gw.method, 'tcp-connect');
+    assert.match(gw.methodNote!, /\(refused\): ping unavailable \(ping: not installed\)$/);
+  } finally {
+    fs.rmSync(bin, { recursive: true, force: true });
+  }
 });

@@ -10,7 +10,7 @@ import type { SocketSample } from '../sockets.ts';
 import { InterfaceTracker } from './interfaces.ts';
 import { SocketTracker, type PollOutput, type Totals } from './attribution.ts';
 import { AlertStore, BandwidthDetector } from './alerts.ts';
-import { ProbeTrack } from './health.ts';
+import { ProbeTrack, probeGateway } from './health.ts';
 import { busyPct, counterDelta, perSec } from './counters.ts';
 
 type Tier = 'connections' | 'health' | 'system' | 'disks' | 'wifi' | 'detect';
@@ -285,15 +285,14 @@ export class Engine {
   async #probe(): Promise<void> {
     const gw = this.#gwProbe, dns = this.#dnsProbe;
     await Promise.all([
-      gw && this.#s.ping(gw.target).then((r) => {
+      gw && probeGateway({ ping: (ip) => this.#s.ping(ip), tcpConnect: (h, p, t) => this.#os.tcpConnect(h, p, t), dnsQuery: (h, t) => this.#os.dnsQuery(h, t) }, gw.target).then((r) => {
         const now = this.#os.now();
-        if (!r.ok) gw.cannot(r.status);
-        else if (r.value.received > 0 && r.value.rttMs !== null) gw.success(r.value.rttMs, now);
-        else gw.lost(now, 'no reply within 1 s');
+        if (r.kind === 'reply') gw.success(r.rttMs, now, r.method, r.note);
+        else gw.lost(now, r.reason);
       }),
       dns && this.#os.dnsQuery(dns.target, 2000).then((r) => {
         const now = this.#os.now();
-        if (r.ok) dns.success(r.rttMs, now);
+        if (r.ok) dns.success(r.rttMs, now, 'dns-query');
         else dns.lost(now, r.reason);
       }),
     ]);

@@ -40,6 +40,7 @@ function replay(failures: Record<string, Extract<RunResult, { ok: false }>> = {}
     networkInterfaces: () => ({}),
     spawnLines: () => { throw new Error('darwin sources start no long-running tools'); },
     dnsQuery: async () => ({ ok: false, reason: 'no DNS server in a replay' }),
+    tcpConnect: async () => ({ ok: false, reason: 'no gateway in a replay' }),
   };
 }
 

@@ -30,6 +30,8 @@ function faulty(f: Faults): OsIO {
     listDir: (p) => { f.onListDir?.(p); return nodeOs.listDir(p); },
     // Never probe the real DNS server from a test: this machine may only talk to itself.
     dnsQuery: async () => ({ ok: false, reason: 'not queried in tests' }),
+    // Nor the real gateway over TCP (the probe's fallback where ping is missing).
+    tcpConnect: async () => ({ ok: false, reason: 'not connected in tests' }),
   };
 }
 
@@ -54,11 +56,11 @@ test('missing ss (and no helper): connections unavailable with the reason, inter
   assert.equal(s.sources.system.state, 'ok');
 });
 
-test('missing ping: the gateway probe says so; nothing else is affected', async () => {
+test('missing ping: the gateway probe falls back and, with no answer either way, says why; nothing else is affected', async () => {
   const s = await snapshotWith(faulty({ missing: ['ping'] }), { probes: true });
   assert.ok(s.health.gateway, 'the gateway is still detected from /proc/net/route');
-  assert.deepEqual(s.health.gatewayProbe!.status, { state: 'unavailable', reason: 'ping: not installed' });
-  assert.equal(s.health.gatewayProbe!.lossPct, null, 'a probe that could not be sent is not loss');
+  assert.deepEqual(s.health.gatewayProbe!.status, { state: 'error', message: 'no reply: ping unavailable (ping: not installed), no TCP answer on ports 53/80/443, DNS not queried in tests' });
+  assert.equal(s.health.gatewayProbe!.method, null, 'no answer yet by any method');
   assert.equal(s.sources.interfaces.state, 'ok');
 });
 
