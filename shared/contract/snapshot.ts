@@ -8,7 +8,7 @@ import {
 import { AlertSchema, DiskSchema, HealthSchema, SystemSchema } from './health.ts';
 
 /** Bump when a field changes meaning or is removed; adding an optional field does not need it. */
-export const SNAPSHOT_VERSION = 2; // 2: processes and apps carry their identity (appId, command, self; id, exe, icon)
+export const SNAPSHOT_VERSION = 3; // 2: processes and apps carry their identity (appId, command, self; id, exe, icon). 3: their loopback part and connection quality, the attribution window, the probe method
 
 const sourceShape = Object.fromEntries(SOURCE_NAMES.map((n) => [n, SourceStatusSchema])) as {
   [K in (typeof SOURCE_NAMES)[number]]: typeof SourceStatusSchema;
