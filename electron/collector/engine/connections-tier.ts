@@ -1,0 +1,116 @@
+// Connections tier: the socket poll (owners, per-socket and per-process rates, coverage), socket-destroy
+// events between polls, and the kernel's TCP counters read alongside.
+import {
+  countedInterfaces, ok, queryConnections, queryTable, unavailable, type ConnectionPage, type ConnectionQuery, type TcpMetrics,
+} from '../../../shared/index.ts';
+import type { DestroyFeed, TcpCounters } from '../sources.ts';
+import type { SocketSample } from '../sockets.ts';
+import { SocketTracker, type PollOutput, type Totals } from './attribution.ts';
+import { counterDelta, perSec } from './counters.ts';
+import type { Job, TierEnv } from './tier.ts';
+
+/** Closes kept between two polls at most: a flood of closes must not grow memory without limit. */
+const MAX_DESTROYED = 200_000;
+
+export class ConnectionsTier {
+  #env: TierEnv;
+  #sockets = new SocketTracker();
+  #destroyed: SocketSample[] = [];
+  #feed: DestroyFeed | null = null;
+  #tcpPrev: { c: TcpCounters; ts: number } | null = null;
+  poll: PollOutput | null = null;
+  /** Epoch ms of the last poll; null before the first. */
+  pollTs: number | null = null;
+  tcpMetrics: TcpMetrics | null = null;
+  readonly jobs: Job[];
+
+  constructor(env: TierEnv) {
+    this.#env = env;
+    this.jobs = [{
+      key: 'connections', source: 'connections',
+      every: (c, visible) => (visible ? c.connectionsVisibleMs : c.connectionsHiddenMs),
+      run: () => this.read(),
+    }];
+  }
+
+  /** One page of the latest poll's sockets. */
+  query(q: ConnectionQuery): ConnectionPage {
+    return this.poll ? queryTable(this.poll.table, q, this.pollTs) : queryConnections([], q, this.pollTs);
+  }
+
+  /** Starts following socket-destroy events, if the config wants them and they are not followed yet. */
+  follow(): void {
+    if (this.#feed) return;
+    const st = this.#env.status;
+    if (!this.#env.config().destroyEvents) {
+      st.set('destroyEvents', unavailable('socket-destroy events turned off; short-lived flows land in unattributed'));
+      return;
+    }
+    st.set('destroyEvents', unavailable('starting'));
+    this.#feed = this.#env.sources.destroyEvents((sock) => {
+      if (this.#destroyed.length < MAX_DESTROYED) this.#destroyed.push(sock);
+    }, (s) => { st.set('destroyEvents', s); });
+  }
+
+  /** Restarts the destroy feed under the new config (it may have been turned on or off). */
+  refollow(): void { this.unfollow(); this.follow(); }
+
+  unfollow(): void { this.#feed?.stop(); this.#feed = null; }
+
+  async read(): Promise<void> {
+    const { sources, os, status: st } = this.#env;
+    const r = await sources.sockets();
+    const reading = st.take('connections', r);
+    // Interface counters read now, not the last tick's: coverage compares them with these socket counters.
+    const ifr = await sources.interfaces();
+    const now = os.now();
+    const counters = st.take('tcpMetrics', await sources.tcpCounters());
+    if (counters) this.tcpMetrics = this.#metrics(counters, now);
+    if (!reading) { st.set('processes', r.ok ? ok() : r.status); return; }
+    st.set('processes', reading.processes);
+    // Interface totals only feed `unattributed`/`coverage`: without them the sockets still count.
+    let totals: Totals | null = null;
+    const own = new Set<string>();
+    if (ifr.ok) {
+      totals = { external: { rx: 0, tx: 0 }, loopback: { rx: 0, tx: 0 } };
+      // External = the interfaces the headline total counts (shared/totals.ts), so the two agree.
+      const typed = [...ifr.value.counters.keys()].map((name) => ({ name, type: ifr.value.meta.get(name)?.type ?? 'Other' as const }));
+      const external = new Set(countedInterfaces(typed).map((i) => i.name));
+      for (const [name, c] of ifr.value.counters) {
+        const m = ifr.value.meta.get(name);
+        for (const a of [...(m?.ipv4 ?? []), ...(m?.ipv6 ?? [])]) own.add(a.replace(/\/\d+$/, ''));
+        const side = m?.type === 'Loopback' ? totals.loopback : external.has(name) ? totals.external : null;
+        if (side) { side.rx += c.rxBytes; side.tx += c.txBytes; }
+      }
+    }
+    let processTotals = null;
+    if (sources.processTraffic) {
+      const t = await sources.processTraffic();
+      if (t.ok) processTotals = t.value;
+      else st.set('processes', t.status);
+    }
+    const destroyed = this.#destroyed;
+    this.#destroyed = [];
+    const shortLived = st.get('destroyEvents').state === 'ok' ? 'counted' : 'unattributed';
+    this.poll = this.#sockets.poll({ now, sockets: reading.sockets, destroyed, totals, ownAddresses: own, shortLivedFlows: shortLived, processes: sources.processes, processTotals });
+    this.#destroyed.unshift(...this.poll.deferred);
+    this.pollTs = now;
+  }
+
+  #metrics(c: TcpCounters, now: number): TcpMetrics {
+    const prev = this.#tcpPrev;
+    this.#tcpPrev = { c, ts: now };
+    const dt = prev ? now - prev.ts : 0;
+    const d = (k: keyof TcpCounters) => (prev && dt > 0 ? counterDelta(prev.c[k], c[k], dt) ?? 0 : 0);
+    const opens = d('activeOpens') + d('passiveOpens');
+    const out = d('outSegs');
+    return {
+      ...c,
+      activeOpensPerSec: perSec(d('activeOpens'), dt), passiveOpensPerSec: perSec(d('passiveOpens'), dt),
+      attemptFailsPerSec: perSec(d('attemptFails'), dt), estabResetsPerSec: perSec(d('estabResets'), dt),
+      retransSegsPerSec: perSec(d('retransSegs'), dt),
+      retransmitPct: out > 0 ? Math.min(100, (d('retransSegs') / out) * 100) : 0,
+      errorPct: opens > 0 ? Math.min(100, ((d('attemptFails') + d('estabResets')) / opens) * 100) : 0,
+    };
+  }
+}
