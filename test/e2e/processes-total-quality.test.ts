@@ -22,7 +22,7 @@ after(async () => { await browser?.close(); for (const s of serves) await s.stop
 /** Headline figures and the rows' counted rates, read from the same render. */
 const readTotals = (page: Page) => page.evaluate(() => {
   const h = document.querySelector<HTMLElement>('[data-testid="apps-headline"]')!;
-  const sum = (id: string) => [...document.querySelectorAll<HTMLElement>(`tr[data-app] [data-testid="${id}"]`)].reduce((n, e) => n + Number(e.dataset['bps']), 0);
+  const sum = (id: string) => Array.from(document.querySelectorAll<HTMLElement>(`tr[data-app] [data-testid="${id}"]`)).reduce((n, e) => n + Number(e.dataset['bps']), 0);
   return { rx: Number(h.dataset['rxBps']), tx: Number(h.dataset['txBps']), urx: Number(h.dataset['unattributedRxBps']), utx: Number(h.dataset['unattributedTxBps']), appsRx: sum('rx-rate'), appsTx: sum('tx-rate'), text: h.innerText };
 });
 /** Within the rounding of shown figures (1 %; socket and interface counters are read a few ms apart). */
@@ -49,7 +49,7 @@ test('headline = apps + unattributed; loopback out by default, counted and label
 
     // The user counts loopback: Settings' "interfaces in the total" (saved the way the page saves it).
     const settings = await (await fetch(`${serve.base}api/settings`, { headers: serve.auth() })).json() as { totalInterfaces: string[] };
-    const names = await page.evaluate(async () => [...document.querySelectorAll('[data-testid^="iface-"]')].map((e) => e.getAttribute('data-testid')!.slice(6)));
+    const names = await page.evaluate(async () => Array.from(document.querySelectorAll('[data-testid^="iface-"]')).map((e) => e.getAttribute('data-testid')!.slice(6)));
     const res = await fetch(`${serve.base}api/settings`, { method: 'POST', headers: { ...serve.auth(), 'Content-Type': 'application/json' }, body: JSON.stringify({ ...settings, totalInterfaces: ['lo', 'eth0', ...names].filter((n, i, a) => a.indexOf(n) === i) }) });
     assert.equal(res.status, 200, await res.text());
     await page.reload();
