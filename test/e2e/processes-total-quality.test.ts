@@ -49,8 +49,7 @@ test('headline = apps + unattributed; loopback out by default, counted and label
 
     // The user counts loopback: Settings' "interfaces in the total" (saved the way the page saves it).
     const settings = await (await fetch(`${serve.base}api/settings`, { headers: serve.auth() })).json() as { totalInterfaces: string[] };
-    const names = await page.evaluate(async () => Array.from(document.querySelectorAll('[data-testid^="iface-"]')).map((e) => e.getAttribute('data-testid')!.slice(6)));
-    const res = await fetch(`${serve.base}api/settings`, { method: 'POST', headers: { ...serve.auth(), 'Content-Type': 'application/json' }, body: JSON.stringify({ ...settings, totalInterfaces: ['lo', 'eth0', ...names].filter((n, i, a) => a.indexOf(n) === i) }) });
+    const res = await fetch(`${serve.base}api/settings`, { method: 'POST', headers: { ...serve.auth(), 'Content-Type': 'application/json' }, body: JSON.stringify({ ...settings, totalInterfaces: ['lo', 'eth0'] }) });
     assert.equal(res.status, 200, await res.text());
     await page.reload();
     await page.waitForFunction(() => /loopback included/.test(document.querySelector('[data-testid="apps-headline"]')?.textContent ?? ''), null, { timeout: 10_000 });
