@@ -25,7 +25,7 @@ export const failed = (message: string): SourceStatus => ({ state: 'error', mess
 /** Names of the sources whose status every snapshot reports. */
 export const SOURCE_NAMES = [
   'interfaces', 'wifi', 'connections', 'processes', 'destroyEvents', 'tcpMetrics',
-  'gateway', 'dns', 'system', 'disks',
+  'gateway', 'dns', 'system', 'disks', 'history',
 ] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 

@@ -38,7 +38,11 @@ export interface PollOutput {
   totalSockets: number;
   /** Destroyed sockets whose 4-tuple was still listed: counted at the next poll instead. */
   deferred: SocketSample[];
+  /** Bytes each app moved over this poll's window (`attribution.window.ms`), loopback part apart: the history's input. */
+  appDeltas: AppDelta[];
 }
+
+export interface AppDelta { app: AppIdentity; rx: number; tx: number; loopRx: number; loopTx: number }
 
 interface Seen { lip: string; rip: string; inode: number; pid: number | null; acked: number; recv: number; gen: number }
 
@@ -262,6 +266,7 @@ export class SocketTracker {
     const rate = (b: number) => (dt > 0 ? perSec(b, dt) : 0);
     return {
       table, processes, apps: groupApps(processes, this.#identities(), this.#appQuality(pidDelta)), tcpStates, deferred,
+      appDeltas: this.#appDeltas(pidDelta),
       totalSockets: sockets.length,
       attribution: {
         method, unattributed, coverage,
@@ -322,6 +327,18 @@ export class SocketTracker {
     const m = new Map<string, AppIdentity>();
     for (const p of this.#procs.values()) m.set(p.app.id, p.app);
     return m;
+  }
+
+  #appDeltas(pidDelta: Map<number, Delta>): AppDelta[] {
+    const m = new Map<string, AppDelta>();
+    for (const [pid, d] of pidDelta) {
+      const app = this.#procs.get(pid)?.app;
+      if (!app || (d.rx === 0 && d.tx === 0)) continue;
+      const a = m.get(app.id) ?? { app, rx: 0, tx: 0, loopRx: 0, loopTx: 0 };
+      a.rx += d.rx; a.tx += d.tx; a.loopRx += d.lrx; a.loopTx += d.ltx;
+      m.set(app.id, a);
+    }
+    return [...m.values()];
   }
 
   /** Quality per app id over all of the app's sockets together. */

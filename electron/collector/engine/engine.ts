@@ -15,6 +15,8 @@ import { HealthTier } from './health-tier.ts';
 import { SystemTier } from './system-tier.ts';
 import { DisksTier } from './disks-tier.ts';
 import { WifiTier } from './wifi-tier.ts';
+import { HistoryTier } from './history-tier.ts';
+import type { SeriesQuery, UsageQuery } from '../history/query.ts';
 
 export interface EngineDeps {
   sources: Sources; os: OsIO; config: EngineConfig; emit: (m: EngineMessage) => void;
@@ -23,6 +25,8 @@ export interface EngineDeps {
    * the page they show with `query-connections`: at 16k sockets the list costs ~25 MB of RSS to send.
    */
   listInSnapshots?: boolean;
+  /** The usage history database (history/store.ts); null or absent: no history kept. */
+  historyPath?: string | null;
 }
 
 export class Engine {
@@ -45,6 +49,9 @@ export class Engine {
   #system: SystemTier;
   #disks: DisksTier;
   #wifi: WifiTier;
+  #history: HistoryTier;
+  /** pollTs of the last connection poll handed to the history. */
+  #historyPollTs: number | null = null;
   /** Every scheduled job, in the order a tick starts them. */
   #jobs: Job[];
   /** When each job last started (ms); absent = due now. */
@@ -67,7 +74,8 @@ export class Engine {
     this.#system = new SystemTier(env);
     this.#wifi = new WifiTier(env, () => this.#interfaces.list);
     this.#disks = new DisksTier(env);
-    this.#jobs = [...this.#connections.jobs, ...this.#health.jobs, ...this.#system.jobs, ...this.#wifi.jobs, ...this.#disks.jobs];
+    this.#history = new HistoryTier(env, d.historyPath ?? null);
+    this.#jobs = [...this.#connections.jobs, ...this.#health.jobs, ...this.#system.jobs, ...this.#wifi.jobs, ...this.#disks.jobs, ...this.#history.jobs];
   }
 
   get config(): EngineConfig { return this.#cfg; }
@@ -91,7 +99,22 @@ export class Engine {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     this.#connections.unfollow();
+    this.#feedHistory();
+    this.#history.close();
     this.#s.stop();
+  }
+
+  /** Usage totals and series from the history (the Usage view, `netwatch usage`, serve's API). */
+  queryUsage(q: UsageQuery) { this.#feedHistory(); return this.#history.usage(q); }
+  querySeries(q: SeriesQuery) { this.#feedHistory(); return this.#history.series(q); }
+
+  /** Hands a connection poll the history has not seen yet to it. */
+  #feedHistory(): void {
+    const c = this.#connections;
+    if (c.poll && c.pollTs !== null && c.pollTs !== this.#historyPollTs) {
+      this.#historyPollTs = c.pollTs;
+      this.#history.addApps(c.poll.appDeltas, c.poll.attribution.window.ms, c.pollTs);
+    }
   }
 
   setVisible(v: boolean): void {
@@ -138,6 +161,7 @@ export class Engine {
   async tick(): Promise<void> {
     const now = this.#os.now();
     await this.#guard('interfaces', () => this.#readInterfaces(now));
+    this.#feedHistory();
     if (this.#health.routesChanged()) this.#last.delete('detect');
     for (const job of this.#jobs) this.#due(job, now);
     const fresh = this.#connections.pollTs !== this.#sentPollTs;
@@ -157,6 +181,7 @@ export class Engine {
       this.#guard('wifi', () => this.#wifi.read()),
       this.#guard('disks', () => this.#disks.read()),
     ]);
+    this.#feedHistory();
   }
 
   #due(job: Job, now: number): void {
@@ -178,6 +203,7 @@ export class Engine {
 
   async #readInterfaces(now: number): Promise<void> {
     if (!(await this.#interfaces.read(now))) return;
+    this.#history.addInterfaces(this.#interfaces.deltas, now);
     if (this.#cfg.detectors.bandwidth) this.#alerts.apply(this.#bandwidth.check(this.#interfaces.list, now), now);
     else this.#alerts.apply([], now);
   }

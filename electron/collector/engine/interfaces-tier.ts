@@ -7,6 +7,8 @@ export class InterfacesTier {
   #env: TierEnv;
   #tracker = new InterfaceTracker();
   list: Interface[] = [];
+  /** Bytes per interface since the previous reading, and when that reading was (InterfaceTracker.deltas). */
+  get deltas(): ReadonlyMap<string, { rx: number; tx: number; fromTs: number }> { return this.#tracker.deltas; }
 
   constructor(env: TierEnv) { this.#env = env; }
 

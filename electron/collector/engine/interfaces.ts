@@ -24,12 +24,15 @@ const keyOf = (name: string, m: InterfaceMeta | undefined): string => (m?.ifinde
 
 export class InterfaceTracker {
   #state = new Map<string, State>();
+  /** Bytes each interface moved since the previous reading (trusted deltas only), for the history. */
+  deltas = new Map<string, { rx: number; tx: number; fromTs: number }>();
 
   /** Folds one reading in and returns every interface with its rates; `bits`: the counters' width. */
   update(counters: Map<string, InterfaceCounters>, meta: Map<string, InterfaceMeta>, now: number, bits: CounterBits = 64): Interface[] {
     const keys = new Set<string>();
     for (const name of counters.keys()) keys.add(keyOf(name, meta.get(name)));
     for (const key of this.#state.keys()) if (!keys.has(key)) this.#state.delete(key);
+    this.deltas = new Map();
     const out: Interface[] = [];
     for (const [name, c] of counters) {
       const m = meta.get(name);
@@ -54,6 +57,7 @@ export class InterfaceTracker {
         };
         st.rxTotal += rx ?? 0;
         st.txTotal += tx ?? 0;
+        if (rx || tx) this.deltas.set(name, { rx: rx ?? 0, tx: tx ?? 0, fromTs: st.prevTs });
         st.rxHist.push(rx === null ? null : st.rates.rxBps);
         st.txHist.push(tx === null ? null : st.rates.txBps);
         st.prev = c;

@@ -1,0 +1,133 @@
+// History tier: what every app and interface moved, into 5-minute buckets, flushed to the usage
+// database (history/store.ts) once a minute. Totals outlive the processes that made them.
+import { failed, ok, unavailable } from '../../../shared/index.ts';
+import { splitWindow, DEFAULT_RETENTION, type Retention } from '../history/buckets.ts';
+import { HistoryStore, type AppName, type UsageDelta } from '../history/store.ts';
+import { usage, series, type SeriesAnswer, type SeriesQuery, type UsageAnswer, type UsageQuery } from '../history/query.ts';
+import type { AppDelta } from './attribution.ts';
+import type { Job, TierEnv } from './tier.ts';
+
+export const FLUSH_MS = 60_000;
+const PRUNE_MS = 3_600_000;
+/** Pending rows kept while the disk refuses them (full, read-only); beyond, the oldest are dropped and counted. */
+const MAX_PENDING = 100_000;
+
+export class HistoryTier {
+  #env: TierEnv;
+  #path: string | null;
+  #store: HistoryStore | null = null;
+  #pending = new Map<string, UsageDelta>();
+  #apps = new Map<string, AppName>();
+  #dropped = 0;
+  #retention: Retention;
+  readonly jobs: Job[];
+
+  constructor(env: TierEnv, path: string | null, retention: Retention = DEFAULT_RETENTION) {
+    this.#env = env;
+    this.#path = path;
+    this.#retention = retention;
+    env.status.set('history', path ? unavailable('not opened yet') : unavailable('history off: no database path (--db PATH)'));
+    this.jobs = path ? [
+      { key: 'history-flush', source: 'history', every: () => FLUSH_MS, run: async () => this.flush() },
+      { key: 'history-prune', source: 'history', every: () => PRUNE_MS, run: async () => this.prune() },
+    ] : [];
+  }
+
+  get path(): string | null { return this.#path; }
+
+  /** Interface bytes since their previous reading (interfaces rows: app ''). */
+  addInterfaces(deltas: ReadonlyMap<string, { rx: number; tx: number; fromTs: number }>, now: number): void {
+    if (!this.#path) return;
+    for (const [iface, d] of deltas) this.#add(d.fromTs, now, { app: '', iface, host: '', service: '' }, d.rx, d.tx);
+  }
+
+  /** One connection poll's bytes per app over [now - windowMs, now): external and loopback rows apart. */
+  addApps(deltas: readonly AppDelta[], windowMs: number, now: number): void {
+    if (!this.#path || windowMs <= 0) return;
+    for (const d of deltas) {
+      this.#apps.set(d.app.id, { id: d.app.id, name: d.app.name, exe: d.app.exe, icon: d.app.icon });
+      this.#add(now - windowMs, now, { app: d.app.id, iface: '', host: '', service: '' }, d.rx - d.loopRx, d.tx - d.loopTx);
+      this.#add(now - windowMs, now, { app: d.app.id, iface: 'lo', host: '', service: '' }, d.loopRx, d.loopTx);
+    }
+  }
+
+  #add(from: number, to: number, dims: Omit<UsageDelta, 'ts' | 'rx' | 'tx'>, rx: number, tx: number): void {
+    if (rx <= 0 && tx <= 0) return;
+    // Longest window spread over time: three of the slowest cadence. A longer one (a suspend, the clock
+    // jumping forward) lands in its last bucket rather than across time nothing was measured in.
+    const c = this.#env.config();
+    const maxWindow = 3 * Math.max(60_000, c.intervalMs, c.connectionsHiddenMs, c.connectionsVisibleMs);
+    const rxs = splitWindow(from, to, Math.max(0, rx), maxWindow);
+    const txs = splitWindow(from, to, Math.max(0, tx), maxWindow);
+    rxs.forEach((part, i) => {
+      const key = `${part.ts}\t${dims.app}\t${dims.iface}\t${dims.host}\t${dims.service}`;
+      let row = this.#pending.get(key);
+      if (!row) {
+        if (this.#pending.size >= MAX_PENDING) { this.#dropOldest(); }
+        this.#pending.set(key, (row = { ts: part.ts, ...dims, rx: 0, tx: 0 }));
+      }
+      row.rx += part.bytes;
+      row.tx += txs[i]!.bytes;
+    });
+  }
+
+  #dropOldest(): void {
+    const first = this.#pending.keys().next();
+    if (!first.done) { this.#pending.delete(first.value); this.#dropped++; }
+  }
+
+  #open(): HistoryStore | null {
+    if (this.#store || !this.#path) return this.#store;
+    const r = HistoryStore.open(this.#path, this.#env.os.now());
+    if (!r.ok) { this.#env.status.set('history', unavailable(r.reason)); return null; }
+    this.#store = r.store;
+    this.#notice = r.notice;
+    this.#env.status.set('history', r.notice ? unavailable(r.notice) : ok());
+    return this.#store;
+  }
+  #notice: string | null = null;
+
+  /** Writes what is pending; on failure (disk full, read-only) keeps it for the next flush. */
+  flush(): void {
+    const store = this.#open();
+    if (!store) return;
+    if (this.#pending.size === 0 && this.#apps.size === 0) return;
+    try {
+      store.write([...this.#pending.values()], [...this.#apps.values()], this.#env.os.now());
+      this.#pending.clear();
+      this.#apps.clear();
+      const lost = this.#dropped ? `; ${this.#dropped} rows dropped while the database could not be written` : '';
+      this.#env.status.set('history', this.#notice || lost ? unavailable(`${this.#notice ?? ''}${lost}`.replace(/^; /, '')) : ok());
+      this.#notice = null;
+    } catch (e) {
+      const msg = (e as Error).message;
+      this.#env.status.set('history', failed(`${/full/i.test(msg) ? 'disk full' : 'cannot write'}: ${msg}; ${this.#pending.size} rows kept in memory, retried in ${FLUSH_MS / 1000} s`));
+    }
+  }
+
+  prune(): void {
+    const store = this.#open();
+    if (store) store.prune(this.#env.os.now(), this.#retention);
+  }
+
+  usage(q: UsageQuery): UsageAnswer | { error: string } {
+    const store = this.#open();
+    if (!store) return { error: this.#path ? 'history unavailable' : 'history off: no database path' };
+    this.flush(); // answer with what the engine knows now, not as of the last minute
+    return usage(store, q, this.#env.os.now());
+  }
+
+  series(q: SeriesQuery): SeriesAnswer | { error: string } {
+    const store = this.#open();
+    if (!store) return { error: this.#path ? 'history unavailable' : 'history off: no database path' };
+    this.flush();
+    return series(store, q);
+  }
+
+  /** Flushes and closes (engine stop, SIGTERM). */
+  close(): void {
+    this.flush();
+    this.#store?.close();
+    this.#store = null;
+  }
+}

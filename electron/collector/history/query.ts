@@ -1,0 +1,89 @@
+// Questions to the usage history: totals by app, interface, host or service over a range, and time
+// series at a fitting resolution. Each reads the coarsest table whose buckets fit the range exactly.
+import { RESOLUTIONS, bucketStart, nextBucket, DEFAULT_RETENTION, type Resolution, type Retention } from './buckets.ts';
+import type { HistoryStore } from './store.ts';
+
+export const USAGE_DIMENSIONS = ['app', 'interface', 'host', 'service'] as const;
+export type UsageBy = (typeof USAGE_DIMENSIONS)[number];
+
+export interface UsageQuery {
+  /** Epoch ms, [from, to). */
+  from: number;
+  to: number;
+  by: UsageBy;
+  /** Apps' loopback part (this machine to itself) counts only when asked, as in the live total. */
+  includeLoopback?: boolean;
+  /** Top N by rx + tx; the rest summed into one `other` row. */
+  limit?: number;
+}
+export interface UsageRow { key: string; name: string; exe: string | null; icon: string | null; rxBytes: number; txBytes: number }
+export interface UsageAnswer { resolution: Resolution; rows: UsageRow[]; total: { rxBytes: number; txBytes: number } }
+
+const COLUMN: Record<UsageBy, string> = { app: 'app', interface: 'iface', host: 'host', service: 'service' };
+
+/**
+ * Rows of one dimension: interface rows are the interfaces' own counters (app = ''); app rows have an
+ * app and iface '' (external) or 'lo' (loopback); host and service rows have theirs set.
+ */
+function where(by: UsageBy, includeLoopback: boolean): string {
+  switch (by) {
+    case 'interface': return "app = '' AND iface != ''";
+    case 'app': return includeLoopback ? "app != '' AND host = '' AND service = ''" : "app != '' AND iface = '' AND host = '' AND service = ''";
+    case 'host': return "host != ''";
+    case 'service': return "service != ''";
+  }
+}
+
+/** The coarsest resolution whose buckets start at `from` and `to` (or `to` is now or later) and whose rows are still kept. */
+export function pickResolution(from: number, to: number, now: number, keep: Retention = DEFAULT_RETENTION): Resolution {
+  for (const r of [...RESOLUTIONS].reverse()) {
+    const kept = keep[r] === null || from >= now - keep[r]!;
+    if (kept && bucketStart(from, r) === from && (to >= now || bucketStart(to, r) === to)) return r;
+  }
+  // No table fits exactly: the finest one still kept (its edge buckets may reach past the range).
+  return RESOLUTIONS.find((r) => keep[r] === null || from >= now - keep[r]!) ?? '1mo';
+}
+
+export function usage(store: HistoryStore, q: UsageQuery, now: number): UsageAnswer {
+  const res = pickResolution(q.from, q.to, now);
+  const col = COLUMN[q.by];
+  const rows = store.db.prepare(
+    `SELECT u.${col} AS key, sum(u.rx) AS rx, sum(u.tx) AS tx, a.name AS name, a.exe AS exe, a.icon AS icon
+     FROM usage_${res} u LEFT JOIN apps a ON a.id = u.app AND '${col}' = 'app'
+     WHERE u.ts >= ? AND u.ts < ? AND ${where(q.by, q.includeLoopback ?? false)}
+     GROUP BY u.${col} ORDER BY sum(u.rx) + sum(u.tx) DESC`,
+  ).all(bucketStart(q.from, res), q.to) as Array<{ key: string; rx: number; tx: number; name: string | null; exe: string | null; icon: string | null }>;
+  const out: UsageRow[] = rows.map((r) => ({ key: r.key, name: r.name ?? r.key, exe: r.exe, icon: r.icon, rxBytes: r.rx, txBytes: r.tx }));
+  const total = { rxBytes: out.reduce((n, r) => n + r.rxBytes, 0), txBytes: out.reduce((n, r) => n + r.txBytes, 0) };
+  const limit = q.limit ?? Infinity;
+  if (out.length > limit) {
+    const rest = out.splice(limit);
+    out.push({ key: '', name: `${rest.length} other${rest.length === 1 ? '' : 's'}`, exe: null, icon: null, rxBytes: rest.reduce((n, r) => n + r.rxBytes, 0), txBytes: rest.reduce((n, r) => n + r.txBytes, 0) });
+  }
+  return { resolution: res, rows: out, total };
+}
+
+export interface SeriesQuery { from: number; to: number; resolution: Resolution; by: UsageBy; includeLoopback?: boolean; keys?: string[] }
+export interface SeriesAnswer { resolution: Resolution; buckets: Array<{ ts: number; values: Array<{ key: string; rxBytes: number; txBytes: number }> }> }
+
+/** Every bucket of the range (empty ones too, so a chart's axis has no holes), split by the dimension. */
+export function series(store: HistoryStore, q: SeriesQuery): SeriesAnswer {
+  const col = COLUMN[q.by];
+  const keys = q.keys && q.keys.length > 0 ? ` AND ${col} IN (${q.keys.map(() => '?').join(', ')})` : '';
+  const rows = store.db.prepare(
+    `SELECT ts, ${col} AS key, sum(rx) AS rx, sum(tx) AS tx FROM usage_${q.resolution}
+     WHERE ts >= ? AND ts < ? AND ${where(q.by, q.includeLoopback ?? false)}${keys} GROUP BY ts, ${col} ORDER BY ts`,
+  ).all(bucketStart(q.from, q.resolution), q.to, ...(q.keys ?? [])) as Array<{ ts: number; key: string; rx: number; tx: number }>;
+  const byTs = new Map<number, SeriesAnswer['buckets'][number]['values']>();
+  for (const r of rows) {
+    let v = byTs.get(r.ts);
+    if (!v) byTs.set(r.ts, (v = []));
+    v.push({ key: r.key, rxBytes: r.rx, txBytes: r.tx });
+  }
+  const buckets: SeriesAnswer['buckets'] = [];
+  // At most ~2,000 buckets (a week of 5-minute rows); a wider range asks for a coarser resolution.
+  for (let t = bucketStart(q.from, q.resolution); t < q.to && buckets.length < 2100; t = nextBucket(t, q.resolution)) {
+    buckets.push({ ts: t, values: byTs.get(t) ?? [] });
+  }
+  return { resolution: q.resolution, buckets };
+}

@@ -1,0 +1,185 @@
+// The usage history database (node:sqlite, built into Node 24 and Electron's Node: no native module).
+// One table per resolution (buckets.ts), every flush adding to all four in one transaction, so the
+// hourly, daily and monthly totals always agree with the 5-minute rows they sum. WAL with
+// synchronous=NORMAL: a killed engine loses at most what it had not flushed (the last minute).
+import fs from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { RESOLUTIONS, bucketStart, type Resolution, type Retention } from './buckets.ts';
+
+/** 'NWHS' — PRAGMA application_id, so a foreign SQLite file at our path is told from ours. */
+const APP_ID = 0x4e574853;
+const MIGRATIONS: string[] = [
+  // 1: usage rows by bucket and dimensions ('' = not this dimension), and what each app id is called.
+  [...RESOLUTIONS.map((r) => `CREATE TABLE usage_${r} (ts INTEGER NOT NULL, app TEXT NOT NULL, iface TEXT NOT NULL, host TEXT NOT NULL,
+     service TEXT NOT NULL, rx INTEGER NOT NULL, tx INTEGER NOT NULL, PRIMARY KEY (ts, app, iface, host, service)) WITHOUT ROWID`),
+  'CREATE TABLE apps (id TEXT PRIMARY KEY, name TEXT NOT NULL, exe TEXT, icon TEXT, last_seen INTEGER NOT NULL) WITHOUT ROWID',
+  ].join(';\n'),
+];
+
+/** Bytes of one bucket and set of dimensions: app id, interface, remote host, service ('' = any). */
+export interface UsageDelta { ts: number; app: string; iface: string; host: string; service: string; rx: number; tx: number }
+export interface AppName { id: string; name: string; exe: string | null; icon: string | null }
+export type OpenResult = { ok: true; store: HistoryStore; notice: string | null } | { ok: false; reason: string };
+
+/** SQLite's own words for a file that is not, or no longer, a sound database. */
+const CORRUPT = /file is not a database|malformed|SQLITE_CORRUPT|SQLITE_NOTADB/i;
+
+export class HistoryStore {
+  readonly path: string;
+  #db: DatabaseSync;
+  #lock: string | null;
+  #add: Record<Resolution, StatementSync>;
+  #app: StatementSync;
+
+  private constructor(file: string, db: DatabaseSync, lock: string | null) {
+    this.path = file;
+    this.#db = db;
+    this.#lock = lock;
+    this.#add = Object.fromEntries(RESOLUTIONS.map((r) => [r, db.prepare(
+      `INSERT INTO usage_${r} (ts, app, iface, host, service, rx, tx) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO UPDATE SET rx = rx + excluded.rx, tx = tx + excluded.tx`)])) as Record<Resolution, StatementSync>;
+    this.#app = db.prepare(`INSERT INTO apps (id, name, exe, icon, last_seen) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET name = excluded.name, exe = excluded.exe, icon = excluded.icon, last_seen = excluded.last_seen`);
+  }
+
+  /**
+   * Opens (or creates) the database for writing. A corrupt or foreign file is moved aside and a new
+   * one started (said in `notice`); another live engine holding the lock, an unwritable folder, or a
+   * full disk is a reason, never a throw.
+   */
+  static open(file: string, now = Date.now()): OpenResult {
+    try { fs.mkdirSync(path.dirname(file), { recursive: true }); } catch (e) { return { ok: false, reason: `cannot create ${path.dirname(file)}: ${errText(e)}` }; }
+    const lock = takeLock(`${file}.lock`);
+    if (typeof lock === 'string') return { ok: false, reason: lock };
+    let notice: string | null = null;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let db: DatabaseSync | undefined;
+      try {
+        db = new DatabaseSync(file);
+        const why = foreignOrCorrupt(db);
+        if (why) throw new Error(why);
+        db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000');
+        migrate(db);
+        return { ok: true, store: new HistoryStore(file, db, lock.path), notice };
+      } catch (e) {
+        db?.close();
+        const msg = errText(e);
+        if (attempt === 0 && (CORRUPT.test(msg) || msg.startsWith('foreign:'))) {
+          const aside = `${file}.${msg.startsWith('foreign:') ? 'foreign' : 'corrupt'}-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
+          try {
+            fs.renameSync(file, aside);
+            for (const x of ['-wal', '-shm']) fs.rmSync(file + x, { force: true });
+          } catch (e2) { releaseLock(lock.path); return { ok: false, reason: `${file}: ${msg}; could not move it aside: ${errText(e2)}` }; }
+          notice = `${file} was ${msg.startsWith('foreign:') ? 'not a NetWatch history database' : `damaged (${msg})`}: moved aside to ${aside}; a new history starts now`;
+          continue;
+        }
+        releaseLock(lock.path);
+        return { ok: false, reason: `${file}: ${msg}` };
+      }
+    }
+    releaseLock(lock.path);
+    return { ok: false, reason: `${file}: could not be started anew` };
+  }
+
+  /** A read-only view for queries beside a running engine (`netwatch usage`): WAL readers never block it. */
+  static openReadOnly(file: string): { ok: true; store: HistoryStore } | { ok: false; reason: string } {
+    if (!fs.existsSync(file)) return { ok: false, reason: `no history at ${file} yet (the engine writes it once a minute)` };
+    try {
+      const db = new DatabaseSync(file, { readOnly: true });
+      const why = foreignOrCorrupt(db);
+      if (why) { db.close(); return { ok: false, reason: `${file}: ${why}` }; }
+      return { ok: true, store: new HistoryStore(file, db, null) };
+    } catch (e) { return { ok: false, reason: `${file}: ${errText(e)}` }; }
+  }
+
+  /** Adds deltas (5-minute bucket starts) to every resolution, and app names, in one transaction. */
+  write(deltas: readonly UsageDelta[], apps: readonly AppName[], now: number): void {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const d of deltas) {
+        if (d.rx === 0 && d.tx === 0) continue;
+        for (const r of RESOLUTIONS) this.#add[r].run(bucketStart(d.ts, r), d.app, d.iface, d.host, d.service, d.rx, d.tx);
+      }
+      for (const a of apps) this.#app.run(a.id, a.name, a.exe, a.icon, now);
+      this.#db.exec('COMMIT');
+    } catch (e) {
+      this.#db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  /** Deletes rows older than the policy keeps; returns how many per resolution. */
+  prune(now: number, keep: Retention): Record<Resolution, number> {
+    const out = {} as Record<Resolution, number>;
+    for (const r of RESOLUTIONS) {
+      const ms = keep[r];
+      out[r] = ms === null ? 0 : Number(this.#db.prepare(`DELETE FROM usage_${r} WHERE ts < ?`).run(bucketStart(now - ms, r)).changes);
+    }
+    return out;
+  }
+
+  /** Raw access for queries (query.ts) and tests. */
+  get db(): DatabaseSync { return this.#db; }
+
+  close(): void {
+    try { this.#db.close(); } catch { /* already closed */ }
+    if (this.#lock) releaseLock(this.#lock);
+    this.#lock = null;
+  }
+}
+
+function errText(e: unknown): string {
+  const x = e as NodeJS.ErrnoException & { errstr?: string };
+  if (x?.code === 'EACCES' || x?.code === 'EPERM' || x?.code === 'EROFS') return `permission denied (${x.code})`;
+  return x instanceof Error ? x.message : String(e);
+}
+
+/** Null when the file is an empty or NetWatch database in sound shape; else why not. */
+function foreignOrCorrupt(db: DatabaseSync): string | null {
+  const id = (db.prepare('PRAGMA application_id').get() as { application_id: number }).application_id;
+  const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+  if (tables > 0 && id !== APP_ID) return `foreign: a SQLite file of another program (application_id ${id})`;
+  const check = (db.prepare('PRAGMA quick_check').get() as { quick_check: string }).quick_check;
+  return check === 'ok' ? null : `malformed: ${check}`;
+}
+
+function migrate(db: DatabaseSync): void {
+  const have = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  if (have > MIGRATIONS.length) throw new Error(`history schema ${have} is newer than this NetWatch knows (${MIGRATIONS.length}): update NetWatch`);
+  for (let v = have; v < MIGRATIONS.length; v++) {
+    db.exec('BEGIN');
+    db.exec(MIGRATIONS[v]!);
+    db.exec(`PRAGMA application_id = ${APP_ID}; PRAGMA user_version = ${v + 1}`);
+    db.exec('COMMIT');
+  }
+}
+
+/**
+ * One writer per database: a lock file holding the writer's pid. A lock whose pid is gone (a killed
+ * engine) is taken over; SQLite's own locks would also stop readers under EXCLUSIVE mode.
+ */
+function takeLock(file: string): { path: string } | string {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o644 });
+      return { path: file };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return `cannot write ${path.dirname(file)}: ${errText(e)}`;
+      const pid = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        return `in use by another NetWatch engine (pid ${pid}): one writes the history at a time; this one shows live data only`;
+      }
+      fs.rmSync(file, { force: true }); // stale: its writer is gone
+    }
+  }
+  return `could not take ${file}`;
+}
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+function releaseLock(file: string): void {
+  try { if (Number.parseInt(fs.readFileSync(file, 'utf8'), 10) === process.pid) fs.rmSync(file); } catch { /* gone already */ }
+}

@@ -1,0 +1,133 @@
+// The usage history's buckets, retention, queries and bad files (issue 15), on real SQLite files.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { bucketStart, nextBucket, splitWindow, DEFAULT_RETENTION } from '../../../../electron/collector/history/buckets.ts';
+import { HistoryStore, type UsageDelta } from '../../../../electron/collector/history/store.ts';
+import { pickResolution, series, usage } from '../../../../electron/collector/history/query.ts';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-hist-unit-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const fresh = () => path.join(dir, `h${++n}.sqlite`);
+const open = (file: string) => { const r = HistoryStore.open(file); assert.ok(r.ok, r.ok ? '' : r.reason); return r; };
+const row = (ts: number, app: string, rx: number, tx = 0, iface = ''): UsageDelta => ({ ts, app, iface, host: '', service: '', rx, tx });
+
+test('buckets start on the local clock\'s boundaries; a local day may be 23 hours', () => {
+  process.env['TZ'] = 'Europe/Berlin';
+  const t = new Date('2026-03-29T10:07:31+02:00').getTime();
+  assert.equal(new Date(bucketStart(t, '5m')).toISOString(), '2026-03-29T08:05:00.000Z');
+  assert.equal(new Date(bucketStart(t, '1h')).toISOString(), '2026-03-29T08:00:00.000Z');
+  assert.equal(new Date(bucketStart(t, '1d')).toISOString(), '2026-03-28T23:00:00.000Z'); // midnight CET
+  assert.equal(new Date(bucketStart(t, '1mo')).toISOString(), '2026-02-28T23:00:00.000Z');
+  // The spring-forward day is 23 hours long, the fall-back day 25, and its repeated hour is two buckets.
+  assert.equal(nextBucket(t, '1d') - bucketStart(t, '1d'), 23 * 3600_000);
+  const fall = new Date('2026-10-25T00:30:00Z').getTime(); // 02:30 CEST; an hour later 02:30 CET
+  assert.equal(nextBucket(fall, '1d') - bucketStart(fall, '1d'), 25 * 3600_000);
+  assert.equal(bucketStart(fall + 3600_000, '5m'), fall + 3600_000);
+  assert.equal(nextBucket(fall, '1h'), bucketStart(fall, '1h') + 3600_000);
+  const india = (() => { process.env['TZ'] = 'Asia/Kolkata'; return bucketStart(new Date('2026-11-17T10:50:00Z').getTime(), '1h'); })();
+  assert.equal(new Date(india).toISOString(), '2026-11-17T10:30:00.000Z', '16:00 IST');
+  process.env['TZ'] = 'Europe/Berlin';
+});
+
+test('a window is split across 5-minute boundaries by time, exactly; a jump back or forward lands whole in the last bucket', () => {
+  const b = bucketStart(Date.now(), '5m');
+  assert.deepEqual(splitWindow(b - 30_000, b + 90_000, 1200, 600_000), [{ ts: b - 300_000, bytes: 300 }, { ts: b, bytes: 900 }]);
+  assert.deepEqual(splitWindow(b - 60_000, b, 1000, 600_000), [{ ts: b - 300_000, bytes: 1000 }], 'a poll at the boundary closes the old bucket');
+  const parts = splitWindow(b - 1, b + 600_001, 1_000_003, 900_000);
+  assert.equal(parts.length, 4);
+  assert.equal(parts.reduce((s, p) => s + p.bytes, 0), 1_000_003);
+  assert.ok(parts.every((p) => p.bytes >= 0 && Number.isInteger(p.bytes)));
+  assert.deepEqual(splitWindow(b + 10_000, b + 5_000, 500, 600_000), [{ ts: b, bytes: 500 }], 'clock set back');
+  assert.deepEqual(splitWindow(b - 7_200_000, b + 1000, 500, 600_000), [{ ts: b, bytes: 500 }], 'a suspend: not spread over the sleep');
+});
+
+test('flushes add up; hourly, daily, monthly agree with the 5-minute rows; queries pick the coarsest fitting table', () => {
+  const file = fresh();
+  const { store } = open(file);
+  const day = bucketStart(new Date('2026-11-17T15:00:00Z').getTime(), '1d'); // not the 1st: a day, not a month
+  store.write([row(day, 'a', 100, 10), row(day + 300_000, 'a', 50), row(day, 'b', 1, 1, 'lo'), row(day, '', 500, 500, 'eth0')],
+    [{ id: 'a', name: 'Firefox', exe: '/usr/lib/firefox/firefox', icon: 'firefox' }, { id: 'b', name: 'node srv.js', exe: null, icon: null }], day);
+  store.write([row(day, 'a', 100)], [], day);
+  const now = day + 3_600_000;
+  const q = usage(store, { from: day, to: now, by: 'app' }, now);
+  assert.equal(q.resolution, '1d');
+  assert.deepEqual(q.rows.map((r) => [r.name, r.icon, r.rxBytes, r.txBytes]), [['Firefox', 'firefox', 250, 10]], 'loopback rows left out by default');
+  assert.deepEqual(usage(store, { from: day, to: now, by: 'app', includeLoopback: true }, now).rows.map((r) => r.key), ['a', 'b']);
+  assert.deepEqual(usage(store, { from: day, to: day + 300_000, by: 'app' }, now).resolution, '5m');
+  assert.deepEqual(usage(store, { from: day, to: now, by: 'interface' }, now).rows.map((r) => [r.key, r.rxBytes]), [['eth0', 500]]);
+  const s = series(store, { from: day, to: day + 900_000, resolution: '5m', by: 'app' });
+  assert.deepEqual(s.buckets.map((b) => b.values.map((v) => v.rxBytes)), [[200], [50], []], 'every bucket, the empty one too');
+  for (const r of ['1h', '1d', '1mo']) {
+    const t = (store.db.prepare(`SELECT sum(rx) AS rx FROM usage_${r}`).get() as { rx: number }).rx;
+    assert.equal(t, 751, r);
+  }
+  assert.equal(pickResolution(bucketStart(day - 30 * 86_400_000, '1d'), now, now), '1d', 'a month back from a midnight: daily rows');
+  assert.equal(pickResolution(day - 30 * 86_400_000 + 300_000, now, now), '1h', 'older than a week: never 5-minute rows, which are gone');
+  store.close();
+});
+
+test('retention prunes exactly what the policy says on a synthetic year of 5-minute data', () => {
+  const file = fresh();
+  const { store } = open(file);
+  const now = bucketStart(new Date('2026-12-01T12:00:00Z').getTime(), '5m');
+  const start = bucketStart(now - 365 * 86_400_000, '5m');
+  const deltas: UsageDelta[] = [];
+  for (let t = start; t < now; t = nextBucket(t, '5m')) deltas.push(row(t, 'app', 1));
+  store.write(deltas, [], now);
+  const count = (r: string) => (store.db.prepare(`SELECT count(*) AS n FROM usage_${r}`).get() as { n: number }).n;
+  const before = { '5m': count('5m'), '1h': count('1h'), '1d': count('1d'), '1mo': count('1mo') };
+  const keptFrom = (r: '5m' | '1h' | '1d') => bucketStart(now - DEFAULT_RETENTION[r]!, r);
+  const older = (r: '5m' | '1h' | '1d') => (store.db.prepare(`SELECT count(*) AS n FROM usage_${r} WHERE ts < ?`).get(keptFrom(r)) as { n: number }).n;
+  const want = { '5m': older('5m'), '1h': older('1h'), '1d': older('1d'), '1mo': 0 };
+  assert.equal(want['5m'], before['5m'] - 7 * 288, 'a week of 5-minute rows stays');
+  const pruned = store.prune(now, DEFAULT_RETENTION);
+  assert.deepEqual(pruned, want);
+  assert.equal(count('5m'), 7 * 288);
+  assert.equal(count('1h'), before['1h'] - want['1h']);
+  assert.equal(count('1d'), before['1d'], 'five years of days: nothing of this year goes');
+  assert.equal(count('1mo'), before['1mo']);
+  // The totals of what is kept still agree where the tables overlap: the last week, from a whole hour.
+  const hour = nextBucket(keptFrom('5m'), '1h');
+  const week = (r: string) => (store.db.prepare(`SELECT sum(rx) AS rx FROM usage_${r} WHERE ts >= ?`).get(hour) as { rx: number }).rx;
+  assert.equal(week('5m'), week('1h'));
+  assert.ok(week('5m') > 6 * 288);
+  store.close();
+});
+
+test('a corrupt file and a foreign SQLite file are moved aside with a notice; a new history starts', () => {
+  const bad = fresh();
+  fs.writeFileSync(bad, Buffer.alloc(8192, 0x5a));
+  const r = open(bad);
+  assert.match(r.notice!, /damaged \(file is not a database\): moved aside to .*\.corrupt-/);
+  r.store.write([row(Date.now(), 'a', 1)], [], Date.now());
+  r.store.close();
+  assert.equal(fs.readdirSync(dir).filter((f) => f.startsWith(path.basename(bad)) && f.includes('.corrupt-')).length, 1);
+
+  const foreign = fresh();
+  const d = new DatabaseSync(foreign);
+  d.exec('CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT); INSERT INTO moz_places (url) VALUES (\'x\')');
+  d.close();
+  const f = open(foreign);
+  assert.match(f.notice!, /not a NetWatch history database: moved aside to .*\.foreign-/);
+  f.store.close();
+  const aside = fs.readdirSync(dir).find((x) => x.startsWith(path.basename(foreign)) && x.includes('.foreign-'))!;
+  const kept = new DatabaseSync(path.join(dir, aside), { readOnly: true });
+  assert.equal((kept.prepare('SELECT url FROM moz_places').get() as { url: string }).url, 'x', 'the foreign file is kept intact');
+  kept.close();
+});
+
+test('a database of a newer schema is refused with the reason, not migrated down', () => {
+  const file = fresh();
+  open(file).store.close();
+  const d = new DatabaseSync(file);
+  d.exec('PRAGMA user_version = 99');
+  d.close();
+  const r = HistoryStore.open(file);
+  assert.equal(r.ok, false);
+  assert.match(!r.ok ? r.reason : '', /history schema 99 is newer than this NetWatch knows \(1\): update NetWatch/);
+});
