@@ -104,7 +104,8 @@ export class HistoryStore {
       for (const a of apps) this.#app.run(a.id, a.name, a.exe, a.icon, now);
       this.#db.exec('COMMIT');
     } catch (e) {
-      this.#db.exec('ROLLBACK');
+      // SQLite rolls back by itself on some errors (SQLITE_FULL): the original error is the one to tell.
+      try { this.#db.exec('ROLLBACK'); } catch { /* no transaction left */ }
       throw e;
     }
   }
