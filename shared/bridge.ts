@@ -4,9 +4,10 @@
 import type { Snapshot } from './contract/snapshot.ts';
 import type { ConnectionPage, ConnectionQuery } from './query.ts';
 import type { FixedSettings, Settings } from './settings.ts';
+import type { UsageAnswer, UsageQuery } from './contract/usage.ts';
 
 /** Views the renderer can show; each drill-down is a window in Electron and a route in the dashboard. */
-export const VIEWS = ['popover', 'interface', 'processes', 'connections', 'alerts', 'settings'] as const;
+export const VIEWS = ['popover', 'interface', 'processes', 'connections', 'usage', 'alerts', 'settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 /** Whether the engine is feeding us, as the host sees it (the renderer also watches snapshot age). */
@@ -22,6 +23,8 @@ export interface Bridge {
   onLink(cb: (link: EngineLink) => void): () => void;
   /** One page of the filtered, sorted socket list of the latest poll. */
   queryConnections(q: ConnectionQuery): Promise<ConnectionPage>;
+  /** The usage history (today, this week, a range): totals or a series, answered by the engine. */
+  usage(q: UsageQuery): Promise<UsageAnswer>;
   getSettings(): Promise<Settings>;
   /** The settings as the host holds them: at once when known, then after every change from any window. */
   onSettings(cb: (s: Settings) => void): () => void;

@@ -1,6 +1,7 @@
 // Connection queries to an engine over a message port: ids, answers matched to askers, timeouts.
 // Used by every host that forwards a view's queries (Electron main, `netwatch serve`).
 import type { ConnectionPage, ConnectionQuery } from './query.ts';
+import type { UsageAnswer, UsageQuery } from './contract/usage.ts';
 import type { EngineMessage } from './messages.ts';
 
 export interface Timers {
@@ -9,7 +10,8 @@ export interface Timers {
 }
 
 export class PendingQueries {
-  #pending = new Map<string, { resolve: (p: ConnectionPage) => void; reject: (e: Error) => void; timer: unknown }>();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry's resolve takes its own answer type
+  #pending = new Map<string, { resolve: (p: any) => void; reject: (e: Error) => void; timer: unknown }>();
   #seq = 0;
   readonly send: (m: unknown) => void;
   readonly timers: Timers;
@@ -20,7 +22,11 @@ export class PendingQueries {
     this.timeoutMs = timeoutMs;
   }
 
-  ask(query: ConnectionQuery): Promise<ConnectionPage> {
+  ask(query: ConnectionQuery): Promise<ConnectionPage> { return this.#ask({ type: 'query-connections', query }); }
+  /** A question to the usage history. */
+  askUsage(query: UsageQuery): Promise<UsageAnswer> { return this.#ask({ type: 'query-usage', query }); }
+
+  #ask<T>(m: { type: string; query: unknown }): Promise<T> {
     return new Promise((resolve, reject) => {
       const requestId = `q${++this.#seq}`;
       const timer = this.timers.set(() => {
@@ -28,15 +34,15 @@ export class PendingQueries {
         reject(new Error(`the engine did not answer in ${this.timeoutMs / 1000} s`));
       }, this.timeoutMs);
       this.#pending.set(requestId, { resolve, reject, timer });
-      this.send({ type: 'query-connections', requestId, query });
+      this.send({ ...m, requestId });
     });
   }
 
   /** Feed every engine message here; returns true when it was an answer. */
   answer(m: EngineMessage): boolean {
-    if (m.type !== 'connections') return false;
+    if (m.type !== 'connections' && m.type !== 'usage') return false;
     const p = this.#pending.get(m.requestId);
-    if (p) { this.timers.clear(p.timer); this.#pending.delete(m.requestId); p.resolve(m.page); }
+    if (p) { this.timers.clear(p.timer); this.#pending.delete(m.requestId); p.resolve(m.type === 'usage' ? m.answer : m.page); }
     return true;
   }
 

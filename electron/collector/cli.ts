@@ -13,14 +13,18 @@ import { createServer, defaultStaticDir, isLoopbackHost, refuse } from './serve/
 import { ensureDashboard } from './serve/dashboard.ts';
 import { chooseToken, type TokenFlags } from './serve/token.ts';
 import { JsonlFile } from './jsonl-file.ts';
+import { usageCommand, USAGE_HELP } from './usage-cli.ts';
+import { defaultHistoryPath } from './history/paths.ts';
 
 const USAGE = `usage:
   netwatch snapshot [--json] [--no-probes]          one snapshot, after two samples so rates are real
                                                     (a summary; --json: the whole snapshot)
   netwatch watch --jsonl [--interval S] [--no-probes]  a "system" line per cycle, then one "socket" line each
-  netwatch record FILE [--interval S] [--duration S] [--no-probes]   full snapshots, one JSON per line
+  netwatch record FILE [--interval S] [--duration S] [--no-probes] [--db H]   full snapshots, one JSON per line
   netwatch serve [--port 9273] [--host 127.0.0.1] [--token-file F | --no-token] [--tls-cert F --tls-key F]
-                [--interval S] [--replay FILE] [--no-probes]   the web dashboard, live or from a recording
+                [--interval S] [--replay FILE] [--no-probes] [--db H | --no-history]
+                the web dashboard, live or from a recording (with --db: that recorded history)
+${USAGE_HELP}
   netwatch --help | --version
 options:
   --no-probes   do not ping the gateway or query the DNS server
@@ -31,7 +35,10 @@ options:
                 or in NETWATCH_TOKEN. Default: a random token per run, in the printed URL
   --token T     the same on the command line (every local user can read it with ps)
   --no-token    loopback only: no token, so every local user can read the dashboard
-  --tls-cert F --tls-key F   serve HTTPS with this PEM certificate and key`;
+  --tls-cert F --tls-key F   serve HTTPS with this PEM certificate and key
+  --db H        the usage history database (serve's default: the user's data folder, e.g.
+                ~/.local/share/netwatch/history.sqlite; record keeps none unless given)
+  --no-history  serve without keeping a usage history`;
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 const ENGINE: Options = { 'no-probes': { type: 'boolean' }, interval: { type: 'string' }, 'bandwidth-threshold': { type: 'string' } };
@@ -39,11 +46,12 @@ const ENGINE: Options = { 'no-probes': { type: 'boolean' }, interval: { type: 's
 const COMMANDS: Record<string, { options: Options; positionals: number }> = {
   snapshot: { options: { ...ENGINE, json: { type: 'boolean' } }, positionals: 0 },
   watch: { options: { ...ENGINE, jsonl: { type: 'boolean' } }, positionals: 0 },
-  record: { options: { ...ENGINE, duration: { type: 'string' } }, positionals: 1 },
+  record: { options: { ...ENGINE, duration: { type: 'string' }, db: { type: 'string' } }, positionals: 1 },
   serve: {
     options: {
       ...ENGINE, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, replay: { type: 'string' },
       'token-file': { type: 'string' }, 'no-token': { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
+      db: { type: 'string' }, 'no-history': { type: 'boolean' },
     },
     positionals: 0,
   },
@@ -86,6 +94,7 @@ export async function main(argv: string[]): Promise<number> {
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(USAGE); return 0; }
   if (cmd === '--version' || cmd === '-V') { console.log(`netwatch ${version()}`); return 0; }
   if (cmd === undefined) { console.error(USAGE); return 2; }
+  if (cmd === 'usage') return rest.includes('--help') || rest.includes('-h') ? (console.log(USAGE), 0) : usageCommand(rest);
   const spec = COMMANDS[cmd];
   if (!spec) return usageError(cmd.startsWith('-') ? `unknown option '${cmd}'` : `unknown command '${cmd}'`);
   let args;
@@ -147,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
     let failure: string | null = null;
     let end = () => {};
     const engine = new Engine({
-      sources: createSources(nodeOs), os: nodeOs, config, listInSnapshots: true,
+      sources: createSources(nodeOs), os: nodeOs, config, listInSnapshots: true, historyPath: str('db') ?? null,
       emit: (m) => {
         if (m.type !== 'snapshot' || failure !== null) return;
         // A failed write (ENOSPC: the disk is full) ends the recording with what was whole.
@@ -173,6 +182,7 @@ export async function main(argv: string[]): Promise<number> {
   return serve({
     port: str('port'), host: str('host'), token: str('token'), replay: str('replay'), 'token-file': str('token-file'), 'no-token': v['no-token'] === true,
     'tls-cert': str('tls-cert'), 'tls-key': str('tls-key'), interval: str('interval'), 'no-probes': v['no-probes'] === true, 'bandwidth-threshold': str('bandwidth-threshold'),
+    db: str('db'), 'no-history': v['no-history'] === true,
   }, config);
 }
 
@@ -184,7 +194,10 @@ function listenFailure(e: NodeJS.ErrnoException): string {
   return e.message;
 }
 
-interface ServeFlags extends TokenFlags { port?: string; host?: string; replay?: string; interval?: string; 'no-probes'?: boolean; 'bandwidth-threshold'?: string; 'tls-cert'?: string; 'tls-key'?: string }
+interface ServeFlags extends TokenFlags {
+  port?: string; host?: string; replay?: string; interval?: string; 'no-probes'?: boolean; 'bandwidth-threshold'?: string; 'tls-cert'?: string; 'tls-key'?: string;
+  db?: string; 'no-history'?: boolean;
+}
 
 async function serve(v: ServeFlags, config: ReturnType<typeof defaultConfig>): Promise<number> {
   const port = v.port === undefined ? 9273 : Number(v.port);
@@ -218,9 +231,11 @@ async function serve(v: ServeFlags, config: ReturnType<typeof defaultConfig>): P
   };
   let feed: Feed;
   try {
-    feed = v.replay ? replayFeed(v.replay) : liveFeed({
+    if (v.db && v['no-history']) { console.error('netwatch serve: --db and --no-history exclude each other'); return 2; }
+    const history = v['no-history'] ? null : v.db ?? (v.replay ? null : defaultHistoryPath());
+    feed = v.replay ? replayFeed(v.replay, history) : liveFeed({
       intervalMs: config.intervalMs, connectionsVisibleMs: config.connectionsVisibleMs, probes: config.probes, bandwidthThresholdBps: config.bandwidthThresholdBps,
-    });
+    }, { historyPath: history });
   } catch (e) {
     console.error(`netwatch serve: ${(e as Error).message}`);
     return 2;

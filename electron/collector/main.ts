@@ -23,12 +23,14 @@ function initialConfig(): { config: EngineConfig; problem?: string } {
 const initial = initialConfig();
 // Visibility is the host's word alone (Electron main counts the windows really shown; serve counts its
 // stream clients). An attached view port says nothing: a hidden popover keeps its port.
-const hub = new ViewHub((q) => engine.queryConnections(q));
+const hub = new ViewHub((q) => engine.queryConnections(q), (q) => engine.queryUsage(q));
 const engine = new Engine({
   // A packaged app ships the socket helper beside its resources and says where (NETWATCH_HELPER).
   sources: createSources(nodeOs, undefined, process.env['NETWATCH_HELPER'] ? { helperPath: process.env['NETWATCH_HELPER'] } : {}),
   os: nodeOs,
   config: initial.config,
+  // The usage history's database: the host says where (Electron: userData; serve: --db or the data folder).
+  historyPath: process.env['NETWATCH_HISTORY'] || null,
   emit: (m) => {
     port.post(m);
     if (m.type === 'snapshot') hub.broadcast(m);

@@ -1,7 +1,9 @@
 // Renderers' own ports to the engine. In Electron, main hands each window one end of a
 // MessageChannelMain and the collector the other: snapshots then go straight to the window, not through
 // main, and the window's connection queries are answered on its port. A view may only query.
-import { ViewMessageSchema, issuesText, type ConnectionPage, type ConnectionQuery, type EngineMessage } from '../../shared/index.ts';
+import {
+  ViewMessageSchema, issuesText, type ConnectionPage, type ConnectionQuery, type EngineMessage, type UsageAnswer, type UsageQuery,
+} from '../../shared/index.ts';
 
 export interface ViewPort {
   post(m: EngineMessage): void;
@@ -12,10 +14,12 @@ export interface ViewPort {
 export class ViewHub {
   #ports = new Set<ViewPort>();
   #query: (q: ConnectionQuery) => ConnectionPage;
+  #usage: (q: UsageQuery) => UsageAnswer;
 
   /** How fast the engine polls is not decided here: a port stays attached while its window is hidden. */
-  constructor(query: (q: ConnectionQuery) => ConnectionPage) {
+  constructor(query: (q: ConnectionQuery) => ConnectionPage, usage: (q: UsageQuery) => UsageAnswer = () => ({ kind: 'error', error: 'no usage history here' })) {
     this.#query = query;
+    this.#usage = usage;
   }
 
   get size(): number { return this.#ports.size; }
@@ -25,7 +29,9 @@ export class ViewHub {
     p.onMessage((raw) => {
       const m = ViewMessageSchema.safeParse(raw);
       if (!m.success) { p.post({ type: 'rejected', reason: issuesText(m.error) }); return; }
-      p.post({ type: 'connections', requestId: m.data.requestId, page: this.#query(m.data.query) });
+      const q = m.data;
+      if (q.type === 'query-usage') p.post({ type: 'usage', requestId: q.requestId, answer: this.#usage(q.query) });
+      else p.post({ type: 'connections', requestId: q.requestId, page: this.#query(q.query) });
     });
     p.onClose(() => { this.#ports.delete(p); });
   }

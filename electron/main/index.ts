@@ -93,6 +93,8 @@ function main(): void {
       ...process.env,
       NETWATCH_CONFIG: JSON.stringify(engineConfigOf(settings)),
       NETWATCH_VISIBLE: sessions.visible ? '1' : '0',
+      // The usage history beside the settings, in the app's own data folder.
+      NETWATCH_HISTORY: path.join(app.getPath('userData'), 'history.sqlite'),
       ...(app.isPackaged ? { NETWATCH_HELPER: path.join(process.resourcesPath, 'nw-sockdiag') } : {}),
     };
     // V8 flags reach a utility process only inside --js-flags (shared/engine-runtime.ts says why).

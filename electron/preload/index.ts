@@ -39,6 +39,7 @@ const bridge: Bridge = {
   onSnapshot: (cb) => { snapshots.add(cb); return () => { snapshots.delete(cb); }; },
   onLink: (cb) => link.subscribe(cb),
   queryConnections: (q) => queries.ask(q),
+  usage: (q) => queries.askUsage(q),
   getSettings: () => ipcRenderer.invoke(CH.getSettings),
   onSettings: (cb) => settings.subscribe(cb),
   setSettings: (s) => ipcRenderer.invoke(CH.setSettings, s),

@@ -2,6 +2,7 @@
 // Used by the e2e tests, `npm run screenshots` and the renderer bench.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { ROOT } from '../helpers.ts';
@@ -45,7 +46,8 @@ export interface Serve {
  */
 export function startServe(args: string[], opts: { token?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Serve> {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'netwatch.js'), 'serve', '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...opts.env },
+    // The usage history goes to a folder of this run's, not the user's data folder (unless the test says).
+    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, XDG_DATA_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'nw-serve-data-')), ...opts.env },
   });
   return new Promise((resolve, reject) => {
     let out = '';

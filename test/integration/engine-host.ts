@@ -73,9 +73,9 @@ export class EngineHost {
   }
 }
 
-/** Forks a peer script with IPC, resolving with it and its first message. */
+/** Forks a peer script (in peers/, or an absolute path) with IPC, resolving with it and its first message. */
 export function peer<T>(script: string, args: string[] = [], opts: ForkOptions = {}): Promise<{ child: ChildProcess; first: T }> {
-  const child = fork(path.join(ROOT, 'test', 'integration', 'peers', script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], ...opts });
+  const child = fork(path.resolve(ROOT, 'test', 'integration', 'peers', script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], ...opts });
   return new Promise((resolve, reject) => {
     child.once('message', (m: T) => resolve({ child, first: m }));
     child.once('error', reject);

@@ -3,6 +3,7 @@
 // across two 5-minute boundaries, the database on disk, and a restart.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,9 +12,10 @@ import { Engine } from '../../electron/collector/engine/engine.ts';
 import { nodeOs, type OsIO } from '../../electron/collector/os.ts';
 import { createLinuxSources } from '../../electron/collector/linux/index.ts';
 import { DEFAULT_HELPER } from '../../electron/collector/platform.ts';
-import { bucketStart, nextBucket } from '../../electron/collector/history/buckets.ts';
+import { bucketStart } from '../../electron/collector/history/buckets.ts';
 import { defaultConfig } from '../../shared/index.ts';
 import { nextMessage, peer } from './engine-host.ts';
+import { ROOT } from '../helpers.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-history-'));
 const db = path.join(dir, 'history.sqlite');
@@ -44,7 +46,8 @@ test('a known transfer across two 5-minute boundaries lands in the right buckets
   const received = async () => { server.child.send({ type: 'count' }); return (await nextMessage<{ received: number }>(server.child)).received; };
 
   // 90 s before a 5-minute boundary B1, polls 60 s apart (fake time): the 2nd and the 7th windows straddle B1 and B2.
-  const B1 = nextBucket(bucketStart(Date.now(), '5m'), '5m');
+  // In the past, so that `netwatch usage` (on the real clock) finds it all.
+  const B1 = bucketStart(Date.now(), '5m') - 900_000;
   fakeNow = B1 - 90_000;
   let engine = newEngine();
   engine.setVisible(true);
@@ -67,16 +70,16 @@ test('a known transfer across two 5-minute boundaries lands in the right buckets
     if (w === 4) { engine.stop(); engine = newEngine(); engine.setVisible(true); await engine.pollAll(); } // a restart mid-transfer
   }
   // Asked through the engine, as the Usage view and `netwatch usage` ask: by app, loopback counted or not.
-  const byApp = engine.queryUsage({ from: B1 - 300_000, to: B1 + 600_000, by: 'app', includeLoopback: true });
-  assert.ok(!('error' in byApp));
+  const byApp = engine.queryUsage({ kind: 'totals', from: B1 - 300_000, to: B1 + 600_000, by: 'app', includeLoopback: true });
+  assert.ok(byApp.kind === 'totals');
   const sink = byApp.rows.find((r) => r.name === 'nwtest-server')!;
   const sender = byApp.rows.find((r) => r.name === 'nwtest-sized')!;
   assert.ok(Math.abs(sink.rxBytes - 7 * perWindow) <= 7 * perWindow * 0.01, `server rx ${sink.rxBytes}`);
   assert.ok(Math.abs(sender.txBytes - 7 * perWindow) <= 7 * perWindow * 0.01, `client tx ${sender.txBytes}`);
-  const external = engine.queryUsage({ from: B1 - 300_000, to: B1 + 600_000, by: 'app' });
-  assert.ok(!('error' in external) && !external.rows.some((r) => r.name === 'nwtest-server' && r.rxBytes > 0), 'loopback is left out by default');
-  const lo = engine.queryUsage({ from: B1 - 300_000, to: B1 + 600_000, by: 'interface' });
-  assert.ok(!('error' in lo) && lo.rows.find((r) => r.key === 'lo')!.rxBytes >= 7 * perWindow, 'the interface rows count lo itself');
+  const external = engine.queryUsage({ kind: 'totals', from: B1 - 300_000, to: B1 + 600_000, by: 'app' });
+  assert.ok(external.kind === 'totals' && !external.rows.some((r) => r.name === 'nwtest-server' && r.rxBytes > 0), 'loopback is left out by default');
+  const lo = engine.queryUsage({ kind: 'totals', from: B1 - 300_000, to: B1 + 600_000, by: 'interface' });
+  assert.ok(lo.kind === 'totals' && lo.rows.find((r) => r.key === 'lo')!.rxBytes >= 7 * perWindow, 'the interface rows count lo itself');
   engine.stop();
 
   const got = rows('usage_5m', 'rx');
@@ -92,4 +95,19 @@ test('a known transfer across two 5-minute boundaries lands in the right buckets
   const d = new DatabaseSync(db, { readOnly: true });
   assert.equal((d.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check, 'ok');
   d.close();
+});
+
+test('netwatch usage reads the same history beside it: JSON and the table', async () => {
+  const run = (args: string[]) => execFileSync(process.execPath, [path.join(ROOT, 'bin/netwatch.js'), 'usage', '--db', db, ...args]).toString();
+  const j = JSON.parse(run(['--since', '1h', '--include-loopback', '--json'])) as { rows: Array<{ name: string; rxBytes: number; txBytes: number }>; resolution: string };
+  const sink = j.rows.find((r) => r.name === 'nwtest-server');
+  assert.ok(sink && Math.abs(sink.rxBytes - 49 * MB) <= 0.49 * MB, JSON.stringify(j.rows));
+  assert.equal(j.resolution, '5m');
+  const text = run(['--since', '1h', '--include-loopback']);
+  assert.match(text, /^last 1h \(since .*\), by app:\n  name +received +sent\n/);
+  assert.match(text, /nwtest-server +4[89]\.\d MB/);
+  assert.match(run(['--by', 'interface', '--since', '1h']), /\n  lo +\d/);
+  const bad = spawnSync(process.execPath, [path.join(ROOT, 'bin/netwatch.js'), 'usage', '--db', path.join(dir, 'none.sqlite')]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr.toString(), /no history at .*none\.sqlite yet \(the engine writes it once a minute\)/);
 });

@@ -3,7 +3,7 @@
 // every other tier's jobs start when due and run alongside, never two runs of one job at a time.
 import {
   HostMessageSchema, issuesText, mergeConfig, SNAPSHOT_VERSION, TCP_STATES, assertNever, failed,
-  type EngineConfig, type EngineMessage, type Snapshot, type SourceName, type ConnectionPage, type ConnectionQuery,
+  type EngineConfig, type EngineMessage, type UsageAnswer, type UsageQuery, type Snapshot, type SourceName, type ConnectionPage, type ConnectionQuery,
 } from '../../../shared/index.ts';
 import type { OsIO } from '../os.ts';
 import type { Sources } from '../sources.ts';
@@ -16,7 +16,6 @@ import { SystemTier } from './system-tier.ts';
 import { DisksTier } from './disks-tier.ts';
 import { WifiTier } from './wifi-tier.ts';
 import { HistoryTier } from './history-tier.ts';
-import type { SeriesQuery, UsageQuery } from '../history/query.ts';
 
 export interface EngineDeps {
   sources: Sources; os: OsIO; config: EngineConfig; emit: (m: EngineMessage) => void;
@@ -105,8 +104,7 @@ export class Engine {
   }
 
   /** Usage totals and series from the history (the Usage view, `netwatch usage`, serve's API). */
-  queryUsage(q: UsageQuery) { this.#feedHistory(); return this.#history.usage(q); }
-  querySeries(q: SeriesQuery) { this.#feedHistory(); return this.#history.series(q); }
+  queryUsage(q: UsageQuery): UsageAnswer { this.#feedHistory(); return this.#history.query(q); }
 
   /** Hands a connection poll the history has not seen yet to it. */
   #feedHistory(): void {
@@ -145,6 +143,9 @@ export class Engine {
       case 'set-visibility': this.setVisible(msg.visible); break;
       case 'query-connections':
         this.#emit({ type: 'connections', requestId: msg.requestId, page: this.queryConnections(msg.query) });
+        break;
+      case 'query-usage':
+        this.#emit({ type: 'usage', requestId: msg.requestId, answer: this.queryUsage(msg.query) });
         break;
       case 'attach-view': break; // the host entry (main.ts) takes the port; nothing for the engine itself
       case 'pause': this.#paused = true; this.#emit({ type: 'status', state: 'paused', pid: process.pid }); break;

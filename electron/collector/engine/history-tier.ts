@@ -3,11 +3,13 @@
 import { failed, ok, unavailable } from '../../../shared/index.ts';
 import { splitWindow, DEFAULT_RETENTION, type Retention } from '../history/buckets.ts';
 import { HistoryStore, type AppName, type UsageDelta } from '../history/store.ts';
-import { usage, series, type SeriesAnswer, type SeriesQuery, type UsageAnswer, type UsageQuery } from '../history/query.ts';
+import { usage, series, seriesResolution } from '../history/query.ts';
+import type { UsageAnswer, UsageQuery } from '../../../shared/index.ts';
 import type { AppDelta } from './attribution.ts';
 import type { Job, TierEnv } from './tier.ts';
 
 export const FLUSH_MS = 60_000;
+const statusText = (s: { state: string; reason?: string; message?: string }) => s.reason ?? s.message ?? s.state;
 const PRUNE_MS = 3_600_000;
 /** Pending rows kept while the disk refuses them (full, read-only); beyond, the oldest are dropped and counted. */
 const MAX_PENDING = 100_000;
@@ -110,18 +112,12 @@ export class HistoryTier {
     if (store) store.prune(this.#env.os.now(), this.#retention);
   }
 
-  usage(q: UsageQuery): UsageAnswer | { error: string } {
+  /** Totals or a series from the database, with what is pending flushed first (answers are as of now). */
+  query(q: UsageQuery): UsageAnswer {
     const store = this.#open();
-    if (!store) return { error: this.#path ? 'history unavailable' : 'history off: no database path' };
-    this.flush(); // answer with what the engine knows now, not as of the last minute
-    return usage(store, q, this.#env.os.now());
-  }
-
-  series(q: SeriesQuery): SeriesAnswer | { error: string } {
-    const store = this.#open();
-    if (!store) return { error: this.#path ? 'history unavailable' : 'history off: no database path' };
+    if (!store) return { kind: 'error', error: this.#path ? `history unavailable: ${statusText(this.#env.status.get('history'))}` : 'history off: no database path' };
     this.flush();
-    return series(store, q);
+    return q.kind === 'totals' ? usage(store, q, this.#env.os.now()) : series(store, { ...q, resolution: q.resolution ?? seriesResolution(q.from, q.to) });
   }
 
   /** Flushes and closes (engine stop, SIGTERM). */

@@ -4,8 +4,9 @@
 
 const FIVE_MIN = 300_000;
 
-export const RESOLUTIONS = ['5m', '1h', '1d', '1mo'] as const;
-export type Resolution = (typeof RESOLUTIONS)[number];
+import { RESOLUTIONS, type Resolution } from '../../../shared/index.ts';
+
+export { RESOLUTIONS, type Resolution };
 
 
 /** Start (epoch ms) of the bucket of `res` that holds `ts`. */

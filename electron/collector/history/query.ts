@@ -1,23 +1,8 @@
 // Questions to the usage history: totals by app, interface, host or service over a range, and time
 // series at a fitting resolution. Each reads the coarsest table whose buckets fit the range exactly.
-import { RESOLUTIONS, bucketStart, nextBucket, DEFAULT_RETENTION, type Resolution, type Retention } from './buckets.ts';
+import type { Resolution, UsageBy, UsageQuery, UsageRow, UsageSeries, UsageTotals } from '../../../shared/index.ts';
+import { RESOLUTIONS, bucketStart, nextBucket, DEFAULT_RETENTION, type Retention } from './buckets.ts';
 import type { HistoryStore } from './store.ts';
-
-export const USAGE_DIMENSIONS = ['app', 'interface', 'host', 'service'] as const;
-export type UsageBy = (typeof USAGE_DIMENSIONS)[number];
-
-export interface UsageQuery {
-  /** Epoch ms, [from, to). */
-  from: number;
-  to: number;
-  by: UsageBy;
-  /** Apps' loopback part (this machine to itself) counts only when asked, as in the live total. */
-  includeLoopback?: boolean;
-  /** Top N by rx + tx; the rest summed into one `other` row. */
-  limit?: number;
-}
-export interface UsageRow { key: string; name: string; exe: string | null; icon: string | null; rxBytes: number; txBytes: number }
-export interface UsageAnswer { resolution: Resolution; rows: UsageRow[]; total: { rxBytes: number; txBytes: number } }
 
 const COLUMN: Record<UsageBy, string> = { app: 'app', interface: 'iface', host: 'host', service: 'service' };
 
@@ -44,7 +29,7 @@ export function pickResolution(from: number, to: number, now: number, keep: Rete
   return RESOLUTIONS.find((r) => keep[r] === null || from >= now - keep[r]!) ?? '1mo';
 }
 
-export function usage(store: HistoryStore, q: UsageQuery, now: number): UsageAnswer {
+export function usage(store: HistoryStore, q: Omit<UsageQuery, 'kind'>, now: number): UsageTotals {
   const res = pickResolution(q.from, q.to, now);
   const col = COLUMN[q.by];
   const rows = store.db.prepare(
@@ -60,30 +45,39 @@ export function usage(store: HistoryStore, q: UsageQuery, now: number): UsageAns
     const rest = out.splice(limit);
     out.push({ key: '', name: `${rest.length} other${rest.length === 1 ? '' : 's'}`, exe: null, icon: null, rxBytes: rest.reduce((n, r) => n + r.rxBytes, 0), txBytes: rest.reduce((n, r) => n + r.txBytes, 0) });
   }
-  return { resolution: res, rows: out, total };
+  return { kind: 'totals', resolution: res, rows: out, total };
 }
 
-export interface SeriesQuery { from: number; to: number; resolution: Resolution; by: UsageBy; includeLoopback?: boolean; keys?: string[] }
-export interface SeriesAnswer { resolution: Resolution; buckets: Array<{ ts: number; values: Array<{ key: string; rxBytes: number; txBytes: number }> }> }
+/** A resolution that gives a readable chart for the range: about 12 to 400 bars. */
+export function seriesResolution(from: number, to: number): Resolution {
+  const span = to - from;
+  return span <= 86_400_000 * 2 ? (span <= 6 * 3_600_000 ? '5m' : '1h') : span <= 400 * 86_400_000 ? '1d' : '1mo';
+}
 
 /** Every bucket of the range (empty ones too, so a chart's axis has no holes), split by the dimension. */
-export function series(store: HistoryStore, q: SeriesQuery): SeriesAnswer {
+export function series(store: HistoryStore, q: Omit<UsageQuery, 'kind'> & { resolution: Resolution }): UsageSeries {
   const col = COLUMN[q.by];
   const keys = q.keys && q.keys.length > 0 ? ` AND ${col} IN (${q.keys.map(() => '?').join(', ')})` : '';
   const rows = store.db.prepare(
     `SELECT ts, ${col} AS key, sum(rx) AS rx, sum(tx) AS tx FROM usage_${q.resolution}
      WHERE ts >= ? AND ts < ? AND ${where(q.by, q.includeLoopback ?? false)}${keys} GROUP BY ts, ${col} ORDER BY ts`,
   ).all(bucketStart(q.from, q.resolution), q.to, ...(q.keys ?? [])) as Array<{ ts: number; key: string; rx: number; tx: number }>;
-  const byTs = new Map<number, SeriesAnswer['buckets'][number]['values']>();
+  const byTs = new Map<number, UsageSeries['buckets'][number]['values']>();
   for (const r of rows) {
     let v = byTs.get(r.ts);
     if (!v) byTs.set(r.ts, (v = []));
     v.push({ key: r.key, rxBytes: r.rx, txBytes: r.tx });
   }
-  const buckets: SeriesAnswer['buckets'] = [];
+  const buckets: UsageSeries['buckets'] = [];
   // At most ~2,000 buckets (a week of 5-minute rows); a wider range asks for a coarser resolution.
   for (let t = bucketStart(q.from, q.resolution); t < q.to && buckets.length < 2100; t = nextBucket(t, q.resolution)) {
     buckets.push({ ts: t, values: byTs.get(t) ?? [] });
   }
-  return { resolution: q.resolution, buckets };
+  const names: Record<string, string> = {};
+  if (q.by === 'app') {
+    const keys = [...new Set(rows.map((r) => r.key))];
+    const get = store.db.prepare('SELECT name FROM apps WHERE id = ?');
+    for (const k of keys) names[k] = (get.get(k) as { name: string } | undefined)?.name ?? k;
+  }
+  return { kind: 'series', resolution: q.resolution, buckets, names };
 }

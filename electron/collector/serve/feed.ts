@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import {
   issuesText, queryConnections, SnapshotSchema,
   type Connection, type ConnectionPage, type ConnectionQuery, type EngineConfigPatch, type EngineLink, type EngineMessage, type Snapshot,
+  type UsageAnswer, type UsageQuery,
 } from '../../../shared/index.ts';
+import { HistoryStore } from '../history/store.ts';
+import { series, seriesResolution, usage } from '../history/query.ts';
 import { Supervisor, downReason, type SupervisorState } from '../../../shared/supervisor.ts';
 import type { Backoff } from '../../../shared/backoff.ts';
 import { PendingQueries, type Timers } from '../../../shared/requests.ts';
@@ -17,6 +20,8 @@ export interface Feed {
   onSnapshot(cb: (s: Snapshot) => void): void;
   onLink(cb: (l: EngineLink) => void): void;
   query(q: ConnectionQuery): Promise<ConnectionPage>;
+  /** The usage history: the engine's answer, or a recorded history database's in a replay. */
+  usage(q: UsageQuery): Promise<UsageAnswer>;
   /** Whether any dashboard is open (the engine polls connections faster then). */
   setVisible(v: boolean): void;
   setConfig(patch: EngineConfigPatch): void;
@@ -36,7 +41,7 @@ export function engineEntry(): string {
 export const NODE_TIMERS: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as NodeJS.Timeout) };
 
 /** `backoff`: the restart schedule (tests shorten it; the default is 1 s doubling to 30 s). */
-export function liveFeed(config: EngineConfigPatch, opts: { backoff?: Backoff } = {}): Feed {
+export function liveFeed(config: EngineConfigPatch, opts: { backoff?: Backoff; historyPath?: string | null } = {}): Feed {
   const snaps: Array<(s: Snapshot) => void> = [];
   const links: Array<(l: EngineLink) => void> = [];
   let pid: number | null = null;
@@ -48,7 +53,7 @@ export function liveFeed(config: EngineConfigPatch, opts: { backoff?: Backoff } 
     spawn: () => {
       const child = fork(engineEntry(), [], {
         execArgv: [...ENGINE_EXEC_ARGV], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-        env: { ...process.env, NETWATCH_CONFIG: JSON.stringify(current), NETWATCH_VISIBLE: visible ? '1' : '0' },
+        env: { ...process.env, NETWATCH_CONFIG: JSON.stringify(current), NETWATCH_VISIBLE: visible ? '1' : '0', NETWATCH_HISTORY: opts.historyPath ?? '' },
       });
       pid = child.pid ?? null;
       return {
@@ -90,6 +95,7 @@ export function liveFeed(config: EngineConfigPatch, opts: { backoff?: Backoff } 
     // Late subscribers hear the current state at once (the first 'running' comes before any listener).
     onLink: (cb) => { links.push(cb); cb(link); },
     query: (query) => queries.ask(query),
+    usage: (query) => queries.askUsage(query),
     setVisible: (v) => { visible = v; sup.send({ type: 'set-visibility', visible: v }); },
     setConfig: (patch) => { current = { ...current, ...patch }; sup.send({ type: 'set-config', config: patch }); },
     enginePid: () => pid,
@@ -103,7 +109,7 @@ export function liveFeed(config: EngineConfigPatch, opts: { backoff?: Backoff } 
  * Snapshots with `connectionsOmitted` reuse the last list, as a live host would. Lines that do not
  * validate are skipped, never fatal: a recording cut short by a crash still plays.
  */
-export function replayFeed(file: string): Feed {
+export function replayFeed(file: string, historyPath: string | null = null): Feed {
   const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
   const snaps: Array<(s: Snapshot) => void> = [];
   let rows: Connection[] = [];
@@ -114,6 +120,15 @@ export function replayFeed(file: string): Feed {
     onSnapshot: (cb: (s: Snapshot) => void) => { snaps.push(cb); },
     onLink: (cb: (l: EngineLink) => void) => { cb({ state: 'up' }); },
     query: async (q: ConnectionQuery) => queryConnections(rows, q, rowsTs),
+    // A recorded history database (--db) answers as the engine would, as of the newest bucket in it.
+    usage: async (q: UsageQuery): Promise<UsageAnswer> => {
+      if (!historyPath) return { kind: 'error', error: 'no history in a replay (give one with --db FILE)' };
+      const r = HistoryStore.openReadOnly(historyPath);
+      if (!r.ok) return { kind: 'error', error: r.reason };
+      try {
+        return q.kind === 'totals' ? usage(r.store, q, q.to) : series(r.store, { ...q, resolution: q.resolution ?? seriesResolution(q.from, q.to) });
+      } finally { r.store.close(); }
+    },
     setVisible: () => {},
     setConfig: () => {},
     enginePid: () => null,

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
-  ConnectionQuerySchema, SettingsSchema, defaultSettings, engineConfigOf, issuesText, withFixed,
+  ConnectionQuerySchema, SettingsSchema, UsageQuerySchema, defaultSettings, engineConfigOf, issuesText, withFixed,
   type EngineLink, type FixedSettings, type Settings,
 } from '../../../shared/index.ts';
 import type { Feed } from './feed.ts';
@@ -139,6 +139,11 @@ export function createServer(o: ServeOptions): http.Server {
         const q = ConnectionQuerySchema.safeParse(await body(req));
         if (!q.success) return fail(400, issuesText(q.error));
         return json(res, await o.feed.query(q.data));
+      }
+      if (route === 'POST /api/usage') {
+        const q = UsageQuerySchema.safeParse(await body(req));
+        if (!q.success) return fail(400, issuesText(q.error));
+        return json(res, await o.feed.usage(q.data));
       }
       if (route === 'GET /api/settings') return json(res, settings);
       if (route === 'GET /api/settings/fixed') return json(res, fixed);

@@ -1,6 +1,6 @@
 // The dashboard's bridge: snapshots over Server-Sent Events, everything else as small JSON requests to
 // `netwatch serve` on the same origin. A token given in the page URL (?token=) goes with every request.
-import type { Bridge, ConnectionPage, ConnectionQuery, EngineLink, FixedSettings, Settings, SettingsResult, Snapshot, ViewName } from '../../../shared/index.ts';
+import type { Bridge, ConnectionPage, ConnectionQuery, EngineLink, FixedSettings, Settings, SettingsResult, Snapshot, UsageAnswer, UsageQuery, ViewName } from '../../../shared/index.ts';
 import { routeOf } from '../../../shared/index.ts';
 import { Replay } from '../../../shared/replay.ts';
 
@@ -37,6 +37,7 @@ export function httpBridge(loc: Location = window.location): Bridge {
     onSnapshot(cb) { snaps.add(cb); if (!source) open(); return () => snaps.delete(cb); },
     onLink(cb) { links.add(cb); return () => links.delete(cb); },
     queryConnections: (q: ConnectionQuery) => post<ConnectionPage>('api/query', q),
+    usage: (q: UsageQuery) => post<UsageAnswer>('api/usage', q),
     getSettings,
     // One dashboard page holds every view, so its own saves are the only changes it hears of.
     onSettings(cb) {

@@ -20,7 +20,7 @@ test('a client that never reads gets no snapshot while its queue is full and is 
   const subs: Array<(s: Snapshot) => void> = [];
   const feed: Feed = {
     onSnapshot: (cb) => { subs.push(cb); }, onLink: (cb: (l: EngineLink) => void) => cb({ state: 'up' }),
-    query: () => Promise.reject(new Error('not asked')), setVisible: () => {}, setConfig: () => {}, enginePid: () => null, restarts: () => 0, stop: () => {},
+    query: () => Promise.reject(new Error('not asked')), usage: () => Promise.reject(new Error('not asked')), setVisible: () => {}, setConfig: () => {}, enginePid: () => null, restarts: () => 0, stop: () => {},
   };
   const server = createServer({ host: '127.0.0.1', port: 0, token: null, staticDir: defaultStaticDir(), feed, slowClientMs: 1000 });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
