@@ -104,9 +104,9 @@ test('netwatch usage reads the same history beside it: JSON and the table', asyn
   assert.ok(sink && Math.abs(sink.rxBytes - 49 * MB) <= 0.49 * MB, JSON.stringify(j.rows));
   assert.equal(j.resolution, '5m');
   const text = run(['--since', '1h', '--include-loopback']);
-  assert.match(text, /^last 1h \(since .*\), by app:\n  name +received +sent\n/);
+  assert.match(text, /^last 1h \(since .*\), by app:\n {2}name +received +sent\n/);
   assert.match(text, /nwtest-server +4[89]\.\d MB/);
-  assert.match(run(['--by', 'interface', '--since', '1h']), /\n  lo +\d/);
+  assert.match(run(['--by', 'interface', '--since', '1h']), /\n {2}lo +\d/);
   const bad = spawnSync(process.execPath, [path.join(ROOT, 'bin/netwatch.js'), 'usage', '--db', path.join(dir, 'none.sqlite')]);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr.toString(), /no history at .*none\.sqlite yet \(the engine writes it once a minute\)/);
