@@ -1,0 +1,127 @@
+// npm run bench — the usage history's costs (issue 15), beside vnStat reading its own database.
+//  1. One flush of 200 apps × 50 hosts (10,000 rows, every resolution) — target ≤ 5 ms.
+//  2. Database size after a simulated month at 5-minute resolution (retention applied) and a year's projection — target ≤ 50 MB a year.
+//  3. The month-by-app query on a synthetic year of 5-minute data — target ≤ 50 ms; `vnstat --json m` in the same run.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { HistoryStore, type UsageDelta } from '../electron/collector/history/store.ts';
+import { bucketStart, nextBucket, DEFAULT_RETENTION } from '../electron/collector/history/buckets.ts';
+import { usage } from '../electron/collector/history/query.ts';
+
+const QUICK = process.argv.includes('--quick');
+const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-history-bench-'));
+const open = (name: string) => { const r = HistoryStore.open(path.join(dir, name)); if (!r.ok) throw new Error(r.reason); return r.store; };
+const sizeMb = (file: string) => ['', '-wal'].reduce((n, x) => n + (fs.existsSync(file + x) ? fs.statSync(file + x).size : 0), 0) / 1e6;
+const results: Record<string, unknown> = {};
+
+// 1. Flush cost.
+{
+  const s = open('flush.sqlite');
+  const apps = Array.from({ length: 200 }, (_, i) => ({ id: `/usr/bin/app${i}`, name: `app${i}`, exe: `/usr/bin/app${i}`, icon: null }));
+  let ts = bucketStart(Date.now(), '5m') - 86_400_000;
+  const times: number[] = [];
+  for (let run = 0; run < (QUICK ? 5 : 20); run++) {
+    const rows: UsageDelta[] = [];
+    for (let a = 0; a < 200; a++) for (let h = 0; h < 50; h++) rows.push({ ts, app: apps[a]!.id, iface: '', host: `10.0.${a}.${h}`, service: '', rx: 1000 + h, tx: 100 });
+    const t0 = performance.now();
+    s.write(rows, apps, ts);
+    times.push(performance.now() - t0);
+    ts += 300_000;
+  }
+  results['flush200x50Ms'] = median(times);
+  s.close();
+}
+
+// 2. Size: a month of what the engine writes today (per 5 minutes: 30 active apps, external and
+// loopback rows, and 6 interfaces), with retention applied as the engine does (hourly prune).
+{
+  const file = path.join(dir, 'month.sqlite');
+  const s = open('month.sqlite');
+  const now = bucketStart(Date.now(), '5m');
+  let t = now - 30 * 86_400_000;
+  let lastPrune = t;
+  for (; t < now; t = nextBucket(t, '5m')) {
+    const rows: UsageDelta[] = [];
+    for (let a = 0; a < 30; a++) for (const iface of ['', 'lo']) rows.push({ ts: t, app: `/usr/bin/app${(a * 7 + t / 300_000) % 200}`, iface, host: '', service: '', rx: 5000, tx: 500 });
+    for (let i = 0; i < 6; i++) rows.push({ ts: t, app: '', iface: `if${i}`, host: '', service: '', rx: 9000, tx: 900 });
+    s.write(rows, [], t);
+    if (t - lastPrune >= 3_600_000) { s.prune(t, DEFAULT_RETENTION); lastPrune = t; }
+  }
+  s.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  results['monthMb'] = sizeMb(file);
+  // A year: 5-minute rows stay a week either way; hourly ones grow to 90 days, daily and monthly ones all year.
+  const count = (r: string) => (s.db.prepare(`SELECT count(*) AS n FROM usage_${r}`).get() as { n: number }).n;
+  const perRow = (sizeMb(file) * 1e6) / (count('5m') + count('1h') + count('1d') + count('1mo'));
+  results['yearProjectedMb'] = (perRow * (count('5m') + count('1h') * 3 + count('1d') * 12 + count('1mo') * 12)) / 1e6;
+  s.close();
+}
+
+// 3. Month-by-app query on a synthetic year of 5-minute rows (no pruning: the worst case of a table).
+{
+  const s = open('year.sqlite');
+  const now = bucketStart(Date.now(), '5m');
+  const rows: UsageDelta[] = [];
+  for (let t = now - (QUICK ? 30 : 365) * 86_400_000; t < now; t = nextBucket(t, '5m')) {
+    for (let a = 0; a < 10; a++) rows.push({ ts: t, app: `/usr/bin/app${(a * 13 + t / 300_000) % 200}`, iface: '', host: '', service: '', rx: 5000, tx: 500 });
+  }
+  for (let i = 0; i < rows.length; i += 50_000) s.write(rows.slice(i, i + 50_000), [], now);
+  const month = bucketStart(now, '1mo');
+  const times: number[] = [];
+  for (let i = 0; i < 10; i++) { const t0 = performance.now(); usage(s, { from: month, to: now, by: 'app' }, now); times.push(performance.now() - t0); }
+  results['monthByAppQueryMs'] = median(times);
+  // The same question from the 5-minute table itself, for the case where no coarser table fits.
+  const times5: number[] = [];
+  for (let i = 0; i < 5; i++) { const t0 = performance.now(); usage(s, { from: month + 300_000, to: now - 300_000, by: 'app' }, now + 1); times5.push(performance.now() - t0); }
+  results['monthByAppQueryFrom5mMs'] = median(times5);
+  s.close();
+}
+
+// vnStat reading its own database, in the same run: a private database (its own config file, no
+// daemon) holding a synthetic year for one interface at vnStat's default retention (5-minute rows 48 h,
+// hourly 4 days, daily 62 days, monthly 25 months), then `vnstat --json m` timed.
+try {
+  const vdir = path.join(dir, 'vnstat');
+  fs.mkdirSync(vdir);
+  const conf = path.join(vdir, 'vnstat.conf');
+  fs.writeFileSync(conf, `DatabaseDir "${vdir}"\nInterface "eth0"\n`);
+  execFileSync('vnstatd', ['--config', conf, '--initdb'], { stdio: 'ignore' });
+  execFileSync('vnstat', ['--config', conf, '--add', '-i', 'eth0'], { stdio: 'ignore' });
+  const { DatabaseSync } = await import('node:sqlite');
+  const v = new DatabaseSync(path.join(vdir, 'vnstat.db'));
+  const local = (t: number) => { const d = new Date(t); const p = (n: number) => String(n).padStart(2, '0'); return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:00`; };
+  const now = bucketStart(Date.now(), '5m');
+  v.exec('BEGIN');
+  const fill = (table: string, res: '5m' | '1h' | '1d' | '1mo', span: number) => {
+    const st = v.prepare(`INSERT OR IGNORE INTO ${table} (interface, date, rx, tx) VALUES (1, ?, 5000, 500)`);
+    for (let t = bucketStart(now - span, res); t < now; t = nextBucket(t, res)) st.run(local(t));
+  };
+  fill('fiveminute', '5m', 2 * 86_400_000); fill('hour', '1h', 4 * 86_400_000); fill('day', '1d', 62 * 86_400_000); fill('month', '1mo', 760 * 86_400_000);
+  v.exec('COMMIT');
+  v.close();
+  const times: number[] = [];
+  for (let i = 0; i < 10; i++) { const t0 = performance.now(); execFileSync('vnstat', ['--config', conf, '--json', 'm'], { stdio: ['ignore', 'pipe', 'pipe'] }); times.push(performance.now() - t0); }
+  results['vnstatJsonMonthsMs'] = median(times);
+  results['vnstatNote'] = 'one interface, whole process (exec + open + query + JSON); NetWatch figures above are the query alone, in process';
+} catch (e) {
+  results['vnstatJsonMonthsMs'] = `unavailable: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'vnstat not installed (Debian: apt-get install vnstat)' : (e as Error).message.split('\n')[0]}`;
+}
+// For a like-for-like pair: our month query as a whole `netwatch usage --month --json` process.
+{
+  const s = open('cli.sqlite');
+  const now = Date.now();
+  s.write(Array.from({ length: 2000 }, (_, i) => ({ ts: now - i * 300_000, app: `/usr/bin/app${i % 20}`, iface: '', host: '', service: '', rx: 5000, tx: 500 })), [], now);
+  s.close();
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    execFileSync(process.execPath, [path.join(import.meta.dirname, '..', 'bin', 'netwatch.js'), 'usage', '--month', '--json', '--db', path.join(dir, 'cli.sqlite')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    times.push(performance.now() - t0);
+  }
+  results['netwatchUsageMonthProcessMs'] = median(times);
+}
+
+fs.rmSync(dir, { recursive: true, force: true });
+console.log(JSON.stringify({ history: results }, null, 2));
