@@ -2,6 +2,7 @@
 // config; `EngineConfigPatchSchema` a partial update, merged over the current one by `mergeConfig`
 // (a patch never resets the fields it does not name).
 import * as z from 'zod/mini';
+import { QuotaSchema } from './contract/usage.ts';
 
 const ms = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
@@ -24,6 +25,8 @@ export const EngineConfigSchema = z.object({
   detectors: z.object({ bandwidth: z.boolean() }),
   /** Follow kernel socket-destroy events (short-lived flows); false forces the polling-only path. */
   destroyEvents: z.boolean(),
+  /** Data plans per interface, counted from the usage history (at most 16). */
+  quotas: z.array(QuotaSchema).check(z.maxLength(16)),
 });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 
@@ -43,9 +46,10 @@ const DEFAULTS: EngineConfig = {
   bandwidthThresholdBps: 50_000_000,
   detectors: { bandwidth: true },
   destroyEvents: true,
+  quotas: [],
 };
 
-export const defaultConfig = (): EngineConfig => ({ ...DEFAULTS, detectors: { ...DEFAULTS.detectors } });
+export const defaultConfig = (): EngineConfig => ({ ...DEFAULTS, detectors: { ...DEFAULTS.detectors }, quotas: [] });
 
 /** The current config with a validated patch applied; throws (zod error) on an invalid patch. */
 export function mergeConfig(current: EngineConfig, patch: unknown): EngineConfig {

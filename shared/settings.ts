@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import { ALERT_CATEGORIES } from './contract/health.ts';
 import type { EngineConfigPatch } from './config.ts';
+import { QuotaSchema } from './contract/usage.ts';
 
 export const SETTINGS_VERSION = 1;
 
@@ -29,20 +30,22 @@ export const SettingsSchema = z.object({
   launchAtLogin: z.boolean(),
   /** Gateway/DNS probes (they send packets). */
   probes: z.boolean(),
+  /** Data plans: a monthly limit per interface with its reset day (alerts at 80 % and 100 %). */
+  quotas: z.array(QuotaSchema).check(z.maxLength(16)),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
 export const defaultSettings = (): Settings => ({
   version: SETTINGS_VERSION, units: 'bytes', prefix: 'si', samplingIntervalMs: 1000, bandwidthThresholdBps: 50_000_000,
   detectors: { bandwidth: true }, notifications: { enabled: true, muted: [], perMinute: 5 },
-  totalInterfaces: [], accountPorts: [], launchAtLogin: false, probes: true,
+  totalInterfaces: [], accountPorts: [], launchAtLogin: false, probes: true, quotas: [],
 });
 
 /** The part of the settings the engine applies. */
 export function engineConfigOf(s: Settings): EngineConfigPatch {
   return {
     intervalMs: s.samplingIntervalMs, bandwidthThresholdBps: s.bandwidthThresholdBps,
-    detectors: { bandwidth: s.detectors.bandwidth }, probes: s.probes,
+    detectors: { bandwidth: s.detectors.bandwidth }, probes: s.probes, quotas: s.quotas,
   };
 }
 

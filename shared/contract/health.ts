@@ -63,7 +63,7 @@ export const DiskSchema = z.object({
 });
 export type Disk = z.infer<typeof DiskSchema>;
 
-export const ALERT_CATEGORIES = ['bandwidth', 'portscan', 'beaconing', 'dns-tunnel'] as const;
+export const ALERT_CATEGORIES = ['bandwidth', 'quota', 'portscan', 'beaconing', 'dns-tunnel'] as const;
 export const AlertSchema = z.object({
   /** Unique per raised alert. */
   id: z.string(),

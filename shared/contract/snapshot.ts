@@ -1,5 +1,6 @@
 // The snapshot: everything the engine knows at one instant, as plain data (survives structuredClone).
 import * as z from 'zod/mini';
+import { QuotaStatusSchema } from './usage.ts';
 import { SOURCE_NAMES, SourceStatusSchema, Count } from './common.ts';
 import { InterfaceSchema, WifiSchema } from './interfaces.ts';
 import {
@@ -56,5 +57,7 @@ export const SnapshotSchema = z.object({
   system: z.nullable(SystemSchema),
   disks: z.array(DiskSchema),
   alerts: z.object({ active: z.array(AlertSchema), history: z.array(AlertSchema) }),
+  /** Data plans (settings' quotas) and how much of each is used. */
+  quotas: z.array(QuotaStatusSchema),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;

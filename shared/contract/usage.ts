@@ -28,6 +28,38 @@ export const UsageQuerySchema = z.object({
 });
 export type UsageQuery = z.infer<typeof UsageQuerySchema>;
 
+/**
+ * A data plan on one interface: `limitBytes` (received + sent, as providers count) per period from the
+ * `resetDay` of each month (1–28, so every month has it) at local midnight.
+ */
+export const QuotaSchema = z.object({
+  interface: z.string().check(z.minLength(1), z.maxLength(64)),
+  limitBytes: z.number().check(z.positive(), z.lte(1e18)),
+  resetDay: z.int().check(z.gte(1), z.lte(28)),
+});
+export type Quota = z.infer<typeof QuotaSchema>;
+
+export const QuotaStatusSchema = z.extend(QuotaSchema, {
+  /** Bytes used in the current period (interface counters, both directions). */
+  usedBytes: z.number().check(z.nonnegative()),
+  /** Epoch ms: this period's start (the reset) and the next reset. */
+  periodStart: z.number(),
+  periodEnd: z.number(),
+  /** usedBytes / limitBytes as a percent (may pass 100). */
+  pct: z.number().check(z.nonnegative()),
+  /** null when counted; else why the figure is missing (no history kept, database unavailable). */
+  unavailable: z.nullable(z.string()),
+});
+export type QuotaStatus = z.infer<typeof QuotaStatusSchema>;
+
+/** The period of a plan holding `now`: from the last `resetDay` (local midnight) to the next. */
+export function quotaPeriod(resetDay: number, now: number): { start: number; end: number } {
+  const d = new Date(now);
+  const start = new Date(d.getFullYear(), d.getMonth() - (d.getDate() < resetDay ? 1 : 0), resetDay);
+  const end = new Date(start.getFullYear(), start.getMonth() + 1, resetDay);
+  return { start: start.getTime(), end: end.getTime() };
+}
+
 export interface UsageRow { key: string; name: string; exe: string | null; icon: string | null; rxBytes: number; txBytes: number }
 export interface UsageTotals { kind: 'totals'; resolution: Resolution; rows: UsageRow[]; total: { rxBytes: number; txBytes: number } }
 export interface UsageSeries {

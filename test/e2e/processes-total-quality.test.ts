@@ -16,7 +16,10 @@ import { ROOT } from '../helpers.ts';
 
 let browser: Browser;
 const serves: Serve[] = [];
-before(async () => { if (!chromiumSkip) browser = await launchChromium(); });
+before(async () => {
+  if (chromiumSkip) return;
+  browser = await launchChromium();
+});
 after(async () => { await browser?.close(); for (const s of serves) await s.stop(); });
 
 /** Headline figures and the rows' counted rates, read from the same render. */

@@ -1,7 +1,7 @@
 // Alerts: detectors look at each snapshot's data and raise or refresh alerts in one store.
 // The bandwidth detector is the first; port-scan, beaconing and DNS-tunnel detectors join the same way.
-import type { Alert, Interface } from '../../../shared/index.ts';
-import { formatRate } from '../../../shared/index.ts';
+import type { Alert, Interface, QuotaStatus } from '../../../shared/index.ts';
+import { formatBytes, formatRate } from '../../../shared/index.ts';
 
 /** What a detector reports: a condition seen now, identified by `key`. */
 export type Trigger = Omit<Alert, 'id' | 'firstTs' | 'lastTs' | 'active'>;
@@ -79,6 +79,28 @@ export class BandwidthDetector implements Detector<Interface[]> {
       }
     }
     for (const k of this.#streak.keys()) if (!seen.has(k)) this.#streak.delete(k);
+    return out;
+  }
+}
+
+/**
+ * A data plan at 80 % of its limit: Warning; at 100 %: Critical (vnStat users' most asked feature).
+ * The alert stays active while the plan is over, and ends with the period's reset.
+ */
+export class QuotaDetector implements Detector<QuotaStatus[]> {
+  check(quotas: QuotaStatus[], _now: number): Trigger[] {
+    const out: Trigger[] = [];
+    for (const q of quotas) {
+      if (q.unavailable !== null || q.pct < 80) continue;
+      const over = q.pct >= 100;
+      const reset = new Date(q.periodEnd).toDateString();
+      out.push({
+        key: `quota:${q.interface}:${q.periodStart}`, category: 'quota', severity: over ? 'critical' : 'warning',
+        title: over ? `Data plan on ${q.interface} used up` : `${Math.floor(q.pct)} % of the data plan on ${q.interface} used`,
+        detail: `${formatBytes(q.usedBytes)} of ${formatBytes(q.limitBytes)} since the reset; the next reset is ${reset}`,
+        value: q.usedBytes, threshold: over ? q.limitBytes : 0.8 * q.limitBytes,
+      });
+    }
     return out;
   }
 }

@@ -7,7 +7,7 @@ import {
 } from '../../../shared/index.ts';
 import type { OsIO } from '../os.ts';
 import type { Sources } from '../sources.ts';
-import { AlertStore, BandwidthDetector } from './alerts.ts';
+import { AlertStore, BandwidthDetector, QuotaDetector } from './alerts.ts';
 import { StatusBoard, type Job, type TierEnv } from './tier.ts';
 import { InterfacesTier } from './interfaces-tier.ts';
 import { ConnectionsTier } from './connections-tier.ts';
@@ -58,6 +58,8 @@ export class Engine {
   #busy = new Set<string>();
   #alerts = new AlertStore();
   #bandwidth: BandwidthDetector;
+  #quota = new QuotaDetector();
+  #quotas: ReturnType<HistoryTier['quotas']> = [];
 
   constructor(d: EngineDeps) {
     this.#s = d.sources;
@@ -205,8 +207,11 @@ export class Engine {
   async #readInterfaces(now: number): Promise<void> {
     if (!(await this.#interfaces.read(now))) return;
     this.#history.addInterfaces(this.#interfaces.deltas, now);
-    if (this.#cfg.detectors.bandwidth) this.#alerts.apply(this.#bandwidth.check(this.#interfaces.list, now), now);
-    else this.#alerts.apply([], now);
+    this.#quotas = this.#history.quotas(now);
+    this.#alerts.apply([
+      ...(this.#cfg.detectors.bandwidth ? this.#bandwidth.check(this.#interfaces.list, now) : []),
+      ...this.#quota.check(this.#quotas, now),
+    ], now);
   }
 
   /** The current snapshot; the socket list only with `listInSnapshots` and `withConnections` (see connectionsOmitted). */
@@ -241,6 +246,7 @@ export class Engine {
       system: this.#system.value,
       disks: this.#disks.list,
       alerts: { active: this.#alerts.active(), history: this.#alerts.history() },
+      quotas: this.#quotas,
     };
   }
 }

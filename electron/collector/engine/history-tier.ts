@@ -4,7 +4,7 @@ import { failed, ok, unavailable } from '../../../shared/index.ts';
 import { splitWindow, DEFAULT_RETENTION, type Retention } from '../history/buckets.ts';
 import { HistoryStore, type AppName, type UsageDelta } from '../history/store.ts';
 import { usage, series, seriesResolution } from '../history/query.ts';
-import type { UsageAnswer, UsageQuery } from '../../../shared/index.ts';
+import { quotaPeriod, type QuotaStatus, type UsageAnswer, type UsageQuery } from '../../../shared/index.ts';
 import type { AppDelta } from './attribution.ts';
 import type { Job, TierEnv } from './tier.ts';
 
@@ -21,6 +21,10 @@ export class HistoryTier {
   #pending = new Map<string, UsageDelta>();
   #apps = new Map<string, AppName>();
   #dropped = 0;
+  /** Interface bytes (rx + tx) not yet flushed, per interface: the part of a quota the database lacks. */
+  #pendingIface = new Map<string, number>();
+  /** Per quota (interface + period start): bytes in the database as of the last flush. */
+  #quotaBase = new Map<string, number>();
   #retention: Retention;
   readonly jobs: Job[];
 
@@ -40,7 +44,10 @@ export class HistoryTier {
   /** Interface bytes since their previous reading (interfaces rows: app ''). */
   addInterfaces(deltas: ReadonlyMap<string, { rx: number; tx: number; fromTs: number }>, now: number): void {
     if (!this.#path) return;
-    for (const [iface, d] of deltas) this.#add(d.fromTs, now, { app: '', iface, host: '', service: '' }, d.rx, d.tx);
+    for (const [iface, d] of deltas) {
+      this.#add(d.fromTs, now, { app: '', iface, host: '', service: '' }, d.rx, d.tx);
+      this.#pendingIface.set(iface, (this.#pendingIface.get(iface) ?? 0) + d.rx + d.tx);
+    }
   }
 
   /** One connection poll's bytes per app over [now - windowMs, now): external and loopback rows apart. */
@@ -98,6 +105,8 @@ export class HistoryTier {
       store.write([...this.#pending.values()], [...this.#apps.values()], this.#env.os.now());
       this.#pending.clear();
       this.#apps.clear();
+      this.#pendingIface.clear();
+      this.#quotaBase.clear(); // re-read from the database at the next snapshot
       const lost = this.#dropped ? `; ${this.#dropped} rows dropped while the database could not be written` : '';
       this.#env.status.set('history', this.#notice || lost ? unavailable(`${this.#notice ?? ''}${lost}`.replace(/^; /, '')) : ok());
       this.#notice = null;
@@ -105,6 +114,29 @@ export class HistoryTier {
       const msg = (e as Error).message;
       this.#env.status.set('history', failed(`${/full/i.test(msg) ? 'disk full' : 'cannot write'}: ${msg}; ${this.#pending.size} rows kept in memory, retried in ${FLUSH_MS / 1000} s`));
     }
+  }
+
+  /**
+   * Each data plan's use in its current period: the interface rows of the database since the reset
+   * (daily buckets start at local midnight, as the period does) plus what is not flushed yet.
+   */
+  quotas(now: number): QuotaStatus[] {
+    const plans = this.#env.config().quotas;
+    if (plans.length === 0) return [];
+    const store = this.#path ? this.#open() : null;
+    return plans.map((q) => {
+      const { start, end } = quotaPeriod(q.resetDay, now);
+      const base: Omit<QuotaStatus, 'usedBytes' | 'pct' | 'unavailable'> = { ...q, periodStart: start, periodEnd: end };
+      if (!store) return { ...base, usedBytes: 0, pct: 0, unavailable: this.#path ? 'the usage history is unavailable (see Sources)' : 'no usage history kept (--db PATH)' };
+      const key = `${q.interface}\t${start}`;
+      let inDb = this.#quotaBase.get(key);
+      if (inDb === undefined) {
+        inDb = (store.db.prepare("SELECT coalesce(sum(rx + tx), 0) AS n FROM usage_1d WHERE app = '' AND iface = ? AND ts >= ? AND ts < ?").get(q.interface, start, end) as { n: number }).n;
+        this.#quotaBase.set(key, inDb);
+      }
+      const used = inDb + (this.#pendingIface.get(q.interface) ?? 0);
+      return { ...base, usedBytes: used, pct: (used / q.limitBytes) * 100, unavailable: null };
+    });
   }
 
   prune(): void {

@@ -131,3 +131,36 @@ test('a database of a newer schema is refused with the reason, not migrated down
   assert.equal(r.ok, false);
   assert.match(!r.ok ? r.reason : '', /history schema 99 is newer than this NetWatch knows \(1\): update NetWatch/);
 });
+
+test('a data plan counts the interface\'s bytes since its reset day, flushed or not; alerts at 80 % and 100 %', async () => {
+  const { HistoryTier } = await import('../../../../electron/collector/engine/history-tier.ts');
+  const { QuotaDetector } = await import('../../../../electron/collector/engine/alerts.ts');
+  const { StatusBoard } = await import('../../../../electron/collector/engine/tier.ts');
+  const { defaultConfig, quotaPeriod } = await import('../../../../shared/index.ts');
+  process.env['TZ'] = 'Europe/Berlin';
+  let now = new Date('2026-11-20T12:00:00+01:00').getTime();
+  const cfg = { ...defaultConfig(), quotas: [{ interface: 'wlan0', limitBytes: 10_000_000, resetDay: 15 }] };
+  const status = new StatusBoard();
+  const t = new HistoryTier({ sources: undefined as never, os: { now: () => now } as never, config: () => cfg, status }, fresh());
+  assert.deepEqual(quotaPeriod(15, now), { start: new Date('2026-11-15T00:00:00+01:00').getTime(), end: new Date('2026-12-15T00:00:00+01:00').getTime() });
+  assert.deepEqual(quotaPeriod(15, new Date('2026-11-03T12:00:00+01:00').getTime()).start, new Date('2026-10-15T00:00:00+02:00').getTime(), 'before the reset day: the period began last month');
+  // Before the period: not counted. In it: 7 MB flushed, then 1.5 MB pending, 0.3 MB on another interface.
+  t.addInterfaces(new Map([['wlan0', { rx: 5_000_000, tx: 0, fromTs: now - 6 * 86_400_000 - 1000 }]]), now - 6 * 86_400_000);
+  t.addInterfaces(new Map([['wlan0', { rx: 6_000_000, tx: 1_000_000, fromTs: now - 1000 }]]), now);
+  t.flush();
+  now += 60_000;
+  t.addInterfaces(new Map([['wlan0', { rx: 1_000_000, tx: 500_000, fromTs: now - 1000 }], ['eth0', { rx: 300_000, tx: 0, fromTs: now - 1000 }]]), now);
+  const [q] = t.quotas(now);
+  assert.equal(q!.usedBytes, 8_500_000);
+  assert.equal(q!.pct, 85);
+  assert.equal(q!.unavailable, null);
+  const d = new QuotaDetector();
+  assert.deepEqual(d.check([q!], now).map((a) => [a.severity, a.title]), [['warning', '85 % of the data plan on wlan0 used']]);
+  t.addInterfaces(new Map([['wlan0', { rx: 2_000_000, tx: 0, fromTs: now }]]), now + 1000);
+  const over = d.check(t.quotas(now + 1000), now + 1000)[0]!;
+  assert.deepEqual([over.severity, over.title], ['critical', 'Data plan on wlan0 used up']);
+  assert.match(over.detail, /^10\.5 MB of 10\.0 MB since the reset; the next reset is Tue Dec 15 2026$/);
+  t.close();
+  const off = new HistoryTier({ sources: undefined as never, os: { now: () => now } as never, config: () => cfg, status: new StatusBoard() }, null);
+  assert.equal(off.quotas(now)[0]!.unavailable, 'no usage history kept (--db PATH)');
+});
