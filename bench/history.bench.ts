@@ -1,5 +1,5 @@
 // npm run bench — the usage history's costs (issue 15), beside vnStat reading its own database.
-//  1. One flush of 200 apps × 50 hosts (10,000 rows, every resolution) — target ≤ 5 ms.
+//  1. One flush of 200 apps × 50 hosts (10,000 rows, every resolution) — target ≤ 5 ms — and of 200 apps without hosts (what the engine writes today).
 //  2. Database size after a simulated month at 5-minute resolution (retention applied) and a year's projection — target ≤ 50 MB a year.
 //  3. The month-by-app query on a synthetic year of 5-minute data — target ≤ 50 ms; `vnstat --json m` in the same run.
 import { execFileSync } from 'node:child_process';
@@ -32,6 +32,18 @@ const results: Record<string, unknown> = {};
     ts += 300_000;
   }
   results['flush200x50Ms'] = median(times);
+  // What a flush carries today (no host rows yet): 200 apps, external and loopback rows, 8 interfaces.
+  const today: number[] = [];
+  for (let run = 0; run < (QUICK ? 5 : 20); run++) {
+    const rows: UsageDelta[] = [];
+    for (let a = 0; a < 200; a++) for (const iface of ['', 'lo']) rows.push({ ts, app: apps[a]!.id, iface, host: '', service: '', rx: 1000, tx: 100 });
+    for (let i = 0; i < 8; i++) rows.push({ ts, app: '', iface: `if${i}`, host: '', service: '', rx: 1000, tx: 100 });
+    const t0 = performance.now();
+    s.write(rows, apps, ts);
+    today.push(performance.now() - t0);
+    ts += 300_000;
+  }
+  results['flush200AppsMs'] = median(today);
   s.close();
 }
 
