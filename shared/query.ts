@@ -14,6 +14,20 @@ export type ConnectionSortKey = (typeof CONNECTION_SORT_KEYS)[number];
 /** Most rows one answer carries; a table shows ~40 and asks for a margin around them. */
 export const MAX_PAGE = 1000;
 
+/**
+ * A connection's identity across polls and re-sorts (a row number is not one): its protocol, local
+ * endpoint and kernel socket inode. The remote is shown but not needed: an inode is one socket.
+ */
+export const ConnectionKeySchema = z.object({
+  protocol: z.enum(['tcp', 'udp']),
+  local: z.string().check(z.maxLength(100)),
+  inode: z.int().check(z.nonnegative()),
+});
+export type ConnectionKey = z.infer<typeof ConnectionKeySchema>;
+export const connectionKey = (c: { protocol: 'tcp' | 'udp'; local: string; inode: number }): ConnectionKey => ({ protocol: c.protocol, local: c.local, inode: c.inode });
+export const sameConnection = (a: ConnectionKey | null, b: ConnectionKey | null): boolean =>
+  !!a && !!b && a.inode === b.inode && a.protocol === b.protocol && a.local === b.local;
+
 export const ConnectionQuerySchema = z.object({
   /** Case-insensitive substring of address, process name, state or pid; empty = everything. */
   text: z.string().check(z.maxLength(200)),
@@ -26,6 +40,8 @@ export const ConnectionQuerySchema = z.object({
   descending: z.boolean(),
   offset: z.int().check(z.nonnegative()),
   limit: z.int().check(z.gte(0), z.lte(MAX_PAGE)),
+  /** The selected connection: the answer says where it now stands in this order (`selectedIndex`). */
+  select: z.optional(z.nullable(ConnectionKeySchema)),
 });
 export type ConnectionQuery = z.infer<typeof ConnectionQuerySchema>;
 
@@ -42,7 +58,16 @@ export interface ConnectionPage {
   total: number;
   matched: number;
   rows: Connection[];
+  /**
+   * Sockets per state among those passing every filter but the state one: the state chips count within
+   * the current filter (and a chip's count is what clicking it shows).
+   */
+  states: Partial<Record<ConnectionState, number>>;
+  /** Index of `query.select` in the filtered order; null when it closed or the filter hides it (or none asked). */
+  selectedIndex: number | null;
 }
+
+export type ConnectionState = Connection['state'];
 
 const portOf = (endpoint: string | null): number | null => {
   if (!endpoint) return null;
@@ -73,9 +98,9 @@ export interface ConnectionTable {
   row(i: number): Connection;
 }
 
-function matches(t: ConnectionTable, i: number, q: ConnectionQuery, text: string): boolean {
+/** Every filter but the state one (the state chips count over this). */
+function matchesBut(t: ConnectionTable, i: number, q: ConnectionQuery, text: string): boolean {
   if (q.pid !== null && t.number(i, 'pid') !== q.pid) return false;
-  if (q.state !== null && t.text(i, 'state') !== q.state) return false;
   if (q.protocol !== null && t.text(i, 'protocol') !== q.protocol) return false;
   if (q.port !== null && t.localPort(i) !== q.port && t.remotePort(i) !== q.port) return false;
   if (!text) return true;
@@ -110,7 +135,13 @@ export function queryTable(t: ConnectionTable, q: ConnectionQuery, connectionsTs
   if (hitScratch.length < t.size) hitScratch = new Int32Array(Math.max(t.size, hitScratch.length * 2));
   const hits = hitScratch;
   let matched = 0;
-  for (let i = 0; i < t.size; i++) if (matches(t, i, q, text)) hits[matched++] = i;
+  const states: Partial<Record<ConnectionState, number>> = {};
+  for (let i = 0; i < t.size; i++) {
+    if (!matchesBut(t, i, q, text)) continue;
+    const st = t.text(i, 'state') as ConnectionState;
+    states[st] = (states[st] ?? 0) + 1;
+    if (q.state === null || st === q.state) hits[matched++] = i;
+  }
   const dir = q.descending ? -1 : 1;
   // Each hit's key read once, indexed by row. The comparator returns ±1, never x - y: a fractional
   // difference is a boxed number per call.
@@ -145,7 +176,24 @@ export function queryTable(t: ConnectionTable, q: ConnectionQuery, connectionsTs
     hits.subarray(lo, hi).sort(cmp);
     for (let h = lo; h < hi; h++) rows.push(t.row(hits[h]!));
   }
-  return { query: q, connectionsTs, total: t.size, matched, rows };
+  return { query: q, connectionsTs, total: t.size, matched, rows, states, selectedIndex: q.select ? rank(t, hits, matched, q.select, cmp) : null };
+}
+
+/**
+ * Where the selected socket stands in the order: the hits that sort before it (the order is total, ties
+ * broken by inode), in one pass. Inode and protocol are compared first; the local text is built only for
+ * the socket with that inode.
+ */
+function rank(t: ConnectionTable, hits: Int32Array, matched: number, key: ConnectionKey, cmp: (a: number, b: number) => number): number | null {
+  let at = -1;
+  for (let h = 0; h < matched && at < 0; h++) {
+    const i = hits[h]!;
+    if (t.inode(i) === key.inode && t.text(i, 'protocol') === key.protocol && t.text(i, 'local') === key.local) at = i;
+  }
+  if (at < 0) return null;
+  let before = 0;
+  for (let h = 0; h < matched; h++) if (hits[h] !== at && cmp(hits[h]!, at) < 0) before++;
+  return before;
 }
 
 /** A list of rows as a table (the replay server, the dashboard's own copy, tests). */

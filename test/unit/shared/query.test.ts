@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ConnectionQuerySchema, defaultQuery, queryConnections, parseRoute, routeOf, type Connection } from '../../../shared/index.ts';
+import { ConnectionQuerySchema, connectionKey, defaultQuery, queryConnections, parseRoute, routeOf, sameConnection, type Connection } from '../../../shared/index.ts';
 
 const conn = (o: Partial<Connection>): Connection => ({
   protocol: 'tcp', local: '127.0.0.1:1', remote: null, state: 'LISTEN', pid: null, process: null, inode: 1, rttUs: null,
@@ -102,4 +102,35 @@ test('routes: hash ⇄ view and argument', () => {
   assert.deepEqual(parseRoute('#/connections/1234'), { view: 'connections', arg: '1234' });
   assert.deepEqual(parseRoute(routeOf('interface', 'br-1 x')), { view: 'interface', arg: 'br-1 x' });
   assert.deepEqual(parseRoute('#/nonsense'), { view: 'popover', arg: null });
+});
+
+test('state counts cover every filter but the state one, so a chip counts what clicking it shows', () => {
+  const byPid = queryConnections(rows, q({ pid: 10 }), 1);
+  assert.deepEqual(byPid.states, { LISTEN: 1, ESTAB: 1 });
+  const chosen = queryConnections(rows, q({ pid: 10, state: 'ESTAB' }), 1);
+  assert.deepEqual(chosen.states, { LISTEN: 1, ESTAB: 1 }, 'the state filter itself does not narrow the chips');
+  assert.equal(chosen.matched, chosen.states.ESTAB);
+  assert.deepEqual(queryConnections(rows, q({ text: '127.0.0.1' }), 1).states, { LISTEN: 1, ESTAB: 2 });
+  assert.deepEqual(queryConnections(rows, q({}), 1).states, { LISTEN: 1, ESTAB: 2, UNCONN: 1, 'TIME-WAIT': 1 });
+});
+
+test('the selected connection is found by identity wherever a sort or a poll puts it', () => {
+  const key = connectionKey(rows[2]!); // curl, rx 9000
+  const down = queryConnections(rows, q({ sort: 'rxBps', descending: true, select: key, limit: 1 }), 1);
+  assert.equal(down.selectedIndex, 0);
+  const up = queryConnections(rows, q({ sort: 'rxBps', descending: false, select: key, limit: 1 }), 1);
+  assert.equal(up.selectedIndex, 4, 'found beyond the page asked for');
+  const next = [...rows.slice(0, 2), { ...rows[2]!, rxBps: 1 }, ...rows.slice(3)];
+  assert.equal(queryConnections(next, q({ sort: 'rxBps', descending: true, select: key }), 2).selectedIndex, 1, 'a poll moved it');
+  for (const sort of ['process', 'pid', 'local', 'remote', 'state', 'rttUs'] as const) {
+    for (const descending of [true, false]) {
+      const p = queryConnections(rows, q({ sort, descending, select: key }), 1);
+      assert.ok(sameConnection(connectionKey(p.rows[p.selectedIndex!]!), key), `${sort} ${descending}`);
+    }
+  }
+  assert.equal(queryConnections(rows, q({ state: 'LISTEN', select: key }), 1).selectedIndex, null, 'the filter hides it');
+  assert.equal(queryConnections(rows.filter((_, i) => i !== 2), q({ select: key }), 1).selectedIndex, null, 'it closed');
+  assert.equal(queryConnections(rows, q({}), 1).selectedIndex, null, 'none asked');
+  assert.ok(ConnectionQuerySchema.safeParse(q({ select: key })).success);
+  assert.ok(!ConnectionQuerySchema.safeParse(q({ select: { ...key, inode: -1 } })).success);
 });
