@@ -7,39 +7,94 @@ import { QuotaSchema } from './contract/usage.ts';
 
 export const SETTINGS_VERSION = 1;
 
+/**
+ * Allowed ranges, in the stored units (ms, bytes/s, counts): the schema checks them and the Settings
+ * view says them in the user's units ("between 0.25 and 60 s").
+ */
+export const SETTINGS_RANGES = {
+  samplingIntervalMs: { min: 250, max: 60_000 },
+  /** 1 kB/s (8 kbit/s) to 100 GB/s (800 Gbit/s): below, every idle link alerts; above, no link reaches it. */
+  bandwidthThresholdBps: { min: 1000, max: 100e9 },
+  perMinute: { min: 1, max: 60 },
+  port: { min: 1, max: 65535 },
+} as const;
+const R = SETTINGS_RANGES;
+
+/** Acknowledged alerts stay acknowledged this many (newest kept); snoozes at most this many at once. */
+export const MAX_ACKED = 200;
+export const MAX_SNOOZED = 50;
+
+/**
+ * What the user did about alerts. Kept by the host with the settings (not in one page's storage): every
+ * window and browser sees the same marks, they survive a reload and a restart of `netwatch serve`, and
+ * the host's notifications can honour a snooze.
+ */
+export const AlertMarksSchema = z.object({
+  /** Ids of alerts the user has seen (an alert id is one raising of a condition). */
+  acknowledged: z.array(z.string().check(z.maxLength(100))).check(z.maxLength(MAX_ACKED)),
+  /** Conditions (alert keys, e.g. `bandwidth:eth0:rx`) set aside until an epoch ms. */
+  snoozed: z.array(z.object({ key: z.string().check(z.maxLength(200)), untilTs: z.number() })).check(z.maxLength(MAX_SNOOZED)),
+});
+export type AlertMarks = z.infer<typeof AlertMarksSchema>;
+
 export const SettingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION),
   /** Rates in bytes/s or bits/s, with SI (kB = 1000) or binary (KiB = 1024) prefixes. */
   units: z.enum(['bytes', 'bits']),
   prefix: z.enum(['si', 'binary']),
   /** Interface tick, ms. */
-  samplingIntervalMs: z.int().check(z.gte(250), z.lte(60_000)),
+  samplingIntervalMs: z.int().check(z.gte(R.samplingIntervalMs.min), z.lte(R.samplingIntervalMs.max)),
   /** Bandwidth alert threshold per interface and direction, bytes/s. */
-  bandwidthThresholdBps: z.number().check(z.positive()),
+  bandwidthThresholdBps: z.number().check(z.gte(R.bandwidthThresholdBps.min), z.lte(R.bandwidthThresholdBps.max)),
   detectors: z.object({ bandwidth: z.boolean() }),
   notifications: z.object({
     enabled: z.boolean(),
     /** Categories never notified (still listed in the Alerts window). */
     muted: z.array(z.enum(ALERT_CATEGORIES)),
-    perMinute: z.int().check(z.gte(1), z.lte(60)),
+    perMinute: z.int().check(z.gte(R.perMinute.min), z.lte(R.perMinute.max)),
   }),
   /** Interfaces whose traffic makes the tray total; empty = every physical interface. */
   totalInterfaces: z.array(z.string().check(z.maxLength(64))),
   /** Ports whose traffic is accounted separately (e.g. 443, 22). */
-  accountPorts: z.array(z.int().check(z.gte(1), z.lte(65535))),
+  accountPorts: z.array(z.int().check(z.gte(R.port.min), z.lte(R.port.max))),
   launchAtLogin: z.boolean(),
   /** Gateway/DNS probes (they send packets). */
   probes: z.boolean(),
   /** Data plans: a monthly limit per interface with its reset day (alerts at 80 % and 100 %). */
   quotas: z.array(QuotaSchema).check(z.maxLength(16)),
+  alertMarks: AlertMarksSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
+
+/** Alert categories that have a detector (the others are named in the contract, not built yet). */
+export const DETECTORS = Object.keys(SettingsSchema.shape.detectors.shape) as Array<keyof Settings['detectors']>;
 
 export const defaultSettings = (): Settings => ({
   version: SETTINGS_VERSION, units: 'bytes', prefix: 'si', samplingIntervalMs: 1000, bandwidthThresholdBps: 50_000_000,
   detectors: { bandwidth: true }, notifications: { enabled: true, muted: [], perMinute: 5 },
-  totalInterfaces: [], accountPorts: [], launchAtLogin: false, probes: true, quotas: [],
+  totalInterfaces: [], accountPorts: [], launchAtLogin: false, probes: true, quotas: [], alertMarks: { acknowledged: [], snoozed: [] },
 });
+
+/** A rate unit a threshold can be typed in: its label and how many bytes/s one of it is. */
+export interface RateUnitChoice { label: string; bytesPerSec: number }
+
+/** The units a rate can be typed in under the settings: kB/s, MB/s, GB/s — or kbit/s… or KiB/s… */
+export function rateUnitChoices(units: Settings['units'], prefix: Settings['prefix']): RateUnitChoice[] {
+  const base = prefix === 'si' ? 1000 : 1024;
+  const names = prefix === 'si' ? ['k', 'M', 'G'] : ['Ki', 'Mi', 'Gi'];
+  return names.map((p, i) => ({
+    label: units === 'bits' ? `${p}bit/s` : `${p}B/s`,
+    bytesPerSec: base ** (i + 1) / (units === 'bits' ? 8 : 1),
+  }));
+}
+
+/** `bytesPerSec` as a number in the largest unit that keeps it ≥ 1: 50e6 → 50 MB/s, or 400 Mbit/s. */
+export function toRateUnit(bytesPerSec: number, units: Settings['units'], prefix: Settings['prefix']): { value: number; unit: RateUnitChoice } {
+  const choices = rateUnitChoices(units, prefix);
+  const unit = [...choices].reverse().find((c) => bytesPerSec >= c.bytesPerSec) ?? choices[0]!;
+  // Twelve significant digits: 0.1 + 0.2 style noise never shows in the field.
+  return { value: Number((bytesPerSec / unit.bytesPerSec).toPrecision(12)), unit };
+}
 
 /** The part of the settings the engine applies. */
 export function engineConfigOf(s: Settings): EngineConfigPatch {
@@ -60,4 +115,89 @@ export function withFixed(s: Settings, fixed: FixedSettings): Settings {
   const out = { ...s } as Record<string, unknown>;
   for (const [k, f] of Object.entries(fixed)) if (f) out[k] = f.value;
   return out as Settings;
+}
+
+/**
+ * The file system calls a settings file needs, given by each host (Electron main, `netwatch serve`), so
+ * both load, validate and set aside a corrupt file the same way. `read` throws Node's error (with `code`).
+ */
+export interface SettingsFileOps {
+  read(file: string): string;
+  rename(from: string, to: string): void;
+  /** Writes the text whole or not at all (temp file + rename), creating the folder. */
+  writeAtomic(file: string, text: string): void;
+}
+
+/** The part of node:fs the settings file uses, typed here so shared/ names no Node module. */
+export interface SettingsFs {
+  readFileSync(file: string, encoding: 'utf8'): string;
+  renameSync(from: string, to: string): void;
+  mkdirSync(dir: string, opts: { recursive: true; mode?: number }): unknown;
+  writeFileSync(file: string, text: string, opts: { mode: number }): void;
+}
+
+/** The operations over node:fs (hosts pass `fs` and `process.pid`): the folder made private, a temp file renamed over the old. */
+export function settingsFileOps(fs: SettingsFs, pid: number): SettingsFileOps {
+  return {
+    read: (file) => fs.readFileSync(file, 'utf8'),
+    rename: (from, to) => fs.renameSync(from, to),
+    writeAtomic: (file, text) => {
+      fs.mkdirSync(file.slice(0, Math.max(1, file.lastIndexOf('/'))), { recursive: true, mode: 0o700 });
+      const tmp = `${file}.${pid}.tmp`;
+      fs.writeFileSync(tmp, text, { mode: 0o600 });
+      fs.renameSync(tmp, file);
+    },
+  };
+}
+
+export interface LoadedSettings { settings: Settings; notice: string | null }
+
+const codeOf = (e: unknown): string => (e as { code?: string }).code ?? (e as Error).message;
+const baseName = (file: string): string => file.slice(file.lastIndexOf('/') + 1);
+
+/**
+ * Settings from a JSON file. Missing: defaults, no notice. Unreadable, not JSON or invalid values:
+ * defaults, the file moved aside as `<name>.corrupt-<now>.json`, and a notice to show — never a crash,
+ * never a silent loss. Fields added in later versions fall back to their defaults.
+ */
+export function loadSettingsFile(ops: SettingsFileOps, file: string, now: number): LoadedSettings {
+  let text: string;
+  try {
+    text = ops.read(file);
+  } catch (e) {
+    if (codeOf(e) === 'ENOENT') return { settings: defaultSettings(), notice: null };
+    return { settings: defaultSettings(), notice: `Settings could not be read (${codeOf(e)}); using defaults. ${keepAside(ops, file, now)}` };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { settings: defaultSettings(), notice: `Settings file was not valid JSON; using defaults. ${keepAside(ops, file, now)}` };
+  }
+  // Wrong values are refused whole. An array is an object too ({...[1,2]} would merge into defaults
+  // and pass): it is refused like any other non-object, with the notice and the file kept aside.
+  const merged = typeof data === 'object' && data !== null && !Array.isArray(data) ? { ...defaultSettings(), ...data } : data;
+  const parsed = SettingsSchema.safeParse(merged);
+  if (!parsed.success) {
+    const where = parsed.error.issues.slice(0, 3).map((i) => i.path.join('.') || '(root)').join(', ');
+    return { settings: defaultSettings(), notice: `Settings had invalid values (${where}); using defaults. ${keepAside(ops, file, now)}` };
+  }
+  return { settings: parsed.data, notice: null };
+}
+
+function keepAside(ops: SettingsFileOps, file: string, now: number): string {
+  const backup = `${file.replace(/\.json$/, '')}.corrupt-${now}.json`;
+  try {
+    ops.rename(file, backup);
+    return `The old file was kept as ${baseName(backup)}.`;
+  } catch (e) {
+    return `The old file could not be moved aside (${codeOf(e)}).`;
+  }
+}
+
+/** Validates (throws the zod error on invalid settings), then writes atomically. */
+export function saveSettingsFile(ops: SettingsFileOps, file: string, settings: unknown): Settings {
+  const valid = SettingsSchema.parse(settings);
+  ops.writeAtomic(file, JSON.stringify(valid, null, 2) + '\n');
+  return valid;
 }

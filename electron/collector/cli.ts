@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultConfig, mergeConfig, totalRates, type FixedSettings, type Snapshot } from '../../shared/index.ts';
+import { defaultConfig, engineConfigOf, mergeConfig, totalRates, withFixed, type FixedSettings, type Snapshot } from '../../shared/index.ts';
 import { nodeOs } from './os.ts';
 import { createSources } from './platform.ts';
 import { Engine } from './engine/engine.ts';
@@ -11,6 +11,7 @@ import { snapshotSummary } from './summary.ts';
 import { liveFeed, replayFeed, type Feed } from './serve/feed.ts';
 import { createServer, defaultStaticDir, isLoopbackHost, refuse } from './serve/server.ts';
 import { ensureDashboard } from './serve/dashboard.ts';
+import { loadServeSettings, serveSettingsPath } from './serve/settings-file.ts';
 import { chooseToken, type TokenFlags } from './serve/token.ts';
 import { JsonlFile } from './jsonl-file.ts';
 import { usageCommand, USAGE_HELP } from './usage-cli.ts';
@@ -229,18 +230,22 @@ async function serve(v: ServeFlags, config: ReturnType<typeof defaultConfig>): P
     ...(v['no-probes'] ? { probes: { value: false, by: '--no-probes' } } : {}),
     ...(v['bandwidth-threshold'] !== undefined ? { bandwidthThresholdBps: { value: config.bandwidthThresholdBps, by: `--bandwidth-threshold ${v['bandwidth-threshold']}` } } : {}),
   };
+  // Settings saved from the page in an earlier run (flags still win): the engine starts with them.
+  const settingsFile = serveSettingsPath();
+  const loaded = loadServeSettings(settingsFile);
+  if (loaded.notice) console.error(`netwatch serve: ${settingsFile}: ${loaded.notice}`);
   let feed: Feed;
   try {
     if (v.db && v['no-history']) { console.error('netwatch serve: --db and --no-history exclude each other'); return 2; }
     const history = v['no-history'] ? null : v.db ?? (v.replay ? null : defaultHistoryPath());
     feed = v.replay ? replayFeed(v.replay, history) : liveFeed({
-      intervalMs: config.intervalMs, connectionsVisibleMs: config.connectionsVisibleMs, probes: config.probes, bandwidthThresholdBps: config.bandwidthThresholdBps,
+      connectionsVisibleMs: config.connectionsVisibleMs, ...engineConfigOf(withFixed(loaded.settings, fixed)),
     }, { historyPath: history });
   } catch (e) {
     console.error(`netwatch serve: ${(e as Error).message}`);
     return 2;
   }
-  const server = createServer({ host, port, token: choice.token, staticDir, feed, tls, fixed });
+  const server = createServer({ host, port, token: choice.token, staticDir, feed, tls, fixed, settings: { file: settingsFile, saved: loaded.settings, notice: loaded.notice } });
   const failed = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
     server.once('error', resolve);
     server.listen(port, host, () => { server.off('error', resolve); resolve(null); });

@@ -33,6 +33,8 @@ export interface Serve {
   /** The token requests need (from the printed URL, or the one the test gave), or null. */
   token: string | null;
   child: ChildProcess;
+  /** XDG_CONFIG_HOME of this serve: its saved settings are `<configHome>/netwatch/settings.json`. */
+  configHome: string;
   /** Headers that authorise an API request. */
   auth(): Record<string, string>;
   stop(): Promise<void>;
@@ -42,13 +44,18 @@ export interface Serve {
 /**
  * `netwatch serve --port 0 …`; resolves once it prints where it listens. Serve makes up a token unless
  * told otherwise; `opts.token` is the one the test gave it (--token-file, NETWATCH_TOKEN), since the
- * printed URL then shows `?token=…`.
+ * printed URL then shows `?token=…`. Serve saves settings in the user's config folder: each run gets a
+ * fresh one (removed on stop) unless `opts.env` names an XDG_CONFIG_HOME, so no test sees another's.
  */
 export function startServe(args: string[], opts: { token?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Serve> {
+  const own = opts.env?.['XDG_CONFIG_HOME'] === undefined;
+  const configHome = opts.env?.['XDG_CONFIG_HOME'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'nw-config-'));
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'netwatch.js'), 'serve', '--port', '0', ...args], {
     // The usage history goes to a folder of this run's, not the user's data folder (unless the test says).
-    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, XDG_DATA_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'nw-serve-data-')), ...opts.env },
+    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, XDG_DATA_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'nw-serve-data-')), ...opts.env, XDG_CONFIG_HOME: configHome },
   });
+  const cleanup = () => { if (own) fs.rmSync(configHome, { recursive: true, force: true }); };
+  child.once('exit', cleanup);
   return new Promise((resolve, reject) => {
     let out = '';
     child.once('exit', (code) => reject(new Error(`netwatch serve exited with ${code}: ${out}`)));
@@ -60,9 +67,10 @@ export function startServe(args: string[], opts: { token?: string; env?: NodeJS.
       const shown = m[3] && m[3] !== '…' ? decodeURIComponent(m[3]) : null;
       const token = shown ?? opts.token ?? null;
       child.removeAllListeners('exit');
+      child.once('exit', cleanup);
       const auth = (): Record<string, string> => (token ? { Authorization: `Bearer ${token}` } : {});
       resolve({
-        url: token ? `${base}?token=${encodeURIComponent(token)}` : base, base, token, child, auth,
+        url: token ? `${base}?token=${encodeURIComponent(token)}` : base, base, token, child, auth, configHome,
         status: async () => (await fetch(`${base}api/status`, { headers: auth() })).json() as ReturnType<Serve['status']>,
         stop: () => new Promise<void>((r) => {
           if (child.exitCode !== null || child.signalCode !== null) return r();

@@ -15,6 +15,7 @@ import {
 } from '../../../shared/index.ts';
 import type { Feed } from './feed.ts';
 import { StreamHub } from './stream.ts';
+import { saveServeSettings } from './settings-file.ts';
 import { DEFAULT_LIMITS, applyLimits, connectionCap, parseOpenFileLimit } from './limits.ts';
 import { CSP, contentTypeOf, staticFile } from '../../../shared/csp.ts';
 
@@ -24,6 +25,11 @@ export interface ServeOptions {
   tls?: { cert: Buffer; key: Buffer } | null;
   /** Settings the command line fixed (--no-probes, --interval…): they win over saved ones, and why. */
   fixed?: FixedSettings;
+  /**
+   * The settings saved from the page: where they persist (null: not saved, kept for this run only),
+   * what the file held at start, and the notice when it was set aside as corrupt.
+   */
+  settings?: { file: string | null; saved: Settings; notice: string | null };
   /** How long a stream client may stay behind before it is dropped, ms (see stream.ts). */
   slowClientMs?: number;
 }
@@ -77,7 +83,10 @@ function openFileLimit(): number | null {
 export function createServer(o: ServeOptions): http.Server {
   const fixed = o.fixed ?? {};
   let link: EngineLink = { state: 'down', reason: 'engine starting' };
-  let settings: Settings = withFixed(defaultSettings(), fixed);
+  // `saved` is the user's own choice; `settings` that with the flags applied (what the engine runs and
+  // the page shows). A flag's field keeps the saved value on disk, so dropping the flag restores it.
+  let saved: Settings = o.settings?.saved ?? defaultSettings();
+  let settings: Settings = withFixed(saved, fixed);
   let lastSnapshotTs: number | null = null;
   const hub = new StreamHub(link, o.slowClientMs === undefined ? {} : { slowClientMs: o.slowClientMs });
   const scheme = o.tls ? 'https' : 'http';
@@ -148,15 +157,25 @@ export function createServer(o: ServeOptions): http.Server {
       if (route === 'GET /api/settings') return json(res, settings);
       if (route === 'GET /api/settings/fixed') return json(res, fixed);
       if (route === 'POST /api/settings') {
-        const s = SettingsSchema.safeParse(await body(req));
+        // A flag's field keeps the user's saved value (on disk too, so dropping the flag restores it):
+        // the page posts the flag's value, which need not be one a user could save (--bandwidth-threshold 1).
+        const posted = await body(req);
+        const own = Object.fromEntries(Object.keys(fixed).map((k) => [k, saved[k as keyof Settings]]));
+        const s = SettingsSchema.safeParse(typeof posted === 'object' && posted !== null && !Array.isArray(posted) ? { ...posted, ...own } : posted);
         if (!s.success) return json(res, { ok: false, error: issuesText(s.error) }, 400);
-        settings = withFixed(s.data, fixed);
+        // As in the app: settings that cannot be saved are not applied, and the page hears why.
+        try {
+          saved = o.settings?.file ? saveServeSettings(o.settings.file, s.data) : s.data;
+        } catch (e) {
+          return json(res, { ok: false, error: `not saved to ${o.settings?.file}: ${(e as Error).message}` }, 500);
+        }
+        settings = withFixed(saved, fixed);
         o.feed.setConfig(engineConfigOf(settings));
         return json(res, { ok: true, settings });
       }
       if (route === 'GET /api/status') {
         return json(res, {
-          link, enginePid: o.feed.enginePid(), restarts: o.feed.restarts(), clients: hub.size, lastSnapshotTs,
+          link, enginePid: o.feed.enginePid(), settingsFile: o.settings?.file ?? null, settingsNotice: o.settings?.notice ?? null, restarts: o.feed.restarts(), clients: hub.size, lastSnapshotTs,
           connections: conns.open, refusedConnections: conns.refused, slowClientsDropped: hub.dropped, snapshotBytes: hub.snapshotBytes,
         });
       }

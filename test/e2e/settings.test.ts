@@ -1,0 +1,95 @@
+/// <reference lib="dom" />
+// Real Chromium on the Settings view of `netwatch serve` (live engine): the threshold in the units the
+// settings say (50 MB/s ⇄ 400 Mbit/s), the interval in seconds, each choice group in its own box,
+// messages that state the allowed range, a mute list of detectors that exist, and a save that the
+// next serve run starts with.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumSkip, launchChromium, startServe, type Serve } from './harness.ts';
+
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-settings-e2e-'));
+let serve: Serve;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+const start = () => startServe(['--no-probes'], { env: { XDG_CONFIG_HOME: home } });
+
+before(async () => {
+  if (chromiumSkip) return;
+  serve = await start();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+});
+after(async () => { await browser?.close(); await serve?.stop(); fs.rmSync(home, { recursive: true, force: true }); });
+
+const threshold = async () => `${await page.locator('[data-testid="set-threshold"]').inputValue()} ${await page.locator('[data-testid="set-threshold-unit"]').inputValue()}`;
+
+test('the threshold follows the units setting, the interval is in seconds, each choice group has its own box', { skip: chromiumSkip }, async () => {
+  await page.goto(`${serve.url}#/settings`);
+  await page.locator('[data-testid="save"]').waitFor();
+  assert.equal(await threshold(), '50 MB/s');
+  assert.equal(await page.locator('[data-testid="set-interval"]').inputValue(), '1');
+  await page.locator('[data-testid="set-bits"]').check();
+  await page.waitForFunction(() => (document.querySelector('[data-testid="set-threshold-unit"]') as HTMLSelectElement).value === 'Mbit/s');
+  assert.equal(await threshold(), '400 Mbit/s');
+  // Each group of radios sits in one fieldset with a legend, and no fieldset holds two groups.
+  const groups = await page.locator('fieldset').evaluateAll((fs) => fs.map((f) => ({
+    legend: f.querySelector('legend')?.textContent?.trim() ?? '',
+    radios: [...new Set([...f.querySelectorAll('input[type=radio]')].map((r) => (r as HTMLInputElement).value))],
+  })));
+  assert.ok(groups.every((g) => g.legend.length > 0));
+  assert.deepEqual(groups.filter((g) => g.radios.length).map((g) => [g.legend, g.radios]), [['Rates in', ['bytes', 'bits']], ['Prefixes', ['si', 'binary']]]);
+  // Only detectors that exist can be muted.
+  assert.deepEqual((await page.locator('[data-testid="mute-list"] label').allInnerTexts()).map((t) => t.trim()), ['High bandwidth alerts']);
+});
+
+test('validation messages state the allowed range in the units being edited, and block the save', { skip: chromiumSkip }, async () => {
+  await page.locator('[data-testid="set-threshold"]').fill('0.5');
+  await page.locator('[data-testid="set-threshold-unit"]').selectOption('kbit/s');
+  const err = page.locator('[data-testid="err-threshold"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="err-threshold"]')!.textContent !== '');
+  assert.equal(await err.innerText(), 'The threshold is between 8 kbit/s and 800 Gbit/s.');
+  assert.equal(await page.locator('[data-testid="save"]').isDisabled(), true);
+  await page.locator('[data-testid="set-bytes"]').check();
+  await page.waitForFunction(() => /kB\/s/.test(document.querySelector('[data-testid="err-threshold"]')!.textContent!));
+  assert.equal(await err.innerText(), 'The threshold is between 1 kB/s and 100 GB/s.');
+  await page.locator('[data-testid="set-bits"]').check();
+  await page.locator('[data-testid="set-threshold"]').fill('400');
+  await page.locator('[data-testid="set-threshold-unit"]').selectOption('Mbit/s');
+  await page.waitForFunction(() => document.querySelector('[data-testid="err-threshold"]')!.textContent === '');
+
+  await page.locator('[data-testid="set-interval"]').fill('0.1');
+  assert.equal(await page.locator('[data-testid="err-interval"]').innerText(), 'The interval is between 0.25 and 60 seconds.');
+  await page.locator('[data-testid="set-interval"]').fill('2');
+  await page.locator('[data-testid="set-per-minute"]').fill('99');
+  assert.equal(await page.locator('[data-testid="err-per-minute"]').innerText(), 'Between 1 and 60 notifications a minute (a whole number).');
+  await page.locator('[data-testid="set-per-minute"]').fill('5');
+  await page.locator('[data-testid="set-ports"]').fill('443, 70000');
+  assert.equal(await page.locator('[data-testid="err-ports"]').innerText(), 'Ports are whole numbers between 1 and 65535, separated by commas.');
+  await page.locator('[data-testid="set-ports"]').fill('443');
+  assert.equal(await page.locator('[data-testid="save"]').isDisabled(), false);
+});
+
+test('a save is stored in bytes/s and ms, and the next serve run shows it in the same units', { skip: chromiumSkip }, async () => {
+  await page.locator('[data-testid="save"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="save-status"]')!.textContent === 'Saved.');
+  const onDisk = JSON.parse(fs.readFileSync(path.join(home, 'netwatch', 'settings.json'), 'utf8'));
+  assert.deepEqual([onDisk.units, onDisk.bandwidthThresholdBps, onDisk.samplingIntervalMs, onDisk.accountPorts], ['bits', 50_000_000, 2000, [443]]);
+  await page.goto('about:blank'); // the stream would end mid-chunk when serve stops
+  await serve.stop();
+  serve = await start();
+  await page.goto(`${serve.url}#/settings`);
+  await page.waitForFunction(() => (document.querySelector('[data-testid="set-threshold-unit"]') as HTMLSelectElement | null)?.value === 'Mbit/s');
+  assert.equal(await threshold(), '400 Mbit/s');
+  assert.equal(await page.locator('[data-testid="set-interval"]').inputValue(), '2');
+  // Rates elsewhere follow the saved units too.
+  await page.goto(`${serve.url}#/popover`);
+  await page.waitForFunction(() => /bit\/s/.test(document.body.innerText));
+  assert.deepEqual(problems, []);
+});
