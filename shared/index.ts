@@ -9,6 +9,7 @@ export * from './config.ts';
 export * from './messages.ts';
 export * from './format.ts';
 export * from './settings.ts';
+export * from './alert-marks.ts';
 export * from './query.ts';
 export * from './bridge.ts';
 export * from './totals.ts';

@@ -7,7 +7,7 @@
 import { app, ipcMain, Menu, MessageChannelMain, nativeImage, Notification, Tray, utilityProcess, type IpcMainEvent, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type MessagePortMain } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
-import { engineConfigOf, type Settings } from '../../shared/index.ts';
+import { engineConfigOf, snoozedUntil, type Settings } from '../../shared/index.ts';
 import { Supervisor, downReason, type CollectorChild } from '../../shared/supervisor.ts';
 import { utilityExecArgv } from '../../shared/engine-runtime.ts';
 import { appMenuTemplate, type AppMenuItem } from './app-menu.ts';
@@ -188,7 +188,9 @@ function main(): void {
 
   function notify(alerts: Parameters<NotificationGate['admit']>[0]): void {
     if (alerts.length === 0 || !settings.notifications.enabled || !Notification.isSupported()) return;
-    for (const n of gate.admit(alerts, Date.now())) {
+    // A condition the user snoozed in the Alerts window is not notified until the snooze ends.
+    const now = Date.now();
+    for (const n of gate.admit(alerts.filter((a) => snoozedUntil(settings.alertMarks, a.key, now) === null), now)) {
       const note = new Notification({ title: n.title, body: n.body });
       // Held until clicked or dismissed: a collected Notification loses its click handler.
       shown.keep(note);

@@ -81,5 +81,8 @@ export const AlertSchema = z.object({
   /** The value that triggered it and the threshold, in bytes/s for bandwidth. */
   value: Rate,
   threshold: Rate,
+  /** Where, when the alert is about one interface (and one direction: rx received, tx sent). */
+  interface: z.optional(z.string()),
+  direction: z.optional(z.enum(['rx', 'tx'])),
 });
 export type Alert = z.infer<typeof AlertSchema>;

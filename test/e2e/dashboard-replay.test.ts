@@ -57,18 +57,59 @@ test('the Alerts window lists the active bandwidth alert with severity, detail a
   await page.waitForFunction(() => document.querySelector('[data-testid="alert-badge"]')?.textContent === '1');
   await page.locator('[data-testid="alert-badge"]').click();
   await page.waitForURL(/#\/alerts$/);
-  const active = page.locator('[data-testid="alerts-active"] tbody tr');
+  const active = page.locator('[data-testid="alerts-active"] [data-testid="alert"]');
   await active.first().waitFor();
   assert.equal(await active.count(), 1);
-  const row = await active.first().innerText();
-  assert.match(row, /critical/i);
-  assert.match(row, /bandwidth/);
-  assert.match(row, /High upload on nwba/);
-  assert.match(row, /[56]\.\d\d MB\/s sent for \d+ samples \(threshold 2\.00 MB\/s\)/);
-  // A notification's click opens the window on its alert (#/alerts/<id>): that row is marked.
+  const card = await active.first().innerText();
+  assert.match(card, /critical/i);
+  assert.match(card, /bandwidth/);
+  assert.match(card, /High upload on nwba/);
+  // What, where, the threshold in the user's units (SI bytes by default), since when, what to do.
+  assert.match(await active.first().locator('[data-testid="alert-what"]').innerText(), /^[56]\.\d\d MB\/s sent on nwba at the last reading; the threshold is 2\.00 MB\/s \(critical from 4\.00 MB\/s\)\.$/);
+  assert.match(await active.first().locator('[data-testid="alert-when"]').innerText(), /^Since .+ \(\d+ s\); last triggered .+\.$/);
+  assert.match(await active.first().locator('[data-testid="alert-todo"]').innerText(), /uploading in Processes .* raise the threshold or mute bandwidth alerts in Settings/);
+  // A notification's click opens the window on its alert (#/alerts/<id>): that alert is marked.
   const id = await active.first().getAttribute('data-id');
   await page.goto(`${serve.url}#/alerts/${encodeURIComponent(id!)}`);
-  await page.locator(`[data-testid="alerts-active"] tr[data-id="${id}"][aria-current="true"]`).waitFor();
+  await page.locator(`[data-testid="alerts-active"] [data-id="${id}"][aria-current="true"]`).waitFor();
+});
+
+test('an alert acknowledged, then snoozed, stays so across a reload; the host keeps the marks; bits when the settings say bits', { skip }, async () => {
+  await page.goto(`${serve.url}#/alerts`);
+  const card = page.locator('[data-testid="alerts-active"] [data-testid="alert"]').first();
+  await card.waitFor();
+  const id = (await card.getAttribute('data-id'))!;
+  assert.equal(await page.locator('[data-testid="alerts-new"]').innerText(), '1 new');
+  await card.locator('[data-testid="ack"]').click();
+  await page.locator(`[data-id="${id}"] [data-testid="acked"]`).waitFor();
+  await page.reload();
+  await page.locator(`[data-testid="alerts-active"] [data-id="${id}"] [data-testid="acked"]`).waitFor();
+  assert.equal(await page.locator('[data-testid="alerts-new"]').count(), 0, 'no new alert once acknowledged');
+
+  await page.locator(`[data-id="${id}"] [data-testid="snooze"]`).selectOption({ label: 'for 1 hour' });
+  const snoozed = page.locator(`[data-testid="alerts-snoozed"] [data-id="${id}"]`);
+  await snoozed.waitFor();
+  assert.match(await snoozed.locator('[data-testid="snoozed"]').innerText(), /^snoozed until /);
+  assert.equal(await page.locator('[data-testid="alerts-active"] [data-testid="alert"]').count(), 0);
+  await page.reload();
+  await page.locator(`[data-testid="alerts-snoozed"] [data-id="${id}"]`).waitFor();
+  const onDisk = JSON.parse(fs.readFileSync(path.join(serve.configHome, 'netwatch', 'settings.json'), 'utf8'));
+  assert.deepEqual(onDisk.alertMarks.acknowledged, [id]);
+  assert.equal(onDisk.alertMarks.snoozed.length, 1);
+  assert.match(onDisk.alertMarks.snoozed[0].key, /^bandwidth:nwba/);
+  const until = onDisk.alertMarks.snoozed[0].untilTs - Date.now();
+  assert.ok(until > 3_500_000 && until <= 3_600_000, `${until} ms left of an hour`);
+
+  await page.locator(`[data-id="${id}"] [data-testid="unsnooze"]`).click();
+  await page.locator(`[data-testid="alerts-active"] [data-id="${id}"]`).waitFor();
+  // The same alert in bits once the settings say bits (saved as the page saves: every field).
+  const settings = await (await fetch(`${serve.base}api/settings`, { headers: serve.auth() })).json();
+  await fetch(`${serve.base}api/settings`, { method: 'POST', headers: { ...serve.auth(), 'Content-Type': 'application/json' }, body: JSON.stringify({ ...settings, units: 'bits' }) });
+  await page.reload();
+  const what = page.locator(`[data-id="${id}"] [data-testid="alert-what"]`);
+  await what.waitFor();
+  assert.match(await what.innerText(), /^4\d\.\d Mbit\/s sent on nwba at the last reading; the threshold is 16\.0 Mbit\/s \(critical from 32\.0 Mbit\/s\)\.$/);
+  await fetch(`${serve.base}api/settings`, { method: 'POST', headers: { ...serve.auth(), 'Content-Type': 'application/json' }, body: JSON.stringify({ ...settings, units: 'bytes', alertMarks: { acknowledged: [], snoozed: [] } }) });
 });
 
 test('the virtualised table holds 10,002 rows with a few dozen in the DOM, scrolls to the last, filters and sorts', { skip }, async () => {

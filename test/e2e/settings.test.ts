@@ -41,7 +41,7 @@ test('the threshold follows the units setting, the interval is in seconds, each 
   // Each group of radios sits in one fieldset with a legend, and no fieldset holds two groups.
   const groups = await page.locator('fieldset').evaluateAll((fs) => fs.map((f) => ({
     legend: f.querySelector('legend')?.textContent?.trim() ?? '',
-    radios: [...new Set([...f.querySelectorAll('input[type=radio]')].map((r) => (r as HTMLInputElement).value))],
+    radios: [...new Set(Array.from(f.querySelectorAll('input[type=radio]'), (r) => (r as HTMLInputElement).value))],
   })));
   assert.ok(groups.every((g) => g.legend.length > 0));
   assert.deepEqual(groups.filter((g) => g.radios.length).map((g) => [g.legend, g.radios]), [['Rates in', ['bytes', 'bits']], ['Prefixes', ['si', 'binary']]]);

@@ -74,7 +74,7 @@ export class BandwidthDetector implements Detector<Interface[]> {
           key, category: 'bandwidth', severity: critical ? 'critical' : 'warning',
           title: `High ${dir === 'rx' ? 'download' : 'upload'} on ${i.name}`,
           detail: `${formatRate(value)} ${dir === 'rx' ? 'received' : 'sent'} for ${streak} samples (threshold ${formatRate(this.thresholdBps)})`,
-          value, threshold: this.thresholdBps,
+          value, threshold: this.thresholdBps, interface: i.name, direction: dir,
         });
       }
     }

@@ -14,6 +14,7 @@ test('bandwidth: one sample above the threshold is not enough; two raise a Warni
   assert.equal(raised[0]!.severity, 'warning');
   assert.equal(raised[0]!.key, 'bandwidth:eth0:rx');
   assert.match(raised[0]!.detail, /1\.50 MB\/s received/);
+  assert.deepEqual([raised[0]!.interface, raised[0]!.direction], ['eth0', 'rx'], 'where, for the view to say in the user\'s units');
 });
 
 test('bandwidth: twice the threshold is Critical; the alert keeps its id while it escalates', () => {
