@@ -4,7 +4,7 @@ import type { TrayText } from './tray-text.ts';
 import type { ViewName } from '../../shared/index.ts';
 
 /** The drill-down windows, named as the renderer's routes (shared/bridge.ts). */
-export const VIEWS = ['interface', 'processes', 'connections', 'alerts', 'settings'] as const satisfies readonly ViewName[];
+export const VIEWS = ['interface', 'processes', 'connections', 'alerts', 'system', 'settings'] as const satisfies readonly ViewName[];
 export type View = (typeof VIEWS)[number];
 
 export type MenuAction = { kind: 'open-popover' } | { kind: 'open-view'; view: View } | { kind: 'toggle-pause' }
@@ -21,7 +21,7 @@ export interface MenuState {
   windows: boolean;
 }
 
-const LABELS: Record<View, string> = { interface: 'Interfaces…', processes: 'Processes…', connections: 'Connections…', alerts: 'Alerts…', settings: 'Settings…' };
+const LABELS: Record<View, string> = { interface: 'Interfaces…', processes: 'Processes…', connections: 'Connections…', alerts: 'Alerts…', system: 'System…', settings: 'Settings…' };
 
 export function menuTemplate(s: MenuState): MenuItem[] {
   const items: MenuItem[] = [];

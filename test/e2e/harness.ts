@@ -47,14 +47,24 @@ export interface Serve {
  * printed URL then shows `?token=…`. Serve saves settings in the user's config folder: each run gets a
  * fresh one (removed on stop) unless `opts.env` names an XDG_CONFIG_HOME, so no test sees another's.
  */
-export function startServe(args: string[], opts: { token?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Serve> {
+export function startServe(args: string[], opts: { token?: string; env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {}): Promise<Serve> {
   const own = opts.env?.['XDG_CONFIG_HOME'] === undefined;
   const configHome = opts.env?.['XDG_CONFIG_HOME'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'nw-config-'));
+  // `uid`/`gid`: serve as another user (root tests the unprivileged path), owning its config folder.
+  const dataHome = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-serve-data-'));
+  if (opts.uid !== undefined) {
+    fs.chownSync(dataHome, opts.uid, opts.gid ?? opts.uid);
+    if (own) fs.chownSync(configHome, opts.uid, opts.gid ?? opts.uid);
+  }
+  const ids = opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid ?? opts.uid } : {};
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'netwatch.js'), 'serve', '--port', '0', ...args], {
     // The usage history goes to a folder of this run's, not the user's data folder (unless the test says).
-    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, XDG_DATA_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'nw-serve-data-')), ...opts.env, XDG_CONFIG_HOME: configHome },
+    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, XDG_DATA_HOME: dataHome, ...opts.env, XDG_CONFIG_HOME: configHome }, ...ids,
   });
-  const cleanup = () => { if (own) fs.rmSync(configHome, { recursive: true, force: true }); };
+  const cleanup = () => {
+    fs.rmSync(dataHome, { recursive: true, force: true });
+    if (own) fs.rmSync(configHome, { recursive: true, force: true });
+  };
   child.once('exit', cleanup);
   return new Promise((resolve, reject) => {
     let out = '';

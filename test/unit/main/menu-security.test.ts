@@ -8,7 +8,7 @@ const labels = (items: ReturnType<typeof menuTemplate>) => items.map((i) => (i.t
 
 test('tray menu: views, pause/resume, launch at login, quit; Linux shows the speeds on top', () => {
   assert.deepEqual(labels(menuTemplate({ paused: false, launchAtLogin: true, platform: 'darwin', text, windows: true })), [
-    'Open NetWatch', '—', 'Interfaces…', 'Processes…', 'Connections…', 'Alerts…', 'Settings…', '—',
+    'Open NetWatch', '—', 'Interfaces…', 'Processes…', 'Connections…', 'Alerts…', 'System…', 'Settings…', '—',
     'Pause Monitoring', 'Launch at Login', '—', 'Quit NetWatch',
   ]);
   const linux = menuTemplate({ paused: true, launchAtLogin: false, platform: 'linux', text, windows: true });
