@@ -92,6 +92,20 @@ export function startServe(args: string[], opts: { token?: string; env?: NodeJS.
   });
 }
 
+/** The `skip`-th snapshot (0: the first) of serve's event stream. */
+export async function streamSnapshot(s: Serve, skip = 0): Promise<Record<string, unknown>> {
+  const ac = new AbortController();
+  const r = await fetch(`${s.base}api/stream`, { headers: s.auth(), signal: ac.signal });
+  const reader = r.body!.getReader();
+  let text = '';
+  for (;;) {
+    const { value } = await reader.read();
+    text += new TextDecoder().decode(value);
+    const all = [...text.matchAll(/event: snapshot\ndata: (.*)\n\n/g)];
+    if (all.length > skip) { ac.abort(); return JSON.parse(all[skip]![1]!); }
+  }
+}
+
 /** "4.00 MB/s" (SI bytes, the default setting) → bytes/s. */
 export function parseRate(text: string): number {
   const m = text.trim().match(/^([\d.]+)\s*([kMGT]?)B\/s$/);

@@ -10,7 +10,7 @@ import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startServe, type Serve } from '../e2e/harness.ts';
+import { streamSnapshot as firstSnapshot, startServe, type Serve } from '../e2e/harness.ts';
 import { defaultSettings } from '../../shared/index.ts';
 
 const serves: Serve[] = [];
@@ -99,19 +99,6 @@ test('serve flags win: --interval is used, --no-probes and --bandwidth-threshold
   assert.equal(snap['intervalMs'], 500);
   assert.match(JSON.stringify((snap['health'] as { gatewayProbe: unknown }).gatewayProbe ?? 'no gateway'), /probes turned off|no gateway/);
 });
-
-async function firstSnapshot(s: Serve, skip = 0): Promise<Record<string, unknown>> {
-  const ac = new AbortController();
-  const r = await fetch(`${s.base}api/stream`, { headers: s.auth(), signal: ac.signal });
-  const reader = r.body!.getReader();
-  let text = '';
-  for (;;) {
-    const { value } = await reader.read();
-    text += new TextDecoder().decode(value);
-    const all = [...text.matchAll(/event: snapshot\ndata: (.*)\n\n/g)];
-    if (all.length > skip) { ac.abort(); return JSON.parse(all[skip]![1]!); }
-  }
-}
 
 test('tokens: made up by default and printed in the URL; from a 0600 file or NETWATCH_TOKEN (not argv); a group-readable file is refused', async () => {
   const dflt = await start(['--no-probes']);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultSettings, type Settings } from '../../shared/index.ts';
-import { startServe, type Serve } from '../e2e/harness.ts';
+import { startServe, streamSnapshot, type Serve } from '../e2e/harness.ts';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-serve-settings-'));
 const file = path.join(home, 'netwatch', 'settings.json');
@@ -19,20 +19,6 @@ const post = async (s: Serve, body: unknown) => {
   const r = await fetch(`${s.base}api/settings`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   return { status: r.status, body: await r.json() as { ok: boolean; settings?: Settings; error?: string } };
 };
-/** The `skip`-th snapshot of the stream. */
-async function snapshot(s: Serve, skip = 1): Promise<{ intervalMs: number }> {
-  const ac = new AbortController();
-  const r = await fetch(`${s.base}api/stream`, { signal: ac.signal });
-  const reader = r.body!.getReader();
-  let text = '';
-  for (;;) {
-    const { value } = await reader.read();
-    text += new TextDecoder().decode(value);
-    const all = [...text.matchAll(/event: snapshot\ndata: (.*)\n\n/g)];
-    if (all.length > skip) { ac.abort(); return JSON.parse(all[skip]![1]!); }
-  }
-}
-
 test('settings saved from the page survive a restart of serve, and the engine starts with them', { timeout: 60_000 }, async () => {
   const a = await start(['--no-probes']);
   assert.deepEqual(await get(a), { ...defaultSettings(), probes: false }, 'no file yet: defaults, with the flag');
@@ -53,7 +39,7 @@ test('settings saved from the page survive a restart of serve, and the engine st
   assert.equal(s.units, 'bits');
   assert.equal(s.samplingIntervalMs, 2000);
   assert.equal(s.probes, false, 'the flag still wins');
-  assert.equal((await snapshot(b)).intervalMs, 2000, 'the engine runs at the saved interval');
+  assert.equal((await streamSnapshot(b, 1))['intervalMs'], 2000, 'the engine runs at the saved interval');
   assert.equal((await b.status())['settingsNotice'], null);
   await b.stop();
 });
