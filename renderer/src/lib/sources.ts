@@ -13,6 +13,7 @@ export const SOURCE_LABELS: Record<SourceName, { label: string; feeds: string }>
   dns: { label: 'DNS', feeds: 'the DNS server and its probe' },
   system: { label: 'CPU, memory, load', feeds: 'the System view\'s first panel' },
   disks: { label: 'Disks', feeds: 'the disks table' },
+  history: { label: 'Usage history', feeds: 'traffic per app and interface over days and months' },
 };
 
 /** Why a source gives nothing, or null when it is fine. */
