@@ -18,9 +18,13 @@ const serves: Serve[] = [];
 const pages: Page[] = [];
 const problems: string[] = [];
 const root = process.getuid?.() === 0;
-const unprivSkip = chromiumSkip || (!root ? 'needs root to switch to uid 65534' : unprivilegedProblem() ?? false);
+/** The unprivileged test's skip: no Chromium, not root, or uid 65534 cannot enter this checkout. */
+const skip = chromiumSkip || (!root ? 'needs root to switch to uid 65534' : unprivilegedProblem() ?? false);
 
-before(async () => { if (!chromiumSkip) browser = await launchChromium(); });
+before(async () => {
+  if (chromiumSkip) return;
+  browser = await launchChromium();
+});
 after(async () => { await browser?.close(); for (const s of serves) await s.stop(); });
 
 async function open(serve: Serve, hash: string, width = 1200): Promise<Page> {
@@ -81,7 +85,7 @@ test('the System view shows the kernel TCP counters, CPU, memory, load and disks
   assert.deepEqual(problems, []);
 });
 
-test('unprivileged: Processes says why root\'s sockets have no owner, and its link opens that source in Sources', { skip: unprivSkip }, async () => {
+test('unprivileged: Processes says why root\'s sockets have no owner, and its link opens that source in Sources', { skip }, async () => {
   // A socket of ours (root's): uid 65534 sees it but may not look into our /proc/<pid>/fd.
   const server = net.createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
