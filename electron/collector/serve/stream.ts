@@ -49,7 +49,13 @@ export class StreamHub {
   link(data: unknown): void { this.#link = sseFrame('link', data); this.#send(this.#link); }
   heartbeat(): void { this.#send(KEEP_ALIVE); }
 
-  closeAll(): void { for (const c of this.#clients) c.res.end(); }
+  /**
+   * Ends every stream and forgets its client at once: the feed stopping after this reports the engine
+   * down, and a write to an ended response is an 'error' event that ended the process on SIGTERM.
+   */
+  closeAll(): void {
+    for (const c of this.#clients) { this.#clients.delete(c); c.res.end(); }
+  }
 
   #send(frame: Buffer): void {
     const now = this.#now();

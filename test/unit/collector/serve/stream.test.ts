@@ -91,3 +91,30 @@ test('a client that was behind when the link changed gets the current link state
   hub.snapshot({ seq: 3 });
   assert.equal(written.length, 3, 'and only once');
 });
+
+test('closing the server while a page streams: the feed\'s last link change (engine stopped) is not written to the ended response', async () => {
+  let linkCb: ((l: EngineLink) => void) | null = null;
+  const feed: Feed = {
+    onSnapshot: () => {}, onLink: (cb) => { linkCb = cb; cb({ state: 'up' }); },
+    query: () => Promise.reject(new Error('not asked')), setVisible: () => {}, setConfig: () => {}, enginePid: () => null, restarts: () => 0,
+    // As liveFeed's: the supervisor stops the engine and reports the link down.
+    stop: () => { linkCb?.({ state: 'down', reason: 'engine stopped' }); },
+  };
+  const server = createServer({ host: '127.0.0.1', port: 0, token: null, staticDir: defaultStaticDir(), feed });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  const errors: Error[] = [];
+  const onUncaught = (e: Error) => { errors.push(e); };
+  process.on('uncaughtException', onUncaught);
+  await new Promise<void>((resolve) => http.get({ port, host: '127.0.0.1', path: '/api/stream' }, (res) => {
+    res.once('data', () => {
+      server.closeAllConnections();
+      server.close();
+      res.on('close', () => resolve());
+    });
+    res.on('error', () => {});
+  }));
+  await new Promise((r) => setTimeout(r, 100));
+  process.off('uncaughtException', onUncaught);
+  assert.deepEqual(errors.map((e) => e.message), []);
+});
