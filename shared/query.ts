@@ -15,18 +15,20 @@ export type ConnectionSortKey = (typeof CONNECTION_SORT_KEYS)[number];
 export const MAX_PAGE = 1000;
 
 /**
- * A connection's identity across polls and re-sorts (a row number is not one): its protocol, local
- * endpoint and kernel socket inode. The remote is shown but not needed: an inode is one socket.
+ * A connection's identity across polls and re-sorts (a row number is not one): protocol, both endpoints
+ * and the kernel socket inode. The inode alone names a live socket, but every TIME-WAIT socket has inode
+ * 0, and a server's accepted sockets share its local endpoint: the remote tells those apart.
  */
 export const ConnectionKeySchema = z.object({
   protocol: z.enum(['tcp', 'udp']),
   local: z.string().check(z.maxLength(100)),
+  remote: z.nullable(z.string().check(z.maxLength(100))),
   inode: z.int().check(z.nonnegative()),
 });
 export type ConnectionKey = z.infer<typeof ConnectionKeySchema>;
-export const connectionKey = (c: { protocol: 'tcp' | 'udp'; local: string; inode: number }): ConnectionKey => ({ protocol: c.protocol, local: c.local, inode: c.inode });
+export const connectionKey = (c: ConnectionKey): ConnectionKey => ({ protocol: c.protocol, local: c.local, remote: c.remote, inode: c.inode });
 export const sameConnection = (a: ConnectionKey | null, b: ConnectionKey | null): boolean =>
-  !!a && !!b && a.inode === b.inode && a.protocol === b.protocol && a.local === b.local;
+  !!a && !!b && a.inode === b.inode && a.protocol === b.protocol && a.local === b.local && a.remote === b.remote;
 
 export const ConnectionQuerySchema = z.object({
   /** Case-insensitive substring of address, process name, state or pid; empty = everything. */
@@ -181,14 +183,14 @@ export function queryTable(t: ConnectionTable, q: ConnectionQuery, connectionsTs
 
 /**
  * Where the selected socket stands in the order: the hits that sort before it (the order is total, ties
- * broken by inode), in one pass. Inode and protocol are compared first; the local text is built only for
- * the socket with that inode.
+ * broken by inode), in one pass. Inode and protocol are compared first; the endpoint texts are built only
+ * for sockets with that inode.
  */
 function rank(t: ConnectionTable, hits: Int32Array, matched: number, key: ConnectionKey, cmp: (a: number, b: number) => number): number | null {
   let at = -1;
   for (let h = 0; h < matched && at < 0; h++) {
     const i = hits[h]!;
-    if (t.inode(i) === key.inode && t.text(i, 'protocol') === key.protocol && t.text(i, 'local') === key.local) at = i;
+    if (t.inode(i) === key.inode && t.text(i, 'protocol') === key.protocol && t.text(i, 'local') === key.local && t.text(i, 'remote') === key.remote) at = i;
   }
   if (at < 0) return null;
   let before = 0;

@@ -131,6 +131,12 @@ test('the selected connection is found by identity wherever a sort or a poll put
   assert.equal(queryConnections(rows, q({ state: 'LISTEN', select: key }), 1).selectedIndex, null, 'the filter hides it');
   assert.equal(queryConnections(rows.filter((_, i) => i !== 2), q({ select: key }), 1).selectedIndex, null, 'it closed');
   assert.equal(queryConnections(rows, q({}), 1).selectedIndex, null, 'none asked');
+  // TIME-WAIT sockets all have inode 0 and may share a local endpoint: the remote tells them apart.
+  const tw = [conn({ local: '127.0.0.1:80', remote: '127.0.0.1:5001', state: 'TIME-WAIT', inode: 0 }), conn({ local: '127.0.0.1:80', remote: '127.0.0.1:5002', state: 'TIME-WAIT', inode: 0 })];
+  const second = connectionKey(tw[1]!);
+  assert.ok(!sameConnection(connectionKey(tw[0]!), second));
+  assert.equal(queryConnections(tw, q({ sort: 'remote', descending: true, select: second }), 1).selectedIndex, 0);
+  assert.equal(queryConnections(tw, q({ sort: 'remote', descending: false, select: second }), 1).selectedIndex, 1);
   assert.ok(ConnectionQuerySchema.safeParse(q({ select: key })).success);
   assert.ok(!ConnectionQuerySchema.safeParse(q({ select: { ...key, inode: -1 } })).success);
 });
