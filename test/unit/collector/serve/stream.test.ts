@@ -96,7 +96,7 @@ test('closing the server while a page streams: the feed\'s last link change (eng
   let linkCb: ((l: EngineLink) => void) | null = null;
   const feed: Feed = {
     onSnapshot: () => {}, onLink: (cb) => { linkCb = cb; cb({ state: 'up' }); },
-    query: () => Promise.reject(new Error('not asked')), setVisible: () => {}, setConfig: () => {}, enginePid: () => null, restarts: () => 0,
+    query: () => Promise.reject(new Error('not asked')), usage: () => Promise.reject(new Error('not asked')), setVisible: () => {}, setConfig: () => {}, enginePid: () => null, restarts: () => 0,
     // As liveFeed's: the supervisor stops the engine and reports the link down.
     stop: () => { linkCb?.({ state: 'down', reason: 'engine stopped' }); },
   };
