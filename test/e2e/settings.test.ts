@@ -46,7 +46,7 @@ test('the threshold follows the units setting, the interval is in seconds, each 
   assert.ok(groups.every((g) => g.legend.length > 0));
   assert.deepEqual(groups.filter((g) => g.radios.length).map((g) => [g.legend, g.radios]), [['Rates in', ['bytes', 'bits']], ['Prefixes', ['si', 'binary']]]);
   // Only detectors that exist can be muted.
-  assert.deepEqual((await page.locator('[data-testid="mute-list"] label').allInnerTexts()).map((t) => t.trim()), ['High bandwidth alerts']);
+  assert.deepEqual((await page.locator('[data-testid="mute-list"] label').allInnerTexts()).map((t) => t.trim()), ['High bandwidth alerts', 'Data plan alerts']);
 });
 
 test('validation messages state the allowed range in the units being edited, and block the save', { skip: chromiumSkip }, async () => {
@@ -92,4 +92,41 @@ test('a save is stored in bytes/s and ms, and the next serve run shows it in the
   await page.goto(`${serve.url}#/popover`);
   await page.waitForFunction(() => /bit\/s/.test(document.body.innerText));
   assert.deepEqual(problems, []);
+});
+
+test('a data plan: its range message, then saved in bytes and counted by the engine (snapshot.quotas)', { skip: chromiumSkip }, async () => {
+  await page.goto(`${serve.url}#/settings`);
+  await page.locator('[data-testid="plan-add"]').click();
+  await page.locator('[data-testid="plan-iface"]').fill('lo');
+  await page.locator('[data-testid="plan-limit"]').fill('0');
+  await page.locator('[data-testid="plan-day"]').fill('15');
+  const unit = /binary/.test(JSON.stringify(await (await fetch(`${serve.base}api/settings`, { headers: serve.auth() })).json())) ? 'GiB' : 'GB';
+  assert.equal(await page.locator('[data-testid="err-plans"]').innerText(), `Each plan needs an interface name, a limit above 0 ${unit} and a reset day from 1 to 28 (every month has it).`);
+  assert.ok(await page.locator('[data-testid="save"]').isDisabled());
+  await page.locator('[data-testid="plan-limit"]').fill('2');
+  await page.locator('[data-testid="save"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="save-status"]')?.textContent === 'Saved.');
+  const saved = await (await fetch(`${serve.base}api/settings`, { headers: serve.auth() })).json() as { quotas: unknown[] };
+  assert.deepEqual(saved.quotas, [{ interface: 'lo', limitBytes: unit === 'GiB' ? 2 * 2 ** 30 : 2e9, resetDay: 15 }]);
+  // The engine counts it: the next snapshots carry the plan with its period.
+  const snap = await page.evaluate(async (base) => {
+    const r = await fetch(`${base}api/stream${location.search}`);
+    const reader = r.body!.getReader();
+    let text = '';
+    for (;;) {
+      const { value } = await reader.read();
+      text += new TextDecoder().decode(value);
+      // Whole events only; the newest one that carries the plan.
+      const events = text.split('\n\n');
+      text = events.pop()!;
+      for (const e of events) {
+        const m = /^event: snapshot\ndata: (.*)$/m.exec(e);
+        const snap = m ? JSON.parse(m[1]!) : null;
+        if (snap?.quotas.length) { await reader.cancel(); return snap; }
+      }
+    }
+  }, serve.base);
+  assert.equal(snap.quotas[0].interface, 'lo');
+  assert.equal(new Date(snap.quotas[0].periodStart).getDate(), 15);
+  assert.ok(snap.quotas[0].unavailable === null && snap.quotas[0].usedBytes >= 0, JSON.stringify(snap.quotas[0]));
 });
