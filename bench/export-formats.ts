@@ -34,7 +34,7 @@ export function compareFormats(s: Snapshot, runs = 20): { records: number; forma
   const mpEncMs = time(runs, () => { bin = Buffer.concat(recs.map((r) => mp.encode({ type: r.type.type, ...r.row }))); });
   out.push({ format: 'MessagePack (maps)', bytes: bin.byteLength, encodeMs: mpEncMs, decodeMs: time(runs, () => { for (const _ of new Decoder().decodeMulti(bin)) { /* each record */ } }) });
 
-  const root = protobuf.parse(protoSchema(RECORD_TYPES)).root;
+  const root = protobuf.parse(protoSchema(RECORD_TYPES), { keepCase: true }).root;
   const Rec = root.lookupType('netwatch.Record');
   const enc = new ProtobufEncoder();
   let pb: Uint8Array = new Uint8Array();

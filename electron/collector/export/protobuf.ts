@@ -13,7 +13,7 @@ export class ProtobufEncoder {
   #field: Map<string, string>;
 
   constructor(types: readonly RecordType[] = RECORD_TYPES) {
-    this.#record = protobuf.parse(protoSchema(types)).root.lookupType('netwatch.Record');
+    this.#record = protobuf.parse(protoSchema(types), { keepCase: true }).root.lookupType('netwatch.Record');
     this.#json = new Map(types.map((t) => [t.type, new Set(t.columns.filter((c) => c.kind === 'json').map((c) => c.name))]));
     this.#field = new Map(types.map((t) => [t.type, t.type.replace(/-/g, '_')]));
   }
