@@ -15,8 +15,12 @@ const SEVERITIES = ['info', 'warning', 'critical'] as const;
 /** Attribution keeps traffic on physical interfaces and on loopback apart. */
 const SCOPES = ['external', 'loopback'] as const;
 export const DEFAULT_TOP_APPS = 10;
-/** Series that do not depend on interfaces or apps (counted from one render on a live engine; the test checks it). */
-export const FIXED_SERIES = 12 + SOURCE_NAMES.length + TCP_STATES.length + ALERT_CATEGORIES.length * (SEVERITIES.length + 1) + 2 * (DNS_BUCKETS_S.length + 3) + 8;
+/**
+ * Series that do not depend on interfaces or apps: 17 single ones (engine_up, snapshot time, traffic ×2,
+ * sockets, attempt fails, resets, coverage ×2, unattributed ×4, short-lived, DNS and gateway failures,
+ * apps), one per source, per TCP state, per alert category × (severities + 1), and two histograms.
+ */
+export const FIXED_SERIES = 17 + SOURCE_NAMES.length + TCP_STATES.length + ALERT_CATEGORIES.length * (SEVERITIES.length + 1) + 2 * (DNS_BUCKETS_S.length + 3);
 
 export const seriesBound = (topApps: number, interfaces: number, wifi: number): number => FIXED_SERIES + interfaces + 2 * wifi + 4 * (topApps + 1);
 
