@@ -67,3 +67,16 @@ test('Accumulator: a reading that goes back (interface recreated, engine restart
   a.keep(new Set());
   assert.equal(a.add('eth0', 5000), 0, 'a forgotten key starts from its next reading');
 });
+
+test('the Grafana fleet dashboard names only metrics the exporter writes (PromQL would answer a typo with nothing)', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const { ROOT } = await import('../../../helpers.ts');
+  const m = new PromMetrics();
+  for (const s of recording()) m.update(s);
+  const families = new Set([...m.render().matchAll(/^# TYPE (\S+) (\w+)$/gm)].map((x) => x[1]!));
+  const dash = fs.readFileSync(path.join(ROOT, 'grafana', 'netwatch-fleet.json'), 'utf8');
+  const used = new Set([...dash.matchAll(/netwatch_[a-z_]+/g)].map((x) => x[0].replace(/_(bucket|sum|count)$/, '')));
+  assert.ok(used.size >= 10);
+  for (const name of used) assert.ok(families.has(name), `${name} is not exported`);
+});
