@@ -2,13 +2,11 @@
 // serve's rules, a bounded series count with 500 processes alive, SIGHUP token reload, clean SIGTERM.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { seriesBound } from '../../electron/collector/export/metrics.ts';
+import { manyApps } from '../../bench/lab.ts';
 import { startServe } from '../e2e/harness.ts';
 import { BIN, childPids, promtoolCheck, startExporter, tokenFile, toolSkip, type ExporterChild } from './exporter-host.ts';
 
@@ -81,27 +79,8 @@ test('token: required when given; SIGHUP re-reads the file (the old token then f
   assert.throws(() => process.kill(engines[0]!, 0), /ESRCH/, 'the engine is gone too');
 });
 
-/**
- * 500 processes, each its own application (a copy of sleep under its own name) holding one loopback
- * socket: bash opens it on fd 3 and execs the copy, which inherits it.
- */
-async function fiveHundredApps(): Promise<{ kids: ChildProcess[]; cleanup: () => void }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-apps-'));
-  const server = net.createServer((c) => c.on('error', () => {}));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  const kids: ChildProcess[] = [];
-  for (let i = 0; i < 500; i++) {
-    const exe = path.join(dir, `nwapp-${i}`);
-    fs.copyFileSync('/usr/bin/sleep', exe);
-    fs.chmodSync(exe, 0o755);
-    kids.push(spawn('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}; exec ${exe} 300`], { stdio: 'ignore' }));
-  }
-  return { kids, cleanup: () => { for (const k of kids) k.kill('SIGKILL'); server.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
-}
-
 test('500 processes alive: series stay under the documented bound; 10 apps named, the rest under "other"', { skip }, async () => {
-  const apps = await fiveHundredApps();
+  const apps = await manyApps(500);
   try {
     const e = await startExporter(['--no-probes', '--top-apps', '10']);
     open.push(e);
