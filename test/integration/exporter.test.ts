@@ -2,7 +2,8 @@
 // serve's rules, a bounded series count with 500 processes alive, SIGHUP token reload, clean SIGTERM.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import net from 'node:net';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { seriesBound } from '../../electron/collector/export/metrics.ts';
@@ -106,4 +107,20 @@ test('500 processes alive: series stay under the documented bound; 10 apps named
     assert.equal(check.status, 0, check.output);
     console.log(`# 500 processes: ${n} series (bound ${bound}: ${ifaces} interfaces, top 10 apps)`);
   } finally { apps.cleanup(); }
+});
+
+test('nothing node_exporter already exports by default: its series checked against ours on this machine', { skip: toolSkip('prometheus-node-exporter', 'prometheus-node-exporter') }, async () => {
+  const port = await new Promise<number>((r) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => r(p)); }); });
+  const ne = spawn('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  const e = await startExporter(['--no-probes']);
+  open.push(e);
+  try {
+    let theirs = '';
+    for (let i = 0; i < 50 && !theirs; i++) { try { theirs = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(); } catch { await new Promise((r) => setTimeout(r, 200)); } }
+    const has = (name: string) => new RegExp(`^${name}[{ ]`, 'm').test(theirs);
+    // What we leave to node_exporter (README: take these from it) is there by default…
+    for (const n of ['node_network_receive_bytes_total', 'node_network_transmit_bytes_total', 'node_netstat_Tcp_RetransSegs', 'node_netstat_Tcp_ActiveOpens', 'node_netstat_Tcp_CurrEstab', 'node_cpu_seconds_total', 'node_memory_MemAvailable_bytes']) assert.ok(has(n), `node_exporter exports ${n}`);
+    // …and what we export from the same kernel counters is not (tcpstat and wifi are off by default).
+    for (const n of ['node_netstat_Tcp_AttemptFails', 'node_netstat_Tcp_EstabResets', 'node_tcp_connection_states', 'node_wifi_station_signal_dbm']) assert.ok(!has(n), `node_exporter does not export ${n} by default`);
+  } finally { ne.kill(); }
 });
