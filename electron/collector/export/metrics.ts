@@ -3,9 +3,9 @@
 // byte/packet/error counters, TCP segment counters, CPU, memory, disks: README "Prometheus" says what
 // to take from which). Cardinality is bounded: no pid or address label anywhere; per-app series only
 // for the top N applications by bytes, the rest summed under app="other". The series bound:
-// FIXED_SERIES + 1 per interface + 2 per Wi-Fi interface + 4 × (N + 1) (see seriesBound()).
+// FIXED_SERIES + 1 per interface + 2 per Wi-Fi interface + 4 × (N + 1) + 2 × N (see seriesBound()).
 import {
-  ALERT_CATEGORIES, SOURCE_NAMES, TCP_STATES, countedInterfaces, type EngineLink, type Snapshot,
+  ALERT_CATEGORIES, SOURCE_NAMES, TCP_STATES, countedInterfaces, type AppUsage, type EngineLink, type Snapshot,
 } from '../../../shared/index.ts';
 import { Accumulator, Exposition, Histogram } from './prom-text.ts';
 
@@ -22,12 +22,13 @@ export const DEFAULT_TOP_APPS = 10;
  */
 export const FIXED_SERIES = 17 + SOURCE_NAMES.length + TCP_STATES.length + ALERT_CATEGORIES.length * (SEVERITIES.length + 1) + 2 * (DNS_BUCKETS_S.length + 3);
 
-export const seriesBound = (topApps: number, interfaces: number, wifi: number): number => FIXED_SERIES + interfaces + 2 * wifi + 4 * (topApps + 1);
+export const seriesBound = (topApps: number, interfaces: number, wifi: number): number => FIXED_SERIES + interfaces + 2 * wifi + 4 * (topApps + 1) + 2 * topApps;
 
 /** The label a real app named like the rest bucket gets, so the two never merge. */
 const OTHER = 'other';
 
-interface AppSeries { rx: number; tx: number; sockets: number; processes: number }
+/** `quality`: the connection quality of the label's first (highest-ranked) app; never summed for "other". */
+interface AppSeries { rx: number; tx: number; sockets: number; processes: number; quality: AppUsage['quality'] }
 
 export class PromMetrics {
   readonly topApps: number;
@@ -103,11 +104,11 @@ export class PromMetrics {
     // The top N by bytes since the engine started: a ranking that moves slowly, so named series stay.
     const ranked = s.apps.slice().sort((a, b) => (b.rxBytes + b.txBytes) - (a.rxBytes + a.txBytes));
     const named = new Set(ranked.slice(0, this.topApps).map((a) => (a.app === OTHER ? `${OTHER} (app)` : a.app)));
-    const now = new Map<string, AppSeries>([[OTHER, { rx: 0, tx: 0, sockets: 0, processes: 0 }]]);
+    const now = new Map<string, AppSeries>([[OTHER, { rx: 0, tx: 0, sockets: 0, processes: 0, quality: null }]]);
     for (const a of ranked) {
       const label = a.app === OTHER ? `${OTHER} (app)` : a.app;
       const key = named.has(label) ? label : OTHER;
-      const cur = now.get(key) ?? { rx: 0, tx: 0, sockets: 0, processes: 0 };
+      const cur = now.get(key) ?? { rx: 0, tx: 0, sockets: 0, processes: 0, quality: key === OTHER ? null : a.quality };
       cur.rx += this.#appRx.add(a.id, a.rxBytes);
       cur.tx += this.#appTx.add(a.id, a.txBytes);
       cur.sockets += a.connections;
@@ -169,5 +170,10 @@ export class PromMetrics {
     e.family('netwatch_app_transmit_bytes_total', 'counter', 'Bytes sent by each of the top applications (app="other": all the rest), since the exporter started.', apps.map(([a]) => [{ app: a }, total(a).tx]));
     e.family('netwatch_app_sockets', 'gauge', 'Open sockets of each top application (app="other": all the rest).', apps.map(([a, v]) => [{ app: a }, v.sockets]));
     e.family('netwatch_app_processes', 'gauge', 'Processes of each top application (app="other": all the rest).', apps.map(([a, v]) => [{ app: a }, v.processes]));
+    // Connection quality over each top app's established external TCP sockets (none for loopback-only apps).
+    const q = apps.filter(([, v]) => v.quality !== null);
+    e.family('netwatch_app_tcp_rtt_p95_seconds', 'gauge', '95th percentile of the smoothed RTT over each top application\'s established external TCP sockets.', q.map(([a, v]) => [{ app: a }, v.quality!.rttP95Ms / 1000]));
+    e.family('netwatch_app_tcp_retransmit_ratio', 'gauge', 'Segments retransmitted / sent (0-1) over the lives of each top application\'s external TCP sockets.',
+      q.filter(([, v]) => v.quality!.retransmitPct !== null).map(([a, v]) => [{ app: a }, v.quality!.retransmitPct! / 100]));
   }
 }
