@@ -18,7 +18,7 @@ import { JsonlFile } from './jsonl-file.ts';
 import { usageCommand, USAGE_HELP } from './usage-cli.ts';
 import { defaultHistoryPath } from './history/paths.ts';
 import { runExporter, runWatch } from './export/commands.ts';
-import { DEFAULT_TOP_APPS, PromMetrics } from './export/metrics.ts';
+import { DEFAULT_TOP_APPS, PromMetrics, parseTopApps } from './export/metrics.ts';
 
 const USAGE = `usage:
   netwatch snapshot [--json] [--no-probes]          one snapshot, after two samples so rates are real
@@ -188,8 +188,8 @@ interface ServeFlags extends TokenFlags {
 async function serve(v: ServeFlags, config: ReturnType<typeof defaultConfig>): Promise<number> {
   const port = v.port === undefined ? 9273 : Number(v.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) { console.error('--port takes 0–65535'); return 2; }
-  const topApps = v['top-apps'] === undefined ? DEFAULT_TOP_APPS : Number(v['top-apps']);
-  if (!Number.isInteger(topApps) || topApps < 0 || topApps > 1000) { console.error('--top-apps takes 0–1000'); return 2; }
+  const topApps = parseTopApps(v['top-apps']);
+  if (topApps === null) { console.error('--top-apps takes 0–1000'); return 2; }
   const host = v.host ?? '127.0.0.1';
   const staticDir = defaultStaticDir();
   const choice = chooseToken(v, process.env);

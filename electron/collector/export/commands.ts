@@ -11,7 +11,7 @@ import { chooseToken, TOKEN_ENV, type TokenFlags } from '../serve/token.ts';
 import { cycleRecords, jsonlLine, RECORD_TYPES } from './records.ts';
 import { CsvDir } from './csv.ts';
 import { ProtobufEncoder } from './protobuf.ts';
-import { PromMetrics, DEFAULT_TOP_APPS } from './metrics.ts';
+import { PromMetrics, parseTopApps } from './metrics.ts';
 import { createExporter } from './exporter.ts';
 
 export interface WatchOutputs { jsonl: boolean; protobuf: boolean; csv: string | null }
@@ -80,8 +80,8 @@ export function exporterToken(v: ExporterFlags, host: string, env: NodeJS.Proces
 export async function runExporter(v: ExporterFlags, config: EngineConfig): Promise<number> {
   const port = v.port === undefined ? 9274 : Number(v.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) { console.error('--port takes 0–65535'); return 2; }
-  const topApps = v['top-apps'] === undefined ? DEFAULT_TOP_APPS : Number(v['top-apps']);
-  if (!Number.isInteger(topApps) || topApps < 0 || topApps > 1000) { console.error('--top-apps takes 0–1000'); return 2; }
+  const topApps = parseTopApps(v['top-apps']);
+  if (topApps === null) { console.error('--top-apps takes 0–1000'); return 2; }
   const host = v.host ?? '127.0.0.1';
   const t = exporterToken(v, host, process.env);
   if (!t.ok) { console.error(`netwatch exporter: ${t.error}`); return 2; }

@@ -15,6 +15,11 @@ const SEVERITIES = ['info', 'warning', 'critical'] as const;
 /** Attribution keeps traffic on physical interfaces and on loopback apart. */
 const SCOPES = ['external', 'loopback'] as const;
 export const DEFAULT_TOP_APPS = 10;
+/** `--top-apps N` (serve and exporter): an integer 0–1000, or null when it is not one. */
+export function parseTopApps(flag: string | undefined): number | null {
+  const n = flag === undefined ? DEFAULT_TOP_APPS : Number(flag);
+  return Number.isInteger(n) && n >= 0 && n <= 1000 ? n : null;
+}
 /**
  * Series that do not depend on interfaces or apps: 17 single ones (engine_up, snapshot time, traffic ×2,
  * sockets, attempt fails, resets, coverage ×2, unattributed ×4, short-lived, DNS and gateway failures,
