@@ -77,6 +77,16 @@ const processRecord: RecordType = {
  */
 export const RECORD_TYPES: readonly RecordType[] = [system, socket, processRecord];
 
+/**
+ * `netwatch usage --csv`: one row per key of the usage history's totals (usage-cli.ts); not a cycle
+ * record, so not in RECORD_TYPES. `from`/`to` epoch ms, bytes over that range.
+ */
+export const USAGE_TOTALS: RecordType = {
+  type: 'usage',
+  columns: [col('from', 'int'), col('to', 'int'), col('by', 'string'), col('key', 'string'), col('name', 'string'), col('rx_bytes', 'int'), col('tx_bytes', 'int')],
+  rows: () => [],
+};
+
 /** One cycle's records in stream order: the system line, then each type's rows in table order. */
 export function cycleRecords(s: Snapshot, types: readonly RecordType[] = RECORD_TYPES): Array<{ type: RecordType; row: Row }> {
   const out: Array<{ type: RecordType; row: Row }> = [];
