@@ -1,6 +1,8 @@
 // The bench's lab: processes holding many sockets, and a namespace pair whose "gateway" and DNS are
 // ours, so probes and traffic never leave the machine. Used by the bench and scripts/demo-recording.ts.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
 
@@ -48,3 +50,22 @@ export function makeNetns(): { prefix: string[]; peerPrefix: string[]; cleanup: 
   }
 }
 
+
+/**
+ * `n` processes, each its own application (a copy of sleep under its own name) holding one loopback
+ * socket: bash opens it on fd 3 and execs the copy, which inherits it. ~1 MB of RSS each.
+ */
+export async function manyApps(n: number): Promise<{ kids: ChildProcess[]; cleanup: () => void }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-apps-'));
+  const server = net.createServer((c) => c.on('error', () => {}));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  const kids: ChildProcess[] = [];
+  for (let i = 0; i < n; i++) {
+    const exe = path.join(dir, `nwapp-${i}`);
+    fs.copyFileSync('/usr/bin/sleep', exe);
+    fs.chmodSync(exe, 0o755);
+    kids.push(spawn('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}; exec ${exe} 900`], { stdio: 'ignore' }));
+  }
+  return { kids, cleanup: () => { for (const k of kids) k.kill('SIGKILL'); server.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+}

@@ -1,9 +1,10 @@
-// `netwatch`: the engine headless. `snapshot` prints a summary (`--json`: the whole snapshot); `watch --jsonl` streams.
+// `netwatch`: the engine headless. `snapshot` prints a summary (`--json`: the whole snapshot); `watch` streams
+// records (JSONL, CSV, Protocol Buffers: export/); `exporter` and `serve`'s /metrics are for Prometheus.
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultConfig, engineConfigOf, mergeConfig, totalRates, withFixed, type FixedSettings, type Snapshot } from '../../shared/index.ts';
+import { defaultConfig, engineConfigOf, mergeConfig, withFixed, type FixedSettings } from '../../shared/index.ts';
 import { nodeOs } from './os.ts';
 import { createSources } from './platform.ts';
 import { Engine } from './engine/engine.ts';
@@ -16,15 +17,24 @@ import { chooseToken, type TokenFlags } from './serve/token.ts';
 import { JsonlFile } from './jsonl-file.ts';
 import { usageCommand, USAGE_HELP } from './usage-cli.ts';
 import { defaultHistoryPath } from './history/paths.ts';
+import { runExporter, runWatch } from './export/commands.ts';
+import { DEFAULT_TOP_APPS, PromMetrics, parseTopApps } from './export/metrics.ts';
 
 const USAGE = `usage:
   netwatch snapshot [--json] [--no-probes]          one snapshot, after two samples so rates are real
                                                     (a summary; --json: the whole snapshot)
-  netwatch watch --jsonl [--interval S] [--no-probes]  a "system" line per cycle, then one "socket" line each
+  netwatch watch [--jsonl | --protobuf] [--csv DIR] [--interval S] [--no-probes]
+                a "system" record per cycle, then a "socket" and a "process" record each:
+                --jsonl JSON Lines, --protobuf length-delimited netwatch.Record messages (records.proto)
+                on stdout; --csv DIR one file per record type (DIR/system.csv, …), header once
   netwatch record FILE [--interval S] [--duration S] [--no-probes] [--db H]   full snapshots, one JSON per line
   netwatch serve [--port 9273] [--host 127.0.0.1] [--token-file F | --no-token] [--tls-cert F --tls-key F]
-                [--interval S] [--replay FILE] [--no-probes] [--db H | --no-history]
-                the web dashboard, live or from a recording (with --db: that recorded history)
+                [--interval S] [--replay FILE] [--no-probes] [--db H | --no-history] [--top-apps N]
+                the web dashboard, live or from a recording (with --db: that recorded history),
+                and Prometheus metrics at /metrics (same token)
+  netwatch exporter [--port 9274] [--host 127.0.0.1] [--token-file F | --no-token] [--top-apps N]
+                [--interval S] [--no-probes]   Prometheus metrics only, at /metrics; a token is needed
+                off loopback (Prometheus: authorization: credentials_file). SIGHUP re-reads --token-file
 ${USAGE_HELP}
   netwatch --help | --version
 options:
@@ -39,20 +49,28 @@ options:
   --tls-cert F --tls-key F   serve HTTPS with this PEM certificate and key
   --db H        the usage history database (serve's default: the user's data folder, e.g.
                 ~/.local/share/netwatch/history.sqlite; record keeps none unless given)
-  --no-history  serve without keeping a usage history`;
+  --no-history  serve without keeping a usage history
+  --top-apps N  applications with their own metric series (default ${DEFAULT_TOP_APPS}); the rest are app="other"`;
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 const ENGINE: Options = { 'no-probes': { type: 'boolean' }, interval: { type: 'string' }, 'bandwidth-threshold': { type: 'string' } };
 /** Each command's own options: an option another command takes is still an error here. */
 const COMMANDS: Record<string, { options: Options; positionals: number }> = {
   snapshot: { options: { ...ENGINE, json: { type: 'boolean' } }, positionals: 0 },
-  watch: { options: { ...ENGINE, jsonl: { type: 'boolean' } }, positionals: 0 },
+  watch: { options: { ...ENGINE, jsonl: { type: 'boolean' }, protobuf: { type: 'boolean' }, csv: { type: 'string' } }, positionals: 0 },
   record: { options: { ...ENGINE, duration: { type: 'string' }, db: { type: 'string' } }, positionals: 1 },
   serve: {
     options: {
       ...ENGINE, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, replay: { type: 'string' },
       'token-file': { type: 'string' }, 'no-token': { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
-      db: { type: 'string' }, 'no-history': { type: 'boolean' },
+      db: { type: 'string' }, 'no-history': { type: 'boolean' }, 'top-apps': { type: 'string' },
+    },
+    positionals: 0,
+  },
+  exporter: {
+    options: {
+      ...ENGINE, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, 'token-file': { type: 'string' },
+      'no-token': { type: 'boolean' }, 'top-apps': { type: 'string' },
     },
     positionals: 0,
   },
@@ -68,25 +86,6 @@ const usageError = (message: string): number => {
   console.error(`netwatch: ${line}\n${USAGE}`);
   return 2;
 };
-
-/** The JSON Lines records of one cycle: a header, then one line per socket. */
-export function jsonlRecords(s: Snapshot): object[] {
-  const ts = s.connectionsTs ?? s.ts;
-  // The same total as the tray and the popover: bridges and veths would count the same bytes twice.
-  const total = totalRates(s.interfaces);
-  const header = {
-    type: 'system', ts, interval_ms: s.intervalMs, total_sockets: s.totalSockets,
-    state_counts: Object.entries(s.tcpStates).map(([state, count]) => ({ state, count })),
-    rx_bps: total.rxBps, tx_bps: total.txBps,
-    coverage: s.attribution.coverage, sources: s.sources,
-  };
-  const sockets = s.connections.map((c) => ({
-    type: 'socket', ts, proto: c.protocol, local: c.local, remote: c.remote, state: c.state, pid: c.pid,
-    command: c.process, inode: c.inode, rtt_us: c.rttUs, bytes_sent: c.bytesSent, bytes_received: c.bytesReceived,
-    tx_bps: c.txBps, rx_bps: c.rxBps, cwnd: c.tcp?.cwnd ?? null, retrans: c.tcp?.retransmits ?? null,
-  }));
-  return [header, ...sockets];
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -129,23 +128,9 @@ export async function main(argv: string[]): Promise<number> {
     engine.stop();
     return 0;
   }
-  if (cmd === 'watch') {
-    if (!v['jsonl']) { console.error('watch: only --jsonl output exists'); return 2; }
-    let lastConn: number | null = null;
-    const engine = new Engine({
-      sources: createSources(nodeOs), os: nodeOs, config, listInSnapshots: true,
-      emit: (m) => {
-        if (m.type !== 'snapshot' || m.snapshot.connectionsTs === null || m.snapshot.connectionsTs === lastConn) return;
-        lastConn = m.snapshot.connectionsTs;
-        process.stdout.write(jsonlRecords(m.snapshot).map((r) => JSON.stringify(r)).join('\n') + '\n');
-      },
-    });
-    engine.setVisible(true);
-    await new Promise<void>((resolve) => {
-      for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { engine.stop(); resolve(); });
-      engine.start();
-    });
-    return 0;
+  if (cmd === 'watch') return runWatch({ jsonl: v['jsonl'] === true, protobuf: v['protobuf'] === true, csv: str('csv') ?? null }, config);
+  if (cmd === 'exporter') {
+    return runExporter({ port: str('port'), host: str('host'), token: str('token'), 'token-file': str('token-file'), 'no-token': v['no-token'] === true, 'top-apps': str('top-apps') }, config);
   }
   if (cmd === 'record') {
     const file = args.positionals[0];
@@ -183,7 +168,7 @@ export async function main(argv: string[]): Promise<number> {
   return serve({
     port: str('port'), host: str('host'), token: str('token'), replay: str('replay'), 'token-file': str('token-file'), 'no-token': v['no-token'] === true,
     'tls-cert': str('tls-cert'), 'tls-key': str('tls-key'), interval: str('interval'), 'no-probes': v['no-probes'] === true, 'bandwidth-threshold': str('bandwidth-threshold'),
-    db: str('db'), 'no-history': v['no-history'] === true,
+    db: str('db'), 'no-history': v['no-history'] === true, 'top-apps': str('top-apps'),
   }, config);
 }
 
@@ -197,12 +182,14 @@ function listenFailure(e: NodeJS.ErrnoException): string {
 
 interface ServeFlags extends TokenFlags {
   port?: string; host?: string; replay?: string; interval?: string; 'no-probes'?: boolean; 'bandwidth-threshold'?: string; 'tls-cert'?: string; 'tls-key'?: string;
-  db?: string; 'no-history'?: boolean;
+  db?: string; 'no-history'?: boolean; 'top-apps'?: string;
 }
 
 async function serve(v: ServeFlags, config: ReturnType<typeof defaultConfig>): Promise<number> {
   const port = v.port === undefined ? 9273 : Number(v.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) { console.error('--port takes 0–65535'); return 2; }
+  const topApps = parseTopApps(v['top-apps']);
+  if (topApps === null) { console.error('--top-apps takes 0–1000'); return 2; }
   const host = v.host ?? '127.0.0.1';
   const staticDir = defaultStaticDir();
   const choice = chooseToken(v, process.env);
@@ -245,7 +232,10 @@ async function serve(v: ServeFlags, config: ReturnType<typeof defaultConfig>): P
     console.error(`netwatch serve: ${(e as Error).message}`);
     return 2;
   }
-  const server = createServer({ host, port, token: choice.token, staticDir, feed, tls, fixed, settings: { file: settingsFile, saved: loaded.settings, notice: loaded.notice } });
+  const metrics = new PromMetrics({ topApps });
+  feed.onSnapshot((s) => metrics.update(s));
+  feed.onLink((l) => metrics.link(l));
+  const server = createServer({ host, port, token: choice.token, staticDir, feed, tls, fixed, metrics: () => metrics.render(), settings: { file: settingsFile, saved: loaded.settings, notice: loaded.notice } });
   const failed = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
     server.once('error', resolve);
     server.listen(port, host, () => { server.off('error', resolve); resolve(null); });

@@ -6,9 +6,12 @@ import { HistoryStore } from './history/store.ts';
 import { bucketStart } from './history/buckets.ts';
 import { usage } from './history/query.ts';
 import { defaultHistoryPath } from './history/paths.ts';
+import { csvHeader, csvRow } from './export/csv.ts';
+import { USAGE_TOTALS } from './export/records.ts';
 
 export const USAGE_HELP = `  netwatch usage [--today | --month | --since 7d] [--by app|interface|host|service] [--top N]
-                [--include-loopback] [--json] [--db FILE]   totals from the usage history`;
+                [--include-loopback] [--json | --csv] [--db FILE]   totals from the usage history
+                (--csv: RFC 4180 on stdout, header once, formula cells neutralised)`;
 
 /** `7d`, `24h`, `90m` → ms; null for anything else. */
 export function parseSince(text: string): number | null {
@@ -22,10 +25,11 @@ export function usageCommand(argv: string[], now = Date.now()): number {
     v = parseArgs({
       args: argv, strict: true, allowPositionals: false, options: {
         today: { type: 'boolean' }, month: { type: 'boolean' }, since: { type: 'string' }, by: { type: 'string' }, top: { type: 'string' },
-        'include-loopback': { type: 'boolean' }, json: { type: 'boolean' }, db: { type: 'string' },
+        'include-loopback': { type: 'boolean' }, json: { type: 'boolean' }, csv: { type: 'boolean' }, db: { type: 'string' },
       },
     }).values;
   } catch (e) { console.error(`netwatch usage: ${(e as Error).message.split('. ')[0]}\n${USAGE_HELP}`); return 2; }
+  if (v.json && v.csv) { console.error('netwatch usage: --json and --csv: choose one'); return 2; }
   const by = (v.by ?? 'app') as UsageBy;
   if (!(USAGE_DIMENSIONS as readonly string[]).includes(by)) { console.error(`netwatch usage: --by takes ${USAGE_DIMENSIONS.join(', ')}`); return 2; }
   const top = v.top === undefined ? 20 : Number(v.top);
@@ -42,6 +46,11 @@ export function usageCommand(argv: string[], now = Date.now()): number {
   try {
     const a = usage(r.store, { from, to: now, by, includeLoopback: v['include-loopback'] === true, limit: top }, now);
     if (v.json) { process.stdout.write(JSON.stringify({ from, to: now, by, ...a }) + '\n'); return 0; }
+    if (v.csv) {
+      const rows = a.rows.map((x) => csvRow(USAGE_TOTALS, { from, to: now, by, key: x.key, name: x.name, rx_bytes: x.rxBytes, tx_bytes: x.txBytes }));
+      process.stdout.write(csvHeader(USAGE_TOTALS) + rows.join(''));
+      return 0;
+    }
     const lines = [`${label} (since ${new Date(from).toLocaleString()}), by ${by}${by === 'app' && !v['include-loopback'] ? ', loopback left out' : ''}:`];
     const w = Math.min(48, Math.max(8, ...a.rows.map((x) => x.name.length)));
     lines.push(`  ${'name'.padEnd(w)}  ${'received'.padStart(10)}  ${'sent'.padStart(10)}`);

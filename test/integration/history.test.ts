@@ -16,6 +16,7 @@ import { bucketStart } from '../../electron/collector/history/buckets.ts';
 import { defaultConfig } from '../../shared/index.ts';
 import { nextMessage, peer } from './engine-host.ts';
 import { ROOT } from '../helpers.ts';
+import { parse } from 'csv-parse/sync';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-history-'));
 const db = path.join(dir, 'history.sqlite');
@@ -107,6 +108,10 @@ test('netwatch usage reads the same history beside it: JSON and the table', asyn
   assert.match(text, /^last 1h \(since .*\), by app:\n {2}name +received +sent\n/);
   assert.match(text, /nwtest-server +4[89]\.\d MB/);
   assert.match(run(['--by', 'interface', '--since', '1h']), /\n {2}lo +\d/);
+  // --csv (issue 16): the same rows as --json, through a real CSV parser, header once.
+  const csv = parse(run(['--since', '1h', '--include-loopback', '--csv']), { columns: true }) as Array<Record<string, string>>;
+  assert.deepEqual(csv.map((r) => [r['name'], Number(r['rx_bytes']), Number(r['tx_bytes'])]), j.rows.map((r) => [r.name, r.rxBytes, r.txBytes]));
+  assert.ok(csv.every((r) => r['by'] === 'app' && r['from'] !== 'from'));
   const bad = spawnSync(process.execPath, [path.join(ROOT, 'bin/netwatch.js'), 'usage', '--db', path.join(dir, 'none.sqlite')]);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr.toString(), /no history at .*none\.sqlite yet \(the engine writes it once a minute\)/);

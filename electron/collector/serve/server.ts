@@ -18,6 +18,7 @@ import { StreamHub } from './stream.ts';
 import { saveServeSettings } from './settings-file.ts';
 import { DEFAULT_LIMITS, applyLimits, connectionCap, parseOpenFileLimit } from './limits.ts';
 import { CSP, contentTypeOf, staticFile } from '../../../shared/csp.ts';
+import { CONTENT_TYPE as PROM_CONTENT_TYPE } from '../export/prom-text.ts';
 
 export interface ServeOptions {
   host: string; port: number; token: string | null; staticDir: string; feed: Feed;
@@ -32,6 +33,8 @@ export interface ServeOptions {
   settings?: { file: string | null; saved: Settings; notice: string | null };
   /** How long a stream client may stay behind before it is dropped, ms (see stream.ts). */
   slowClientMs?: number;
+  /** Prometheus exposition text for GET /metrics (export/metrics.ts), behind the same token. */
+  metrics?: () => string;
 }
 
 /** Bodies we accept are a query or the settings: a few hundred bytes. */
@@ -133,6 +136,11 @@ export function createServer(o: ServeOptions): http.Server {
     const url = requestUrl(req.url);
     if (!url) return fail(400, 'bad request target');
     if (!hostOk(req)) return fail(421, 'unexpected Host header');
+    if (url.pathname === '/metrics' && o.metrics && req.method === 'GET') {
+      if (!tokenOk(req, url)) return fail(401, 'missing or wrong token');
+      res.writeHead(200, { 'Content-Type': PROM_CONTENT_TYPE, 'Cache-Control': 'no-store' }).end(o.metrics());
+      return;
+    }
     if (!url.pathname.startsWith('/api/')) return serveStatic(o.staticDir, url.pathname, req, res);
     if (!originOk(req)) return fail(403, 'cross-origin request refused');
     if (!tokenOk(req, url)) return fail(401, 'missing or wrong token');

@@ -2,7 +2,8 @@
 // argv: port rateBytesPerSec durationMs. Messages: {connected}, {done, sent, startedAt, endedAt}.
 import net from 'node:net';
 
-process.title = 'nwtest-client';
+// NWTEST_TITLE: a name no other test on a shared machine uses (the exporter sums apps by name).
+process.title = process.env['NWTEST_TITLE'] ?? 'nwtest-client';
 const [port, rate, duration] = process.argv.slice(2).map(Number) as [number, number, number];
 const sock = net.connect(port, '127.0.0.1', () => {
   process.send!({ connected: true, localPort: sock.localPort });
