@@ -46,6 +46,8 @@ export function engineConfigOf(s: Settings): EngineConfigPatch {
   return {
     intervalMs: s.samplingIntervalMs, bandwidthThresholdBps: s.bandwidthThresholdBps,
     detectors: { bandwidth: s.detectors.bandwidth }, probes: s.probes, quotas: s.quotas,
+    // One set, both protocols per port: the Settings window lists port numbers only.
+    portSets: s.accountPorts.length === 0 ? [] : [{ name: 'Accounted ports', ports: s.accountPorts.flatMap((port) => [{ port, protocol: 'tcp' as const }, { port, protocol: 'udp' as const }]) }],
   };
 }
 

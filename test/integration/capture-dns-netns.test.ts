@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../helpers.ts';
-import { parseCaptureLine, type DnsMessage } from '../../electron/collector/linux/capture.ts';
+import { parseCaptureLine, type DnsMessage } from '../../electron/collector/capture.ts';
 
 const HELPER = path.join(ROOT, 'native', 'build', 'nw-capture');
 const A = `nwcd${process.pid}a`;
