@@ -114,6 +114,26 @@ test('two remote hosts at 0.5 and 1.5 MB/s: per-host bytes within 2 %, named by 
   assert.ok(app, 'an app with host C');
   within(app.hosts.find((x) => x.address === C_IP)!.txBytes, results[1]!.sent, 2, 'app to host C');
   within(app.hosts.find((x) => x.address === B_IP)!.txBytes, results[0]!.sent, 2, 'app to host B');
+  // TCP stays credited from the socket counters; the capture's bytes on the same sockets agree.
+  const x = snap.capture!.tcpCrossCheck;
+  t.diagnostic(`TCP cross-check: sockets ${x.socketBytes} B, capture ${x.captureBytes} B over ${x.flows} flow-polls`);
+  within(x.captureBytes, x.socketBytes, 2, 'capture against socket counters');
+  assert.ok(x.socketBytes >= 0.98 * (results[0]!.sent + results[1]!.sent));
+});
+
+test('DNS messages the engine counts: 30 dig queries, 10 for names that do not exist', async (t) => {
+  if (skip) return t.skip(skip);
+  const engine = await engineInA();
+  const before = (await engine.next((x) => !!x.capture)).capture!.dns;
+  for (let i = 0; i < 30; i++) {
+    execFileSync('ip', ['netns', 'exec', A, 'dig', `@${B_IP}`, '+tries=1', '+time=2', i % 3 === 2 ? `missing${i}.nw.test` : 'h1.nw.test'], { stdio: 'ignore' });
+  }
+  const at = Date.now();
+  const s = await engine.next((x) => (x.connectionsTs ?? 0) > at + 500);
+  const d = s.capture!.dns;
+  t.diagnostic(`dns: ${JSON.stringify(d)}`);
+  assert.deepEqual({ q: d.queries - before.queries, r: d.responses - before.responses, nx: d.nxdomain - before.nxdomain, other: d.otherErrors - before.otherErrors },
+    { q: 30, r: 30, nx: 10, other: 0 });
 });
 
 test('port set {9981/tcp, 9984/tcp, 9984/udp}: per port, protocol, direction and client within 2 %; 9990 not counted', async (t) => {
