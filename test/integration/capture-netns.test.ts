@@ -121,6 +121,21 @@ test('two remote hosts at 0.5 and 1.5 MB/s: per-host bytes within 2 %, named by 
   assert.ok(x.socketBytes >= 0.98 * (results[0]!.sent + results[1]!.sent));
 });
 
+test('a connected UDP client in A to a server in B (QUIC-like): the client process credited within 3 % both ways', async (t) => {
+  if (skip) return t.skip(skip);
+  await peerIn(B, 'udp-server', B_IP, 7443, 300);
+  const engine = await engineInA();
+  const client = await peerIn(A, 'udp-client', B_IP, 7443, 2_000_000, 1000);
+  const before = await engine.nextPoll((await engine.nextPoll(null)).connectionsTs);
+  const { results: [r], snap } = await run(engine, [client]);
+  const p0 = before.processes.find((p) => p.pid === client.pid), p1 = snap.processes.find((p) => p.pid === client.pid)!;
+  const tx = p1.txBytes - (p0?.txBytes ?? 0), rx = p1.rxBytes - (p0?.rxBytes ?? 0);
+  t.diagnostic(`client sent ${r!.sent} B, got ${r!.received} B; credited tx ${tx} B, rx ${rx} B`);
+  within(tx, r!.sent, 3, 'client tx');
+  within(rx, r!.received, 3, 'client rx');
+  assert.deepEqual(snap.attribution.udp, { credited: true, reason: null });
+});
+
 test('DNS messages the engine counts: 30 dig queries, 10 for names that do not exist', async (t) => {
   if (skip) return t.skip(skip);
   const engine = await engineInA();
