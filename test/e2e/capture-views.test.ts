@@ -5,59 +5,40 @@
 // (set in the dashboard's settings), each with the bytes the test moved. No packet leaves A and B.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip } from './harness.ts';
 import { ROOT } from '../helpers.ts';
 import { nextMessage } from '../integration/engine-host.ts';
+import { Lab, has } from '../integration/capture-lab.ts';
 import { DEFAULT_CAPTURE } from '../../electron/collector/platform.ts';
 
 const A = `nwce${process.pid}a`, B = `nwce${process.pid}b`;
 const A_IP = '10.213.80.2', B_IP = '10.213.80.1';
-const sh = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-const has = (cmd: string) => { try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; } };
 const skip = chromiumSkip || (process.getuid?.() !== 0 ? 'needs root (namespaces, capture)' : !fs.existsSync(DEFAULT_CAPTURE) ? 'nw-capture not built (libpcap-dev missing)'
   : !has('dnsmasq') || !has('dig') ? 'not installed: dnsmasq, dig' : false);
 
-let dir = '';
+let lab: Lab | undefined;
 let browser: Browser | undefined;
 let page: Page;
 let base = '';
-const children: ChildProcess[] = [];
 const problems: string[] = [];
 
-const peerIn = async (ns: string, ...args: Array<string | number>) => {
-  const c = fork(path.join(ROOT, 'test', 'integration', 'peers', 'service-peer.ts'), args.map(String),
-    { execPath: 'ip', execArgv: ['netns', 'exec', ns, process.execPath, ...process.execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  children.push(c);
-  await nextMessage(c);
-  return c;
-};
+const peerIn = (ns: string, ...args: Array<string | number>) => lab!.peer(ns, ...args);
 
 before(async () => {
   if (skip) return;
-  for (const ns of [A, B]) sh('netns', 'add', ns);
-  sh('link', 'add', 'nwceab', 'netns', A, 'type', 'veth', 'peer', 'name', 'nwceba', 'netns', B);
-  for (const [ns, dev, addr] of [[A, 'nwceab', `${A_IP}/24`], [B, 'nwceba', `${B_IP}/24`]] as const) {
-    sh('-n', ns, 'link', 'set', 'lo', 'up');
-    sh('-n', ns, 'addr', 'add', addr, 'dev', dev);
-    sh('-n', ns, 'link', 'set', dev, 'up');
-  }
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nwcap-e2e-'));
-  fs.chmodSync(dir, 0o755);
-  fs.writeFileSync(path.join(dir, 'dnsmasq.conf'), ['no-resolv', 'no-hosts', 'bind-interfaces', `listen-address=${B_IP}`, 'local=/nw.test/', `address=/files.nw.test/${B_IP}`, ''].join('\n'));
-  const dnsmasq = spawn('ip', ['netns', 'exec', B, 'dnsmasq', '--keep-in-foreground', `--conf-file=${path.join(dir, 'dnsmasq.conf')}`, '--pid-file=', '--log-facility=-'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  children.push(dnsmasq);
-  await new Promise<void>((res) => dnsmasq.stderr!.on('data', (d: Buffer) => { if (/started/.test(d.toString())) res(); }));
+  lab = new Lab(A, B);
+  lab.veth([A, 'nwceab', `${A_IP}/24`], [B, 'nwceba', `${B_IP}/24`]);
+  await lab.dnsmasq(B, B_IP, [`address=/files.nw.test/${B_IP}`]);
   // The dashboard and its engine in A; Chromium in A too (its own loopback), through a wrapper.
   const serve = spawn('ip', ['netns', 'exec', A, process.execPath, path.join(ROOT, 'bin', 'netwatch.js'), 'serve', '--port', '0', '--no-probes'],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NETWATCH_TOKEN: 'e2e-capture-token' } });
-  children.push(serve);
+  lab.children.push(serve);
   base = await new Promise<string>((res) => { let out = ''; serve.stdout!.on('data', (d: Buffer) => { out += d.toString(); const m = out.match(/(https?:\/\/\S+?:\d+\/)/); if (m) res(m[1]!); }); });
-  const wrapper = path.join(dir, 'chromium-in-a');
+  const wrapper = path.join(lab.tmp(), 'chromium-in-a');
   fs.writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${A} ${CHROMIUM} "$@"\n`, { mode: 0o755 });
   browser = await chromium.launch({ executablePath: wrapper, args: CHROMIUM_ARGS, headless: true });
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -67,9 +48,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  for (const c of children.reverse()) c.kill();
-  for (const ns of [A, B]) { try { sh('netns', 'del', ns); } catch { /* was not made */ } }
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  lab?.cleanup();
 });
 
 test('Processes: the app\'s remote host with its DNS name, and the service table of a port accounted apart', { skip }, async () => {

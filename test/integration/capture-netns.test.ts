@@ -5,26 +5,20 @@
 // leaves the three namespaces.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { ROOT } from '../helpers.ts';
 import { EngineHost, nextMessage } from './engine-host.ts';
 import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
 import type { EngineConfigPatch, Snapshot } from '../../shared/index.ts';
 import { DEFAULT_CAPTURE } from '../../electron/collector/platform.ts';
+import { Lab, has, ipCmd } from './capture-lab.ts';
 
 const A = `nwcn${process.pid}a`, B = `nwcn${process.pid}b`, C = `nwcn${process.pid}c`;
 const A_B = '10.213.70.2', B_IP = '10.213.70.1', A_C = '10.213.71.2', C_IP = '10.213.71.1';
 /** Routed from A through B, which does not forward: SYNs to it are dropped without an answer. */
 const SILENT = '10.213.72.9';
-const sh = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-const has = (cmd: string) => { try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; } };
-
 let skip: string | false = false;
-let dir = '';
-let dnsmasq: ChildProcess | undefined;
+let lab: Lab | undefined;
 const cleanup: Array<() => Promise<unknown> | void> = [];
 
 before(async () => {
@@ -32,31 +26,16 @@ before(async () => {
   if (!fs.existsSync(DEFAULT_CAPTURE)) { skip = 'nw-capture not built (libpcap-dev missing)'; return; }
   const missing = ['dnsmasq', 'dig'].filter((c) => !has(c));
   if (missing.length) { skip = `not installed: ${missing.join(', ')}`; return; }
-  try { for (const ns of [A, B, C]) sh('netns', 'add', ns); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
-  sh('link', 'add', 'nwcnab', 'netns', A, 'type', 'veth', 'peer', 'name', 'nwcnba', 'netns', B);
-  sh('link', 'add', 'nwcnac', 'netns', A, 'type', 'veth', 'peer', 'name', 'nwcnca', 'netns', C);
-  for (const [ns, dev, addr] of [[A, 'nwcnab', `${A_B}/24`], [B, 'nwcnba', `${B_IP}/24`], [A, 'nwcnac', `${A_C}/24`], [C, 'nwcnca', `${C_IP}/24`]] as const) {
-    sh('-n', ns, 'link', 'set', 'lo', 'up');
-    sh('-n', ns, 'addr', 'add', addr, 'dev', dev);
-    sh('-n', ns, 'link', 'set', dev, 'up');
-  }
-  sh('-n', A, 'route', 'add', '10.213.72.0/24', 'via', B_IP);
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nwcap-netns-'));
-  fs.chmodSync(dir, 0o755); // dnsmasq drops to its own user
-  fs.writeFileSync(path.join(dir, 'dnsmasq.conf'), ['no-resolv', 'no-hosts', 'bind-interfaces', `listen-address=${B_IP}`,
-    'local=/nw.test/', `address=/h1.nw.test/${B_IP}`, `address=/h2.nw.test/${C_IP}`, ''].join('\n'));
-  dnsmasq = spawn('ip', ['netns', 'exec', B, 'dnsmasq', '--keep-in-foreground', `--conf-file=${path.join(dir, 'dnsmasq.conf')}`, '--pid-file=', '--log-facility=-'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await new Promise<void>((res, rej) => {
-    dnsmasq!.stderr!.on('data', (d: Buffer) => { if (/started/.test(d.toString())) res(); });
-    dnsmasq!.once('exit', (c) => rej(new Error(`dnsmasq exited ${c}`)));
-  });
+  try { lab = new Lab(A, B, C); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
+  lab.veth([A, 'nwcnab', `${A_B}/24`], [B, 'nwcnba', `${B_IP}/24`]);
+  lab.veth([A, 'nwcnac', `${A_C}/24`], [C, 'nwcnca', `${C_IP}/24`]);
+  ipCmd('-n', A, 'route', 'add', '10.213.72.0/24', 'via', B_IP);
+  await lab.dnsmasq(B, B_IP, [`address=/h1.nw.test/${B_IP}`, `address=/h2.nw.test/${C_IP}`]);
 });
 
 after(async () => {
   for (const c of cleanup.reverse()) await c();
-  dnsmasq?.kill();
-  for (const ns of [A, B, C]) { try { sh('netns', 'del', ns); } catch { /* was not made */ } }
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  lab?.cleanup();
 });
 
 /** The engine in namespace A, as a host runs it (main.ts over IPC). */
@@ -70,13 +49,7 @@ async function engineInA(config: EngineConfigPatch = {}): Promise<EngineHost> {
   return e;
 }
 
-/** A service-peer.ts process in `ns`, once it is ready. */
-async function peerIn(ns: string, ...args: Array<string | number>): Promise<ChildProcess> {
-  const child = fork(path.join(ROOT, 'test', 'integration', 'peers', 'service-peer.ts'), args.map(String), { execPath: 'ip', execArgv: ['netns', 'exec', ns, process.execPath, ...process.execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  cleanup.push(() => { child.kill(); });
-  await nextMessage(child);
-  return child;
-}
+const peerIn = (ns: string, ...args: Array<string | number>) => lab!.peer(ns, ...args);
 
 /** Starts every client, waits for each one's {sent, received}, then for two polls after the last. */
 async function run(engine: EngineHost, clients: ChildProcess[]): Promise<{ results: Array<{ sent: number; received: number }>; snap: Snapshot }> {
