@@ -103,6 +103,8 @@ export const CaptureSectionSchema = z.object({
   otherHosts: TrafficSchema,
   appHosts: z.array(AppHostsSchema),
   services: z.array(ServiceUsageSchema),
+  /** Bytes of service rows (port, peer) folded away once 1,024 rows were kept. */
+  otherServices: TrafficSchema,
   dns: DnsCountsSchema,
 });
 export type CaptureSection = z.infer<typeof CaptureSectionSchema>;

@@ -165,7 +165,7 @@ export class CaptureTier {
     return {
       interface: 'any', ...this.#stats, udp: { ...this.#udp }, tcpCrossCheck: { ...this.#tcp },
       hosts: this.accounts.hosts(), otherHosts: this.accounts.otherHosts(), appHosts: this.accounts.appHosts(),
-      services: this.accounts.services(), dns: { ...this.#dns },
+      services: this.accounts.services(), otherServices: this.accounts.otherServices(), dns: { ...this.#dns },
     };
   }
 

@@ -17,6 +17,8 @@ const MAX_NAMES = 4096;
 const NAMES_PER_ADDRESS = 4;
 /** Apps with a host table of their own; service rows kept. */
 const MAX_APPS = 256;
+/** Hosts kept per app (HOSTS_PER_APP of them listed): 256 apps × 128 hosts bound the per-app tables. */
+const MAX_HOSTS_PER_APP = 128;
 const MAX_SERVICE_ROWS = 1024;
 
 /** A Map used as an LRU: get() moves the entry to the newest end; evict() drops the oldest. */
@@ -96,6 +98,7 @@ export class FlowAccounts {
   #hosts = new HostTable(MAX_HOSTS);
   #apps = new Lru<string, { name: string; hosts: HostTable }>(MAX_APPS);
   #services = new Lru<string, Omit<ServiceUsage, 'rxBps' | 'txBps'> & { rx: number; tx: number }>(MAX_SERVICE_ROWS);
+  #otherServices = zero();
 
   /**
    * Folds one poll's flow ends in; `dt` is the poll window (ms), `app` names a pid's application.
@@ -110,7 +113,7 @@ export class FlowAccounts {
       if (!e.loop) {
         this.#hosts.add(e.remoteIp, e.rx, e.tx, now);
         const ref = e.pid === null ? null : app(e.pid);
-        if (ref) this.#apps.touch(ref.id, () => ({ name: ref.name, hosts: new HostTable(MAX_HOSTS) })).hosts.add(e.remoteIp, e.rx, e.tx, now);
+        if (ref) this.#apps.touch(ref.id, () => ({ name: ref.name, hosts: new HostTable(MAX_HOSTS_PER_APP) })).hosts.add(e.remoteIp, e.rx, e.tx, now);
       }
       for (const set of sets) {
         for (const p of set.ports) {
@@ -122,7 +125,8 @@ export class FlowAccounts {
           if (counted.has(flow)) continue;
           counted.add(flow);
           const key = `${set.name}|${p.protocol}|${p.port}|${role}|${e.remoteIp}`;
-          const row = this.#services.touch(key, () => ({ set: set.name, port: p.port, protocol: p.protocol, role, peer: e.remoteIp, rxBytes: 0, txBytes: 0, rx: 0, tx: 0 }));
+          const row = this.#services.touch(key, () => ({ set: set.name, port: p.port, protocol: p.protocol, role, peer: e.remoteIp, rxBytes: 0, txBytes: 0, rx: 0, tx: 0 }),
+            (_k, old) => { this.#otherServices.rxBytes += old.rxBytes; this.#otherServices.txBytes += old.txBytes; });
           row.rxBytes += e.rx; row.txBytes += e.tx; row.rx += e.rx; row.tx += e.tx;
         }
       }
@@ -137,6 +141,8 @@ export class FlowAccounts {
   appHosts(): AppHosts[] {
     return [...this.#apps.entries()].map(([appId, a]) => ({ appId, app: a.name, hosts: a.hosts.list(this.names, HOSTS_PER_APP) }));
   }
+  /** Bytes of service rows folded away once MAX_SERVICE_ROWS was reached. */
+  otherServices(): Traffic { return { ...this.#otherServices }; }
   services(): ServiceUsage[] {
     return [...this.#services.values()].map(({ rx, tx, ...s }) => ({ ...s, rxBps: rx, txBps: tx }))
       .sort((a, b) => a.set.localeCompare(b.set) || a.port - b.port || a.protocol.localeCompare(b.protocol) || b.rxBytes + b.txBytes - (a.rxBytes + a.txBytes));

@@ -92,3 +92,20 @@ test('without handshakes: kernel counters since the start, labelled as such (no 
   c.kernel({ ...k, activeOpens: 300, attemptFails: 110 });
   assert.deepEqual(c.snapshot()!.total, { method: 'kernel-counters', attempts: 200, successes: 100, refused: null, timedOut: null, failures: 100, errorPct: 50, avgConnectMs: null, p95ConnectMs: null });
 });
+
+test('bounded under a flood: 20,000 remote addresses keep 512 hosts, 1,024 service rows; the evicted bytes in otherHosts / otherServices, no byte lost', () => {
+  const a = new FlowAccounts();
+  const ends = Array.from({ length: 20_000 }, (_, i) => ({
+    proto: 'udp' as const, localIp: '10.213.50.2', localPort: 5000, remoteIp: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, remotePort: 53,
+    loop: false, rx: 10, tx: 3, pid: 1, socket: -1, exact: false,
+  }));
+  a.add(ends, [{ name: 'dns', ports: [{ port: 53, protocol: 'udp' }] }], () => ({ id: 'flood', name: 'flood' }), 1000, 1000);
+  const hosts = a.hosts();
+  assert.equal(hosts.length, 512);
+  const kept = hosts.reduce((s, h) => s + h.rxBytes, 0);
+  assert.equal(kept + a.otherHosts().rxBytes, 20_000 * 10);
+  assert.equal(a.appHosts()[0]!.hosts.length, 20, 'per app: the 20 most active listed');
+  const rows = a.services();
+  assert.equal(rows.length, 1024);
+  assert.equal(rows.reduce((s, r) => s + r.rxBytes, 0) + a.otherServices().rxBytes, 20_000 * 10, 'service bytes kept or in otherServices');
+});
