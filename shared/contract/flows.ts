@@ -34,7 +34,7 @@ export type AppHosts = z.infer<typeof AppHostsSchema>;
 /** One port of a port set (Settings: accountPorts, or a named set in the engine config). */
 export const ServicePortSchema = z.object({ port: z.int().check(z.gte(1), z.lte(65535)), protocol: z.enum(['tcp', 'udp']) });
 export type ServicePort = z.infer<typeof ServicePortSchema>;
-export const PortSetSchema = z.object({ name: z.string().check(z.maxLength(64)), ports: z.array(ServicePortSchema).check(z.maxLength(64)) });
+export const PortSetSchema = z.object({ name: z.string().check(z.maxLength(64)), ports: z.array(ServicePortSchema).check(z.maxLength(256)) });
 export type PortSet = z.infer<typeof PortSetSchema>;
 
 /**
