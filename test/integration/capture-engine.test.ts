@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { ChildProcess, ForkOptions } from 'node:child_process';
 import { EngineHost, nextMessage, peer } from './engine-host.ts';
-import type { Snapshot } from '../../shared/index.ts';
+import { SnapshotSchema, type Snapshot } from '../../shared/index.ts';
 import { DEFAULT_CAPTURE } from '../../electron/collector/platform.ts';
 import { unprivilegedProblem } from '../helpers.ts';
 
@@ -49,6 +49,8 @@ test('UDP 2 MB/s between two local processes: each credited within 3 % (receiver
   const r = await udpBetweenProcesses();
   assert.deepEqual(r.last.sources.capture, { state: 'ok' });
   assert.deepEqual(r.last.attribution.udp, { credited: true, reason: null });
+  // The capture's figures as they crossed the IPC: valid against the contract (units and bounds).
+  SnapshotSchema.parse(r.last);
   const got = (pid: number, k: 'rxBytes' | 'txBytes') => (proc(r.last, pid)?.[k] ?? 0) - (proc(r.before, pid)?.[k] ?? 0);
   const rxCredit = got(r.rxPid, 'rxBytes'), txCredit = got(r.txPid, 'txBytes');
   t.diagnostic(`sent ${r.sent} B, received ${r.received} B; credited: receiver rx ${rxCredit} B, sender tx ${txCredit} B; capture drops ${r.last.capture?.kernelDrops}`);
@@ -82,6 +84,7 @@ test('unprivileged engine (uid 65534): capture unavailable with the command that
   assert.match(reason, /^needs CAP_NET_RAW — grant it with: sudo setcap cap_net_raw,cap_net_admin\+eip \S+nw-capture$/);
   assert.deepEqual(r.last.attribution.udp, { credited: false, reason: `UDP is not attributed: ${reason}` });
   assert.equal(r.last.capture, null);
+  SnapshotSchema.parse(r.last);
   assert.equal(r.last.connects?.total.method, 'kernel-counters');
   // The peers are ours (same uid): their sockets are listed with their pids, yet no UDP byte is credited.
   const got = (pid: number, k: 'rxBytes' | 'txBytes') => (proc(r.last, pid)?.[k] ?? 0) - (proc(r.before, pid)?.[k] ?? 0);
