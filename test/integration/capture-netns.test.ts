@@ -9,7 +9,7 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { EngineHost, nextMessage } from './engine-host.ts';
 import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
-import type { EngineConfigPatch, Snapshot } from '../../shared/index.ts';
+import type { EngineConfigPatch, EngineMessage, Snapshot, UsageAnswer } from '../../shared/index.ts';
 import { DEFAULT_CAPTURE } from '../../electron/collector/platform.ts';
 import { Lab, has, ipCmd } from './capture-lab.ts';
 
@@ -39,9 +39,9 @@ after(async () => {
 });
 
 /** The engine in namespace A, as a host runs it (main.ts over IPC). */
-async function engineInA(config: EngineConfigPatch = {}): Promise<EngineHost> {
+async function engineInA(config: EngineConfigPatch = {}, env: NodeJS.ProcessEnv = {}): Promise<EngineHost> {
   const e = new EngineHost({ probes: false, intervalMs: 500, connectionsVisibleMs: 1000, ...config },
-    { execPath: 'ip', execArgv: ['netns', 'exec', A, process.execPath, ...process.execArgv, ...ENGINE_EXEC_ARGV] });
+    { execPath: 'ip', execArgv: ['netns', 'exec', A, process.execPath, ...process.execArgv, ...ENGINE_EXEC_ARGV], env });
   cleanup.push(() => e.stop());
   // The first snapshot whose capture status is known (ok, or unavailable for a reason other than "not read yet").
   const s = await e.next((x) => x.sources.capture?.state === 'ok' || !/not read yet/.test(JSON.stringify(x.sources.capture)));
@@ -63,6 +63,16 @@ async function run(engine: EngineHost, clients: ChildProcess[]): Promise<{ resul
   return { results, snap: await engine.nextPoll(s.connectionsTs) };
 }
 
+/** The engine's usage history totals by `by` (it flushes before answering). */
+async function usageBy(engine: EngineHost, by: 'host' | 'service'): Promise<Map<string, { rx: number; tx: number }>> {
+  const requestId = `usage-${by}`;
+  const answer = new Promise<UsageAnswer>((res) => engine.child.on('message', (m: EngineMessage) => { if (m.type === 'usage' && m.requestId === requestId) res(m.answer); }));
+  engine.send({ type: 'query-usage', requestId, query: { kind: 'totals', from: 0, to: Date.now() + 3_600_000, by } });
+  const a = await answer;
+  assert.equal(a.kind, 'totals', JSON.stringify(a));
+  return new Map(a.kind === 'totals' ? a.rows.map((r) => [r.key, { rx: r.rxBytes, tx: r.txBytes }]) : []);
+}
+
 const within = (got: number, want: number, pct: number, what: string) =>
   assert.ok(Math.abs(got - want) <= (want * pct) / 100, `${what}: ${got} B, expected ${want} B ± ${pct} %`);
 
@@ -70,7 +80,7 @@ test('two remote hosts at 0.5 and 1.5 MB/s: per-host bytes within 2 %, named by 
   if (skip) return t.skip(skip);
   await peerIn(B, 'tcp-server', B_IP, 7001, 0);
   await peerIn(C, 'tcp-server', C_IP, 7001, 0);
-  const engine = await engineInA();
+  const engine = await engineInA({}, { NETWATCH_HISTORY: `${lab!.tmp()}/hosts.sqlite` });
   for (const name of ['h1.nw.test', 'h2.nw.test']) execFileSync('ip', ['netns', 'exec', A, 'dig', `@${B_IP}`, '+short', '+tries=1', name], { stdio: 'ignore' });
   const c1 = await peerIn(A, 'tcp-client', B_IP, 7001, 1_000_000, 2000);
   const c2 = await peerIn(A, 'tcp-client', C_IP, 7001, 3_000_000, 2000);
@@ -92,6 +102,11 @@ test('two remote hosts at 0.5 and 1.5 MB/s: per-host bytes within 2 %, named by 
   t.diagnostic(`TCP cross-check: sockets ${x.socketBytes} B, capture ${x.captureBytes} B over ${x.flows} flow-polls`);
   within(x.captureBytes, x.socketBytes, 2, 'capture against socket counters');
   assert.ok(x.socketBytes >= 0.98 * (results[0]!.sent + results[1]!.sent));
+  // The usage history keeps the same per-host bytes (host rows from the capture).
+  const hist = await usageBy(engine, 'host');
+  t.diagnostic(`history by host: ${JSON.stringify([...hist])}`);
+  within(hist.get(B_IP)?.tx ?? 0, results[0]!.sent, 2, 'history, host B');
+  within(hist.get(C_IP)?.tx ?? 0, results[1]!.sent, 2, 'history, host C');
 });
 
 test('a connected UDP client in A to a server in B (QUIC-like): the client process credited within 3 % both ways', async (t) => {
@@ -130,7 +145,8 @@ test('port set {9981/tcp, 9984/tcp, 9984/udp}: per port, protocol, direction and
   await peerIn(A, 'tcp-server', '0.0.0.0', 9984, 200_000);
   await peerIn(A, 'udp-server', '0.0.0.0', 9984, 100);
   await peerIn(A, 'tcp-server', '0.0.0.0', 9990, 100_000);
-  const engine = await engineInA({ portSets: [{ name: 'hostd', ports: [{ port: 9981, protocol: 'tcp' }, { port: 9984, protocol: 'tcp' }, { port: 9984, protocol: 'udp' }] }] });
+  const engine = await engineInA({ portSets: [{ name: 'hostd', ports: [{ port: 9981, protocol: 'tcp' }, { port: 9984, protocol: 'tcp' }, { port: 9984, protocol: 'udp' }] }] },
+    { NETWATCH_HISTORY: `${lab!.tmp()}/services.sqlite` });
   const clients = [
     await peerIn(B, 'tcp-client', A_B, 9981, 1_000_000, 2000),
     await peerIn(B, 'udp-client', A_B, 9984, 500_000, 2000),
@@ -152,6 +168,13 @@ test('port set {9981/tcp, 9984/tcp, 9984/udp}: per port, protocol, direction and
   }
   assert.ok(results[0]!.received === 500_000 && results[2]!.received === 200_000 && results[1]!.received > 0, 'the replies arrived');
   assert.equal(rows.length, 3, 'nothing else: 9990 is not in the set');
+  // The usage history by service: the same bytes per port and protocol, 9990 absent.
+  const hist = await usageBy(engine, 'service');
+  t.diagnostic(`history by service: ${JSON.stringify([...hist])}`);
+  within(hist.get('9981/tcp')?.rx ?? 0, results[0]!.sent, 2, 'history 9981/tcp up');
+  within(hist.get('9984/udp')?.rx ?? 0, results[1]!.sent, 2, 'history 9984/udp up');
+  within(hist.get('9984/tcp')?.tx ?? 0, results[2]!.received, 2, 'history 9984/tcp down');
+  assert.equal(hist.has('9990/tcp'), false);
 });
 
 test('100 connects each to a closed port, an open port and a silent address: 100 refused, 100 successes, 100 timed out', async (t) => {

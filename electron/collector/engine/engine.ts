@@ -118,6 +118,9 @@ export class Engine {
     if (c.poll && c.pollTs !== null && c.pollTs !== this.#historyPollTs) {
       this.#historyPollTs = c.pollTs;
       this.#history.addApps(c.poll.appDeltas, c.poll.attribution.window.ms, c.pollTs);
+      // The capture's per-host and per-service bytes of the same poll (absent without capture).
+      const flows = this.#capture.accounts.lastPoll;
+      if (flows?.ts === c.pollTs) this.#history.addFlows(flows.rows, c.poll.attribution.window.ms, c.pollTs);
     }
   }
 

@@ -93,12 +93,19 @@ class HostTable {
 
 export interface AppRef { id: string; name: string }
 
+/** One poll's bytes per (app, remote host) and per service port, for the usage history. app '' = owner unknown. */
+export interface FlowRow { app: string; host: string; service: string; rx: number; tx: number }
+/** Rows kept per poll for the history; beyond, bytes go to host "other" (a flood must not grow them). */
+const MAX_ROWS_PER_POLL = 10_000;
+
 export class FlowAccounts {
   readonly names = new DnsNames();
   #hosts = new HostTable(MAX_HOSTS);
   #apps = new Lru<string, { name: string; hosts: HostTable }>(MAX_APPS);
   #services = new Lru<string, Omit<ServiceUsage, 'rxBps' | 'txBps'> & { rx: number; tx: number }>(MAX_SERVICE_ROWS);
   #otherServices = zero();
+  /** The last poll's rows for the history, with that poll's time. */
+  lastPoll: { ts: number; rows: FlowRow[] } | null = null;
 
   /**
    * Folds one poll's flow ends in; `dt` is the poll window (ms), `app` names a pid's application.
@@ -109,10 +116,20 @@ export class FlowAccounts {
     for (const a of this.#apps.values()) a.hosts.reopen();
     for (const s of this.#services.values()) { s.rx = 0; s.tx = 0; }
     const counted = new Set<string>();
+    const rows = new Map<string, FlowRow>();
+    const row = (app: string, host: string, service: string, rx: number, tx: number) => {
+      if (rx <= 0 && tx <= 0) return;
+      let k = `${app}\t${host}\t${service}`;
+      if (!rows.has(k) && rows.size >= MAX_ROWS_PER_POLL) { host = host ? 'other' : ''; k = `${app}\t${host}\t${service}`; }
+      const r = rows.get(k) ?? { app, host, service, rx: 0, tx: 0 };
+      r.rx += rx; r.tx += tx;
+      rows.set(k, r);
+    };
     for (const e of ends) {
       if (!e.loop) {
         this.#hosts.add(e.remoteIp, e.rx, e.tx, now);
         const ref = e.pid === null ? null : app(e.pid);
+        row(ref?.id ?? '', e.remoteIp, '', e.rx, e.tx);
         if (ref) this.#apps.touch(ref.id, () => ({ name: ref.name, hosts: new HostTable(MAX_HOSTS_PER_APP) })).hosts.add(e.remoteIp, e.rx, e.tx, now);
       }
       for (const set of sets) {
@@ -125,12 +142,14 @@ export class FlowAccounts {
           if (counted.has(flow)) continue;
           counted.add(flow);
           const key = `${set.name}|${p.protocol}|${p.port}|${role}|${e.remoteIp}`;
-          const row = this.#services.touch(key, () => ({ set: set.name, port: p.port, protocol: p.protocol, role, peer: e.remoteIp, rxBytes: 0, txBytes: 0, rx: 0, tx: 0 }),
+          const acc = this.#services.touch(key, () => ({ set: set.name, port: p.port, protocol: p.protocol, role, peer: e.remoteIp, rxBytes: 0, txBytes: 0, rx: 0, tx: 0 }),
             (_k, old) => { this.#otherServices.rxBytes += old.rxBytes; this.#otherServices.txBytes += old.txBytes; });
-          row.rxBytes += e.rx; row.txBytes += e.tx; row.rx += e.rx; row.tx += e.tx;
+          acc.rxBytes += e.rx; acc.txBytes += e.tx; acc.rx += e.rx; acc.tx += e.tx;
+          row('', '', `${p.port}/${p.protocol}`, e.rx, e.tx);
         }
       }
     }
+    this.lastPoll = { ts: now, rows: [...rows.values()] };
     this.#hosts.close(dt);
     for (const a of this.#apps.values()) a.hosts.close(dt);
     for (const s of this.#services.values()) { s.rx = dt > 0 ? perSec(s.rx, dt) : 0; s.tx = dt > 0 ? perSec(s.tx, dt) : 0; }

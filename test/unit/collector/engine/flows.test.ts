@@ -60,6 +60,10 @@ test('per-host and per-service accounts from the TCP capture; an unowned flow co
   assert.deepEqual(a.appHosts().map((x) => [x.appId, x.hosts.map((h) => [h.address, h.rxBytes])]), [['app-22', [['10.213.50.1', 5]]]]);
   // Port set: 8080/tcp as a client of 10.213.50.1; 7 is set for udp only, so the tcp port 7 flows are not in it.
   assert.deepEqual(a.services().map((s) => [s.set, s.port, s.protocol, s.role, s.peer, s.rxBytes, s.txBytes]), [['web', 8080, 'tcp', 'client', '10.213.50.1', 10, 0]]);
+  // The poll's rows for the usage history: per (app, host) — '' where no app owns the socket — and per service port.
+  assert.equal(a.lastPoll!.ts, 1000);
+  // Payload-less flows (the SYNs to the silent address, the refused port 7) add no row.
+  assert.deepEqual(a.lastPoll!.rows.map((r) => [r.app, r.host, r.service, r.rx, r.tx]).sort(), [['', '', '8080/tcp', 10, 0], ['', '10.213.50.1', '', 5, 0], ['app-22', '10.213.50.1', '', 5, 0]]);
 });
 
 test('names from DNS answers: each answered address maps to the name asked; NXDOMAIN and queries add none', () => {
