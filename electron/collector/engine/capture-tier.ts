@@ -119,7 +119,7 @@ export class CaptureTier {
       if (p) {
         p.ab.packets += f.ab.packets; p.ab.bytes += f.ab.bytes; p.ab.payload += f.ab.payload;
         p.ba.packets += f.ba.packets; p.ba.bytes += f.ba.bytes; p.ba.payload += f.ba.payload;
-      } else if (this.#pending.size < MAX_PENDING) this.#pending.set(k, f);
+      } else if (this.#pending.size < MAX_PENDING) this.#pending.set(k, { ...f, ab: { ...f.ab }, ba: { ...f.ba } }); // a copy: merging must not rewrite the report
       else this.#lostBytes += f.ab.payload + f.ba.payload;
     }
     if (this.#pendingHs.length < MAX_PENDING) this.#pendingHs.push(...r.handshakes.slice(0, MAX_PENDING - this.#pendingHs.length));
