@@ -3,6 +3,7 @@
 // (a patch never resets the fields it does not name).
 import * as z from 'zod/mini';
 import { QuotaSchema } from './contract/usage.ts';
+import { PortSetSchema } from './contract/flows.ts';
 
 const ms = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
@@ -27,6 +28,13 @@ export const EngineConfigSchema = z.object({
   destroyEvents: z.boolean(),
   /** Data plans per interface, counted from the usage history (at most 16). */
   quotas: z.array(QuotaSchema).check(z.maxLength(16)),
+  /**
+   * Run the packet capture helper where it is built and permitted (CAP_NET_RAW): UDP per process,
+   * per-host and per-service bytes, handshakes, DNS. false: never start it.
+   */
+  capture: z.boolean(),
+  /** Ports accounted apart (per port, protocol, direction and peer); needs the capture. At most 16 sets. */
+  portSets: z.array(PortSetSchema).check(z.maxLength(16)),
 });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 
@@ -47,9 +55,11 @@ const DEFAULTS: EngineConfig = {
   detectors: { bandwidth: true },
   destroyEvents: true,
   quotas: [],
+  capture: true,
+  portSets: [],
 };
 
-export const defaultConfig = (): EngineConfig => ({ ...DEFAULTS, detectors: { ...DEFAULTS.detectors }, quotas: [] });
+export const defaultConfig = (): EngineConfig => ({ ...DEFAULTS, detectors: { ...DEFAULTS.detectors }, quotas: [], portSets: [] });
 
 /** The current config with a validated patch applied; throws (zod error) on an invalid patch. */
 export function mergeConfig(current: EngineConfig, patch: unknown): EngineConfig {

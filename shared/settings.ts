@@ -101,6 +101,9 @@ export function engineConfigOf(s: Settings): EngineConfigPatch {
   return {
     intervalMs: s.samplingIntervalMs, bandwidthThresholdBps: s.bandwidthThresholdBps,
     detectors: { bandwidth: s.detectors.bandwidth }, probes: s.probes, quotas: s.quotas,
+    // One set, both protocols per port: the Settings window lists port numbers only. A port set holds
+    // 256 ports at most (128 numbers × 2): more would make the engine refuse the whole config.
+    portSets: s.accountPorts.length === 0 ? [] : [{ name: 'Accounted ports', ports: [...new Set(s.accountPorts)].slice(0, 128).flatMap((port) => [{ port, protocol: 'tcp' as const }, { port, protocol: 'udp' as const }]) }],
   };
 }
 

@@ -25,8 +25,11 @@ const initial = initialConfig();
 // stream clients). An attached view port says nothing: a hidden popover keeps its port.
 const hub = new ViewHub((q) => engine.queryConnections(q), (q) => engine.queryUsage(q));
 const engine = new Engine({
-  // A packaged app ships the socket helper beside its resources and says where (NETWATCH_HELPER).
-  sources: createSources(nodeOs, undefined, process.env['NETWATCH_HELPER'] ? { helperPath: process.env['NETWATCH_HELPER'] } : {}),
+  // A packaged app ships the helpers beside its resources and says where (NETWATCH_HELPER, NETWATCH_CAPTURE).
+  sources: createSources(nodeOs, undefined, {
+    ...(process.env['NETWATCH_HELPER'] ? { helperPath: process.env['NETWATCH_HELPER'] } : {}),
+    ...(process.env['NETWATCH_CAPTURE'] ? { capturePath: process.env['NETWATCH_CAPTURE'] } : {}),
+  }),
   os: nodeOs,
   config: initial.config,
   // The usage history's database: the host says where (Electron: userData; serve: --db or the data folder).

@@ -10,13 +10,20 @@ import { createDarwinSources } from './darwin/index.ts';
 /** Where `npm install` builds the socket helper (scripts/build-native.js). */
 export const DEFAULT_HELPER = fileURLToPath(new URL('../../native/build/nw-sockdiag', import.meta.url));
 
-export interface PlatformOptions { helperPath?: string | null }
+/** The packet capture helper, built beside it when libpcap's headers are there. */
+export const DEFAULT_CAPTURE = fileURLToPath(new URL('../../native/build/nw-capture', import.meta.url));
+
+export interface PlatformOptions { helperPath?: string | null; capturePath?: string | null }
 
 export function createSources(os: OsIO, platform: NodeJS.Platform = process.platform, opts: PlatformOptions = {}): Sources {
   switch (platform) {
     case 'linux': {
       const helper = opts.helperPath !== undefined ? opts.helperPath : DEFAULT_HELPER;
-      return createLinuxSources(os, { helperPath: helper && fs.existsSync(helper) ? helper : null });
+      const capture = opts.capturePath !== undefined ? opts.capturePath : DEFAULT_CAPTURE;
+      return createLinuxSources(os, {
+        helperPath: helper && fs.existsSync(helper) ? helper : null,
+        capturePath: capture && fs.existsSync(capture) ? capture : null,
+      });
     }
     case 'darwin':
       return createDarwinSources(os);

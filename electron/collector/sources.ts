@@ -2,6 +2,7 @@
 // text to a pure parser; failures come back as values the engine turns into per-source status.
 import type { AppIdentity, InterfaceCounters, InterfaceType, SourceStatus, Wifi } from '../../shared/index.ts';
 import type { SocketSample } from './sockets.ts';
+import type { CaptureResult } from './capture-client.ts';
 
 /** Kernel-wide TCP counters (RFC 4022 names), cumulative since boot. */
 export interface TcpCounters {
@@ -77,6 +78,14 @@ export interface DestroyFeed {
   stop(): void;
 }
 
+/** Packet capture (native/nw-capture, capture-client.ts): one report per call, covering the time since the last. */
+export interface CaptureFeed {
+  /** Starts the helper if needed: null once it captures, else why not ("unavailable: needs CAP_NET_RAW — …"). */
+  start(): Promise<string | null>;
+  report(): Promise<CaptureResult>;
+  stop(): void;
+}
+
 export interface Sources {
   readonly platform: 'linux' | 'darwin';
   interfaces(): Promise<Result<InterfaceReading>>;
@@ -98,6 +107,11 @@ export interface Sources {
    * `onStatus` reports ok once listening, or unavailable (no privilege, tool missing).
    */
   destroyEvents(onSocket: (s: SocketSample) => void, onStatus: (s: SourceStatus) => void): DestroyFeed;
+  /**
+   * Packet capture: a feed where the helper is built, otherwise the reason it is not (a platform without
+   * it leaves the field out). The engine starts it only when its config allows.
+   */
+  capture?: CaptureFeed | { unavailable: string };
   /** Ends helper processes the sources keep running. */
   stop(): void;
 }

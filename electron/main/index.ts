@@ -95,7 +95,7 @@ function main(): void {
       NETWATCH_VISIBLE: sessions.visible ? '1' : '0',
       // The usage history beside the settings, in the app's own data folder.
       NETWATCH_HISTORY: path.join(app.getPath('userData'), 'history.sqlite'),
-      ...(app.isPackaged ? { NETWATCH_HELPER: path.join(process.resourcesPath, 'nw-sockdiag') } : {}),
+      ...(app.isPackaged ? { NETWATCH_HELPER: path.join(process.resourcesPath, 'nw-sockdiag'), NETWATCH_CAPTURE: path.join(process.resourcesPath, 'nw-capture') } : {}),
     };
     // V8 flags reach a utility process only inside --js-flags (shared/engine-runtime.ts says why).
     const proc = utilityProcess.fork(COLLECTOR, [], { serviceName: 'NetWatch Collector', stdio: 'inherit', execArgv: utilityExecArgv(), env });

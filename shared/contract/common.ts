@@ -28,6 +28,12 @@ export const SOURCE_NAMES = [
   'gateway', 'dns', 'system', 'disks', 'history',
 ] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
+/**
+ * Sources a snapshot may lack (added after recordings were made; optional in the schema). An engine of
+ * this version always reports them.
+ */
+export const OPTIONAL_SOURCE_NAMES = ['capture'] as const;
+export type OptionalSourceName = (typeof OPTIONAL_SOURCE_NAMES)[number];
 
 /** Samples kept in every rolling history (one per interface tick, oldest first). */
 export const HISTORY_LENGTH = 60;

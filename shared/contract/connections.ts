@@ -203,5 +203,10 @@ export const AttributionSchema = z.object({
    * an unprivileged engine, a flow closed before any poll saw its owner), by remote endpoint.
    */
   unknownProcess: z.array(z.extend(TrafficSchema, { remote: z.string() })),
+  /**
+   * UDP has no per-socket byte counters: credited = packet capture runs and UDP flows are credited to the
+   * process owning the local socket; otherwise UDP stays in unattributed and `reason` says why.
+   */
+  udp: z.optional(z.object({ credited: z.boolean(), reason: z.nullable(z.string()) })),
 });
 export type Attribution = z.infer<typeof AttributionSchema>;

@@ -1,7 +1,8 @@
 // The snapshot: everything the engine knows at one instant, as plain data (survives structuredClone).
 import * as z from 'zod/mini';
 import { QuotaStatusSchema } from './usage.ts';
-import { SOURCE_NAMES, SourceStatusSchema, Count } from './common.ts';
+import { OPTIONAL_SOURCE_NAMES, SOURCE_NAMES, SourceStatusSchema, Count } from './common.ts';
+import { CaptureSectionSchema, ConnectSectionSchema } from './flows.ts';
 import { InterfaceSchema, WifiSchema } from './interfaces.ts';
 import {
   AppUsageSchema, AttributionSchema, ConnectionSchema, ProcessUsageSchema, TCP_STATES, TcpMetricsSchema,
@@ -13,6 +14,9 @@ export const SNAPSHOT_VERSION = 3; // 2: processes and apps carry their identity
 
 const sourceShape = Object.fromEntries(SOURCE_NAMES.map((n) => [n, SourceStatusSchema])) as {
   [K in (typeof SOURCE_NAMES)[number]]: typeof SourceStatusSchema;
+};
+const optionalSourceShape = Object.fromEntries(OPTIONAL_SOURCE_NAMES.map((n) => [n, z.optional(SourceStatusSchema)])) as {
+  [K in (typeof OPTIONAL_SOURCE_NAMES)[number]]: z.ZodMiniOptional<typeof SourceStatusSchema>;
 };
 const stateShape = Object.fromEntries(TCP_STATES.map((s) => [s, Count])) as {
   [K in (typeof TCP_STATES)[number]]: typeof Count;
@@ -32,7 +36,7 @@ export const SnapshotSchema = z.object({
   platform: z.enum(['linux', 'darwin']),
   hostname: z.string(),
   /** Per-source status: why anything below may be empty. */
-  sources: z.object(sourceShape),
+  sources: z.object({ ...sourceShape, ...optionalSourceShape }),
   interfaces: z.array(InterfaceSchema),
   wifi: z.array(WifiSchema),
   health: HealthSchema,
@@ -59,5 +63,9 @@ export const SnapshotSchema = z.object({
   alerts: z.object({ active: z.array(AlertSchema), history: z.array(AlertSchema) }),
   /** Data plans (settings' quotas) and how much of each is used. */
   quotas: z.array(QuotaStatusSchema),
+  /** Packet capture's figures (flows.ts); null when the capture is unavailable (sources.capture says why). */
+  capture: z.optional(z.nullable(CaptureSectionSchema)),
+  /** TCP connection attempts, total and per app, each labelled with its method. */
+  connects: z.optional(ConnectSectionSchema),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;

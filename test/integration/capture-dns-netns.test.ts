@@ -6,50 +6,30 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../helpers.ts';
-import { parseCaptureLine, type DnsMessage } from '../../electron/collector/linux/capture.ts';
+import { Lab, has } from './capture-lab.ts';
+import { parseCaptureLine, type DnsMessage } from '../../electron/collector/capture.ts';
 
 const HELPER = path.join(ROOT, 'native', 'build', 'nw-capture');
 const A = `nwcd${process.pid}a`;
 const B = `nwcd${process.pid}b`;
 const SERVER = '10.213.60.1';
-const sh = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-const has = (cmd: string) => { try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; } };
-
 let skip: string | false = false;
+let lab: Lab | undefined;
 let dir = '';
-let dnsmasq: ChildProcess | undefined;
 
 before(async () => {
   if (!fs.existsSync(HELPER)) { skip = 'nw-capture not built (libpcap-dev missing)'; return; }
   const missing = ['dnsmasq', 'dig', 'tshark'].filter((c) => !has(c));
   if (missing.length) { skip = `not installed: ${missing.join(', ')}`; return; }
-  try { sh('netns', 'add', A); sh('netns', 'add', B); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
-  sh('link', 'add', 'nwcda', 'netns', A, 'type', 'veth', 'peer', 'name', 'nwcdb', 'netns', B);
-  for (const [ns, dev, addr] of [[A, 'nwcda', '10.213.60.2/24'], [B, 'nwcdb', `${SERVER}/24`]] as const) {
-    sh('-n', ns, 'link', 'set', 'lo', 'up');
-    sh('-n', ns, 'addr', 'add', addr, 'dev', dev);
-    sh('-n', ns, 'link', 'set', dev, 'up');
-  }
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nwcap-dns-'));
-  fs.chmodSync(dir, 0o755); // dnsmasq drops to its own user; tshark's dumpcap writes here
-  // Answers only from its own config, forwards nothing: unknown names under nw.test are NXDOMAIN.
-  fs.writeFileSync(path.join(dir, 'dnsmasq.conf'), ['no-resolv', 'no-hosts', 'bind-interfaces', `listen-address=${SERVER}`,
-    'local=/nw.test/', 'address=/ok.nw.test/10.213.60.7', ''].join('\n'));
-  dnsmasq = spawn('ip', ['netns', 'exec', B, 'dnsmasq', '--keep-in-foreground', `--conf-file=${path.join(dir, 'dnsmasq.conf')}`, '--pid-file=', '--log-facility=-'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await new Promise<void>((res, rej) => {
-    dnsmasq!.stderr!.on('data', (d: Buffer) => { if (/started/.test(d.toString())) res(); });
-    dnsmasq!.once('exit', (c) => rej(new Error(`dnsmasq exited ${c}`)));
-  });
+  try { lab = new Lab(A, B); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
+  lab.veth([A, 'nwcda', '10.213.60.2/24'], [B, 'nwcdb', `${SERVER}/24`]);
+  dir = lab.tmp(); // tshark's dumpcap writes its file here
+  await lab.dnsmasq(B, SERVER, ['address=/ok.nw.test/10.213.60.7']);
 });
 
-after(() => {
-  dnsmasq?.kill();
-  for (const ns of [A, B]) { try { sh('netns', 'del', ns); } catch { /* was not made */ } }
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+after(() => lab?.cleanup());
 
 /** Resolves when `child` has printed a line matching `re` on the given stream. */
 const printed = (child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp) => new Promise<void>((res, rej) => {

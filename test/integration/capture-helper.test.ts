@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, fixture } from '../helpers.ts';
-import { parseCaptureOutput, captureFailure, type CaptureReport } from '../../electron/collector/linux/capture.ts';
-import { CaptureClient } from '../../electron/collector/linux/capture-client.ts';
+import { parseCaptureOutput, captureFailure, type CaptureReport } from '../../electron/collector/capture.ts';
+import { CaptureClient } from '../../electron/collector/capture-client.ts';
 import { nodeOs } from '../../electron/collector/os.ts';
 
 const HELPER = path.join(ROOT, 'native', 'build', 'nw-capture');

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ROOT } from '../helpers.ts';
-import { CaptureClient } from '../../electron/collector/linux/capture-client.ts';
-import type { CaptureReport } from '../../electron/collector/linux/capture.ts';
+import { CaptureClient } from '../../electron/collector/capture-client.ts';
+import type { CaptureReport } from '../../electron/collector/capture.ts';
 import { nodeOs } from '../../electron/collector/os.ts';
 
 const HELPER = path.join(ROOT, 'native', 'build', 'nw-capture');

@@ -26,6 +26,11 @@ export interface PollInput {
    * `nettop -t external`); null or absent elsewhere.
    */
   processTotals?: ReadonlyMap<number, { name: string; rx: number; tx: number }> | null;
+  /**
+   * Payload bytes the packet capture credits over this poll's window, per local socket end, for flows
+   * the socket counters cannot see (UDP). pid null: no listed socket owns it (kept by remote endpoint).
+   */
+  flowCredits?: ReadonlyArray<{ pid: number | null; loop: boolean; remoteIp: string; remotePort: number; rx: number; tx: number }>;
 }
 
 export interface PollOutput {
@@ -83,6 +88,8 @@ class TupleMap {
 /** One process's share of one poll: bytes (all, and the loopback part), sockets, connection quality. */
 interface Delta { rx: number; tx: number; lrx: number; ltx: number; conns: number; quality: QualityAcc }
 interface Acc { rxBytes: number; txBytes: number; rxBps: number; txBps: number; lastActive: number }
+/** Remote endpoints listed in unknownProcess at most (a flood of UDP tuples must not grow it unbounded). */
+const MAX_UNKNOWN = 4096;
 /** Exited processes stay listed this long after their last byte, so their totals are not lost at once. */
 const KEEP_EXITED_MS = 60_000;
 
@@ -129,7 +136,7 @@ export class SocketTracker {
     // Only bytes credited to a process count as attributed; bytes whose process is unknown (another
     // user's, unprivileged; a flow closed before any poll saw it) stay in `unattributed`, and
     // `unknownProcess` breaks that part down by remote endpoint.
-    const addTo = (pid: number | null, peer: SocketSample, loop: boolean, rx: number, tx: number) => {
+    const addTo = (pid: number | null, peer: { remoteIp: string | null; remotePort: number | null }, loop: boolean, rx: number, tx: number) => {
       if (pid !== null) {
         const side = loop ? att.loopback : att.external;
         side.rx += rx;
@@ -137,7 +144,7 @@ export class SocketTracker {
         const p = delta(pid);
         p.rx += rx; p.tx += tx;
         if (loop) { p.lrx += rx; p.ltx += tx; }
-      } else if (rx || tx) {
+      } else if ((rx || tx) && this.#unknown.size + unknownDelta.size < MAX_UNKNOWN) {
         const remote = endpoint(peer.remoteIp!, peer.remotePort!);
         const u = unknownDelta.get(remote) ?? { rx: 0, tx: 0 };
         u.rx += rx; u.tx += tx;
@@ -199,6 +206,9 @@ export class SocketTracker {
       const dRx = prev ? Math.max(0, d.bytesReceived - prev.recv) : d.bytesReceived;
       addTo(pid, d, isLoop(d), dRx, dTx);
     }
+
+    // Flows the capture saw that socket counters do not cover (UDP), over the same window.
+    if (!first) for (const c of input.flowCredits ?? []) addTo(c.pid, c, c.loop, c.rx, c.tx);
 
     // Interface bytes over the same window.
     const tot = input.totals;

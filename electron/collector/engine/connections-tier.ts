@@ -4,10 +4,13 @@ import {
   countedInterfaces, ok, queryConnections, queryTable, unavailable, type ConnectionPage, type ConnectionQuery, type TcpMetrics,
 } from '../../../shared/index.ts';
 import type { DestroyFeed, TcpCounters } from '../sources.ts';
-import type { SocketSample } from '../sockets.ts';
+import { isLoopbackPeer, normaliseIp, type SocketSample } from '../sockets.ts';
 import { SocketTracker, type PollOutput, type Totals } from './attribution.ts';
 import { counterDelta, perSec } from './counters.ts';
 import type { Job, TierEnv } from './tier.ts';
+import type { CaptureTier } from './capture-tier.ts';
+import { SocketIndex, flowEnds, type FlowEnd } from './flow-credit.ts';
+import type { AppRef } from './flow-accounts.ts';
 
 /** Closes kept between two polls at most: a flood of closes must not grow memory without limit. */
 const MAX_DESTROYED = 200_000;
@@ -24,8 +27,12 @@ export class ConnectionsTier {
   tcpMetrics: TcpMetrics | null = null;
   readonly jobs: Job[];
 
-  constructor(env: TierEnv) {
+  #capture: CaptureTier | null;
+
+  /** `capture`: the packet capture tier whose flows this poll attributes (UDP credit, hosts, services). */
+  constructor(env: TierEnv, capture: CaptureTier | null = null) {
     this.#env = env;
+    this.#capture = capture;
     this.jobs = [{
       key: 'connections', source: 'connections',
       every: (c, visible) => (visible ? c.connectionsVisibleMs : c.connectionsHiddenMs),
@@ -65,7 +72,9 @@ export class ConnectionsTier {
     const ifr = await sources.interfaces();
     const now = os.now();
     const counters = st.take('tcpMetrics', await sources.tcpCounters());
-    if (counters) this.tcpMetrics = this.#metrics(counters, now);
+    if (counters) { this.tcpMetrics = this.#metrics(counters, now); this.#capture?.kernelCounters(counters); }
+    // The capture's flows up to now, for the same window as the socket and interface counters.
+    const drained = this.#capture?.active ? await this.#capture.drain() : null;
     if (!reading) { st.set('processes', r.ok ? ok() : r.status); return; }
     st.set('processes', reading.processes);
     // Interface totals only feed `unattributed`/`coverage`: without them the sockets still count.
@@ -92,9 +101,42 @@ export class ConnectionsTier {
     const destroyed = this.#destroyed;
     this.#destroyed = [];
     const shortLived = st.get('destroyEvents').state === 'ok' ? 'counted' : 'unattributed';
-    this.poll = this.#sockets.poll({ now, sockets: reading.sockets, destroyed, totals, ownAddresses: own, shortLivedFlows: shortLived, processes: sources.processes, processTotals });
+    const index = drained ? new SocketIndex(reading.sockets) : null;
+    const ends = drained && index ? flowEnds(drained.flows, index, own) : [];
+    // UDP only: TCP bytes come from the per-socket counters (and destroy events); the capture checks them.
+    const flowCredits = ends.filter((e) => e.proto === 'udp');
+    const prevTs = this.pollTs;
+    this.poll = this.#sockets.poll({ now, sockets: reading.sockets, destroyed, totals, ownAddresses: own, shortLivedFlows: shortLived, processes: sources.processes, processTotals, flowCredits });
     this.#destroyed.unshift(...this.poll.deferred);
     this.pollTs = now;
+    const cap = this.#capture;
+    this.poll.attribution.udp = cap?.active ? { credited: true, reason: null } : { credited: false, reason: `UDP is not attributed: ${cap?.reason ?? 'no packet capture'}` };
+    if (cap && drained && index && prevTs !== null) {
+      const apps = new Map<number, AppRef>(this.poll.processes.map((p) => [p.pid, { id: p.appId, name: p.app }]));
+      const app = (pid: number) => apps.get(pid) ?? null;
+      const dt = now - prevTs;
+      cap.account(ends, drained.lostBytes, this.#crossCheck(ends, dt), this.#env.config().portSets, app, now, dt);
+      cap.connects.add(drained.handshakes, (h) => {
+        const local = isLoopbackPeer(normaliseIp(h.src), own);
+        const m = local ? index.find('tcp', normaliseIp(h.src), h.srcPort, normaliseIp(h.dst), h.dstPort) : index.find('tcp', normaliseIp(h.dst), h.dstPort, normaliseIp(h.src), h.srcPort);
+        const pid = m.i >= 0 ? reading.sockets[m.i]!.pid : null;
+        return pid === null ? null : app(pid);
+      });
+    }
+  }
+
+  /** TCP payload the capture saw on flows matched to a listed socket, against those sockets' counters. */
+  #crossCheck(ends: readonly FlowEnd[], dt: number): { socketBytes: number; captureBytes: number; flows: number } {
+    const out = { socketBytes: 0, captureBytes: 0, flows: 0 };
+    const table = this.poll!.table;
+    for (const e of ends) {
+      if (e.proto !== 'tcp' || !e.exact || e.socket < 0 || table.number(e.socket, 'bytesSent') === null) continue;
+      out.flows++;
+      out.captureBytes += e.rx + e.tx;
+      // The table keeps each socket's rates over the window (bytes/s): back to bytes.
+      out.socketBytes += Math.round(((table.number(e.socket, 'txBps') ?? 0) + (table.number(e.socket, 'rxBps') ?? 0)) * dt / 1000);
+    }
+    return out;
   }
 
   #metrics(c: TcpCounters, now: number): TcpMetrics {

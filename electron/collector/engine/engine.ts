@@ -3,12 +3,12 @@
 // every other tier's jobs start when due and run alongside, never two runs of one job at a time.
 import {
   HostMessageSchema, issuesText, mergeConfig, SNAPSHOT_VERSION, TCP_STATES, assertNever, failed,
-  type EngineConfig, type EngineMessage, type UsageAnswer, type UsageQuery, type Snapshot, type SourceName, type ConnectionPage, type ConnectionQuery,
+  type EngineConfig, type EngineMessage, type UsageAnswer, type UsageQuery, type Snapshot, type ConnectionPage, type ConnectionQuery,
 } from '../../../shared/index.ts';
 import type { OsIO } from '../os.ts';
 import type { Sources } from '../sources.ts';
 import { AlertStore, BandwidthDetector, QuotaDetector } from './alerts.ts';
-import { StatusBoard, type Job, type TierEnv } from './tier.ts';
+import { StatusBoard, type AnySource, type Job, type TierEnv } from './tier.ts';
 import { InterfacesTier } from './interfaces-tier.ts';
 import { ConnectionsTier } from './connections-tier.ts';
 import { HealthTier } from './health-tier.ts';
@@ -16,6 +16,7 @@ import { SystemTier } from './system-tier.ts';
 import { DisksTier } from './disks-tier.ts';
 import { WifiTier } from './wifi-tier.ts';
 import { HistoryTier } from './history-tier.ts';
+import { CaptureTier } from './capture-tier.ts';
 
 export interface EngineDeps {
   sources: Sources; os: OsIO; config: EngineConfig; emit: (m: EngineMessage) => void;
@@ -51,6 +52,7 @@ export class Engine {
   #history: HistoryTier;
   /** pollTs of the last connection poll handed to the history. */
   #historyPollTs: number | null = null;
+  #capture: CaptureTier;
   /** Every scheduled job, in the order a tick starts them. */
   #jobs: Job[];
   /** When each job last started (ms); absent = due now. */
@@ -70,13 +72,14 @@ export class Engine {
     this.#bandwidth = new BandwidthDetector(d.config.bandwidthThresholdBps);
     const env: TierEnv = { sources: d.sources, os: d.os, config: () => this.#cfg, status: this.#status };
     this.#interfaces = new InterfacesTier(env);
-    this.#connections = new ConnectionsTier(env);
+    this.#capture = new CaptureTier(env);
+    this.#connections = new ConnectionsTier(env, this.#capture);
     this.#health = new HealthTier(env);
     this.#system = new SystemTier(env);
     this.#wifi = new WifiTier(env, () => this.#interfaces.list);
     this.#disks = new DisksTier(env);
     this.#history = new HistoryTier(env, d.historyPath ?? null);
-    this.#jobs = [...this.#connections.jobs, ...this.#health.jobs, ...this.#system.jobs, ...this.#wifi.jobs, ...this.#disks.jobs, ...this.#history.jobs];
+    this.#jobs = [...this.#capture.jobs, ...this.#connections.jobs, ...this.#health.jobs, ...this.#system.jobs, ...this.#wifi.jobs, ...this.#disks.jobs, ...this.#history.jobs];
   }
 
   get config(): EngineConfig { return this.#cfg; }
@@ -102,6 +105,7 @@ export class Engine {
     this.#connections.unfollow();
     this.#feedHistory();
     this.#history.close();
+    this.#capture.stop();
     this.#s.stop();
   }
 
@@ -114,6 +118,9 @@ export class Engine {
     if (c.poll && c.pollTs !== null && c.pollTs !== this.#historyPollTs) {
       this.#historyPollTs = c.pollTs;
       this.#history.addApps(c.poll.appDeltas, c.poll.attribution.window.ms, c.pollTs);
+      // The capture's per-host and per-service bytes of the same poll (absent without capture).
+      const flows = this.#capture.accounts.lastPoll;
+      if (flows?.ts === c.pollTs) this.#history.addFlows(flows.rows, c.poll.attribution.window.ms, c.pollTs);
     }
   }
 
@@ -140,6 +147,7 @@ export class Engine {
         this.#cfg = mergeConfig(this.#cfg, msg.config);
         this.#bandwidth.thresholdBps = this.#cfg.bandwidthThresholdBps;
         if (before !== this.#cfg.destroyEvents) this.#connections.refollow();
+        this.#capture.configure();
         break;
       }
       case 'set-visibility': this.setVisible(msg.visible); break;
@@ -177,6 +185,8 @@ export class Engine {
     const now = this.#os.now();
     await this.#guard('interfaces', () => this.#readInterfaces(now));
     this.#health.routesChanged();
+    // The capture first: the connection poll below takes its flows (the first call starts the helper).
+    await this.#guard('capture', () => this.#capture.collect());
     await Promise.all([
       this.#guard('connections', () => this.#connections.read()),
       this.#guard('gateway', () => this.#health.detect().then(() => (this.#cfg.probes ? this.#health.probe() : undefined))),
@@ -196,7 +206,7 @@ export class Engine {
   }
 
   /** Any failure inside a tier becomes that source's error status; the loop goes on. */
-  async #guard(source: SourceName, run: () => Promise<void>): Promise<void> {
+  async #guard(source: AnySource, run: () => Promise<void>): Promise<void> {
     try {
       await run();
     } catch (e) {
@@ -247,6 +257,8 @@ export class Engine {
       disks: this.#disks.list,
       alerts: { active: this.#alerts.active(), history: this.#alerts.history() },
       quotas: this.#quotas,
+      capture: this.#capture.section(),
+      connects: this.#capture.connectSection(),
     };
   }
 }

@@ -60,6 +60,16 @@ export class HistoryTier {
     }
   }
 
+  /**
+   * One connection poll's captured bytes over [now - windowMs, now) (engine/flow-accounts.ts): per app and
+   * remote host (host rows), per service port (service rows). Host rows carry their app (or '' when the
+   * owner is unknown) so a host's total is the sum over its rows.
+   */
+  addFlows(rows: ReadonlyArray<{ app: string; host: string; service: string; rx: number; tx: number }>, windowMs: number, now: number): void {
+    if (!this.#path || windowMs <= 0) return;
+    for (const r of rows) this.#add(now - windowMs, now, { app: r.app, iface: '', host: r.host, service: r.service }, r.rx, r.tx);
+  }
+
   #add(from: number, to: number, dims: Omit<UsageDelta, 'ts' | 'rx' | 'tx'>, rx: number, tx: number): void {
     if (rx <= 0 && tx <= 0) return;
     // Longest window spread over time: three of the slowest cadence. A longer one (a suspend, the clock

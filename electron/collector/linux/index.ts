@@ -19,6 +19,7 @@ import { parseProcNetIpv6Route, parseProcNetRoute } from './proc-net-route.ts';
 import { parseResolvConf, parseResolvectlStatus, RESOLVED_STUBS } from './resolv.ts';
 import { parsePing } from '../ping.ts';
 import { parseIwLink, parseProcNetWireless } from './iw.ts';
+import { CaptureClient } from '../capture-client.ts';
 
 
 /** A read error as a status: permission and absence are "unavailable", the rest "error". */
@@ -39,6 +40,8 @@ export const counterBitsOf = (machine: string): 32 | 64 => (KERNEL_32.test(machi
 export interface LinuxOptions {
   /** Path of the nw-sockdiag helper; null to use `ss` only. */
   helperPath: string | null;
+  /** Path of the nw-capture helper; null: not built (the reason is reported); absent: not used here. */
+  capturePath?: string | null;
   /** Where desktop entries are looked for (XDG_DATA_HOME, XDG_DATA_DIRS, HOME); process.env by default. */
   env?: Record<string, string | undefined>;
   /** Which pids are NetWatch itself; this process and its parent by default. */
@@ -57,6 +60,7 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
   let linkProblem: string | null = null;
   let useHelper = opts.helperPath !== null;
   const helper = opts.helperPath ? new SockdiagClient(os, opts.helperPath) : null;
+  const capture = opts.capturePath ? new CaptureClient(os, opts.capturePath, { iface: 'any' }) : null;
 
   const read = <T>(path: string, parse: (t: string) => T): Result<T> => {
     try { return good(parse(os.readText(path))); } catch (e) { return bad(fileStatus(path, e)); }
@@ -328,6 +332,8 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
       return { stop: () => { stopped = true; feed?.stop(); } };
     },
 
-    stop() { helper?.stop(); },
+    capture: capture ?? { unavailable: opts.capturePath === undefined ? 'no capture helper given to these sources' : 'nw-capture not built (install libpcap-dev, then npm run build:native)' },
+
+    stop() { helper?.stop(); capture?.stop(); },
   };
 }

@@ -48,3 +48,16 @@ test('the deb target has what fpm requires: a homepage and an author with an ema
   assert.ok((config['files'] as string[]).includes('build/trayLinux*.png'));
   for (const f of ['trayLinux.png', 'trayLinux@2x.png', 'trayTemplate.png']) assert.ok(fs.existsSync(path.join(ROOT, 'build', f)), f);
 });
+
+test('deb: nw-capture ships, gets CAP_NET_RAW after install, and electron-builder\'s own after-install and depends are kept', () => {
+  const extra = config['extraResources'] as Array<{ from: string; to: string }>;
+  assert.ok(extra.some((e) => e.from === 'native/build/nw-capture' && e.to === 'nw-capture'));
+  const deb = config['deb'] as { afterInstall: string; depends: string[] };
+  const ours = fs.readFileSync(path.join(ROOT, deb.afterInstall), 'utf8');
+  const theirs = fs.readFileSync(require.resolve('app-builder-lib/templates/linux/after-install.tpl'), 'utf8');
+  assert.ok(ours.startsWith(theirs), 'the default after-install script comes first, unchanged');
+  assert.match(ours.slice(theirs.length), /setcap cap_net_raw,cap_net_admin\+eip '\/opt\/\$\{sanitizedProductName\}\/resources\/nw-capture'/);
+  const { default: FpmTarget } = require('app-builder-lib/out/targets/FpmTarget.js') as { default: { prototype: { getDefaultDepends(t: string): string[] } } };
+  for (const d of FpmTarget.prototype.getDefaultDepends.call(null, 'deb')) assert.ok(deb.depends.includes(d), `default depend ${d} kept`);
+  assert.ok(deb.depends.some((d) => /\blibpcap0\.8\b/.test(d)) && deb.depends.includes('libcap2-bin'));
+});

@@ -1,6 +1,6 @@
 // Keeps one `nw-capture --serve` running and asks it for a report per poll (a newline on its stdin).
 // The helper exits when its stdin closes or this process dies, so stop() or a crash leaves nothing.
-import type { LineStream, OsIO } from '../os.ts';
+import type { LineStream, OsIO } from './os.ts';
 import { ReportBuilder, captureFailure, type CaptureHello, type CaptureReport } from './capture.ts';
 
 export type CaptureResult = { ok: true; report: CaptureReport } | { ok: false; reason: string };

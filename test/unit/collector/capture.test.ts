@@ -2,10 +2,10 @@
 // ways a pipe or a bug could break them. The helper itself is tested in test/integration/capture-*.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture } from '../../../helpers.ts';
-import { ReportBuilder, captureFailure, parseCaptureLine, parseCaptureOutput } from '../../../../electron/collector/linux/capture.ts';
-import { CaptureClient } from '../../../../electron/collector/linux/capture-client.ts';
-import type { LineStream, OsIO } from '../../../../electron/collector/os.ts';
+import { fixture } from '../../helpers.ts';
+import { ReportBuilder, captureFailure, parseCaptureLine, parseCaptureOutput } from '../../../electron/collector/capture.ts';
+import { CaptureClient } from '../../../electron/collector/capture-client.ts';
+import type { LineStream, OsIO } from '../../../electron/collector/os.ts';
 
 test('a DNS replay: every line parses; queries, NXDOMAIN, answers and the escaped name as the helper printed them', () => {
   const out = parseCaptureOutput(fixture('linux', 'nw-capture-r-dns--netns-dnsmasq.txt'));
