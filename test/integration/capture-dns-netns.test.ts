@@ -51,7 +51,8 @@ test('1,000 dig queries: queries, responses and NXDOMAIN counted exactly as tsha
   const seen = printed(tshark, 'stdout', /probe\.nw\.test/);
   let ready = false;
   void seen.then(() => { ready = true; }, () => { /* tshark exited: the assert below says so */ });
-  for (let i = 0; i < 100 && !ready; i++) {
+  // Up to ~60 s: with the cores busy tshark took over 15 s to start capturing.
+  for (let i = 0; i < 300 && !ready; i++) {
     execFileSync('ip', ['netns', 'exec', A, 'dig', `@${SERVER}`, '+tries=1', '+time=1', 'probe.nw.test'], { stdio: 'ignore' });
     await sleep(100);
   }
