@@ -10,6 +10,7 @@ export class Fmt {
   #small: Intl.NumberFormat;
   #rel: Intl.RelativeTimeFormat;
   #time: Intl.DateTimeFormat;
+  #clock: Intl.DateTimeFormat;
 
   constructor(s: Pick<Settings, 'units' | 'prefix'>, locale?: string) {
     this.#units = s.units;
@@ -19,6 +20,7 @@ export class Fmt {
     this.#small = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
     this.#rel = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
     this.#time = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
+    this.#clock = new Intl.DateTimeFormat(locale, { timeStyle: 'medium' });
   }
 
   rate = (bps: number): string => formatRate(bps, this.#units, this.#prefix);
@@ -37,6 +39,8 @@ export class Fmt {
     return this.#rel.format(Math.round(s / 86_400), 'day');
   };
   time = (ts: number): string => this.#time.format(ts);
+  /** Wall time of day only (chart tooltips, "collecting since"): "14:03:27". */
+  clock = (ts: number): string => this.#clock.format(ts);
   /** A span in ms: "45 s", "12 min", "3.5 h". */
   span = (ms: number): string => {
     const s = ms / 1000;

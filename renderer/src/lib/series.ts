@@ -1,8 +1,14 @@
-// Rate series for charts: the total over the counted interfaces (shared/totals.ts), and a longer per-interface history
-// than the snapshot's 60 samples, kept while the page is open (for the 5 and 15 minute windows).
-import { countedInterfaces, type Snapshot } from '../../../shared/index.ts';
+// Rate series for charts: the total over the counted interfaces (shared/totals.ts), a longer per-interface
+// history than the snapshot's 60 samples, kept while the page is open (for the 5 and 15 minute windows),
+// and the chart's y-scale: a "nice" maximum in the user's units that holds still between samples.
+import { countedInterfaces, type Settings, type Snapshot } from '../../../shared/index.ts';
 
-export interface Series { rx: Array<number | null>; tx: Array<number | null> }
+/** Samples with their epoch-ms times, oldest first; null where the engine could take no sample. */
+export interface Series { ts: number[]; rx: Array<number | null>; tx: Array<number | null> }
+
+/** When each of a snapshot history's `n` samples was taken: the newest at `s.ts`, one interval apart. */
+export const historyTimes = (s: Pick<Snapshot, 'ts' | 'intervalMs'>, n: number): number[] =>
+  Array.from({ length: n }, (_, k) => s.ts - (n - 1 - k) * s.intervalMs);
 
 /** Sum of the counted interfaces' histories, aligned at the newest sample; null where any was null. */
 export function totalHistory(s: Snapshot, only: readonly string[] = []): Series {
@@ -18,12 +24,12 @@ export function totalHistory(s: Snapshot, only: readonly string[] = []): Series 
     }
     return total;
   });
-  return { rx: sum('rxBps'), tx: sum('txBps') };
+  return { ts: historyTimes(s, len), rx: sum('rxBps'), tx: sum('txBps') };
 }
 
 /** Per-interface samples beyond the snapshot's 60, bounded to `max` (15 min at 1 s). */
 export class LongHistory {
-  #m = new Map<string, { ts: number[]; rx: number[]; tx: number[] }>();
+  #m = new Map<string, { ts: number[]; rx: Array<number | null>; tx: Array<number | null> }>();
   #lastTs = 0;
   constructor(readonly max = 900) {}
 
@@ -33,23 +39,21 @@ export class LongHistory {
     for (const i of s.interfaces) {
       let h = this.#m.get(i.name);
       if (!h) {
-        // Seed from the snapshot's own history so a freshly opened window is not empty.
+        // Seed from the snapshot's own history (what the engine knows) so a fresh page is not empty;
+        // gaps stay gaps (null), never zeros.
         const n = i.history.rxBps.length;
-        h = { ts: [], rx: [], tx: [] };
-        for (let k = 0; k < n - 1; k++) {
-          h.ts.push(s.ts - (n - 1 - k) * s.intervalMs);
-          h.rx.push(i.history.rxBps[k] ?? 0);
-          h.tx.push(i.history.txBps[k] ?? 0);
-        }
+        const times = historyTimes(s, n);
+        h = { ts: times.slice(0, -1), rx: i.history.rxBps.slice(0, -1), tx: i.history.txBps.slice(0, -1) };
         this.#m.set(i.name, h);
       }
       h.ts.push(s.ts); h.rx.push(i.rxBps); h.tx.push(i.txBps);
-      if (h.ts.length > this.max) { h.ts.shift(); h.rx.shift(); h.tx.shift(); }
+      const over = h.ts.length - this.max;
+      if (over > 0) { h.ts.splice(0, over); h.rx.splice(0, over); h.tx.splice(0, over); }
     }
   }
 
   /** The last `ms` of one interface. */
-  window(name: string, ms: number): { ts: number[]; rx: number[]; tx: number[] } {
+  window(name: string, ms: number): Series {
     const h = this.#m.get(name);
     if (!h) return { ts: [], rx: [], tx: [] };
     const from = (h.ts.at(-1) ?? 0) - ms;
@@ -57,6 +61,9 @@ export class LongHistory {
     const start = k < 0 ? h.ts.length : k;
     return { ts: h.ts.slice(start), rx: h.rx.slice(start), tx: h.tx.slice(start) };
   }
+
+  /** Epoch ms of the oldest sample known for `name` (engine history included), or null. */
+  since(name: string): number | null { return this.#m.get(name)?.ts[0] ?? null; }
 }
 
 /** Wi-Fi signal (dBm) per interface over the last `max` snapshots, for the card's sparkline. */
@@ -76,4 +83,54 @@ export class SignalHistory {
   }
   /** A copy: the view compares by reference, and the ring is changed in place. */
   of(name: string): Array<number | null> { return [...(this.#m.get(name) ?? [])]; }
+}
+
+/** How a rate (bytes/s) is shown: bits or bytes, SI (1000) or binary (1024) prefixes. */
+export type RateUnits = Pick<Settings, 'units' | 'prefix'>;
+
+/** Mantissas of a nice maximum: fine enough that a 6 MB/s peak gets 8, not 10 (the line uses most of the height). */
+const NICE_STEPS = [1, 1.5, 2, 3, 4, 5, 6, 8, 10];
+
+/**
+ * The smallest "nice" number ≥ `v` in the display's units: one of NICE_STEPS × 10^k of the scaled unit (so
+ * 8 Mbit/s, 2 MB/s, 500 KiB/s — never 1.25 MB/s on a bits chart). `perUnit` is how many display units a
+ * raw unit is (8 for bits from bytes), `base` the prefix step (1000 or 1024).
+ */
+export function niceCeil(v: number, perUnit = 1, base = 1000): number {
+  if (!Number.isFinite(v) || v <= 0) return 0;
+  let x = v * perUnit, scale = 1;
+  while (x >= base) { x /= base; scale *= base; }
+  const p = 10 ** Math.floor(Math.log10(x));
+  const m = x / p;
+  const step = NICE_STEPS.find((n) => m <= n) ?? 10;
+  let nice = step * p;
+  // 1000 KiB/s reads worse than 1 MiB/s: snap to the next prefix when a step reaches (about) the base.
+  if (nice * 1.03 >= base) nice = base;
+  return (nice * scale) / perUnit;
+}
+
+/** Grow at once to a nice ceiling over the peak; shrink only once the peak fell below `shrinkBelow` of it. */
+export const SHRINK_BELOW = 0.4;
+
+/**
+ * The y-scale maximum after a new sample window: a nice ceiling over `peak` (never below `floor`), kept
+ * as it was (`prev`) while the peak stays between `SHRINK_BELOW` × prev and prev, so the axis does not
+ * jump every second as a rate wobbles; a spike widens it at once.
+ */
+export function holdMax(prev: number, peak: number, floor: number, perUnit = 1, base = 1000): number {
+  const want = Math.max(floor, niceCeil(peak, perUnit, base));
+  if (!(prev > 0)) return want;
+  if (peak > prev) return want;
+  return peak < prev * SHRINK_BELOW ? want : prev;
+}
+
+/** Display units per raw unit and the prefix base for a rate chart under these settings. */
+export const rateScale = (u: RateUnits): { perUnit: number; base: number } =>
+  ({ perUnit: u.units === 'bits' ? 8 : 1, base: u.prefix === 'binary' ? 1024 : 1000 });
+
+/** "−60 s", "−5 min", "now": a tick `ms` before now (ms ≤ 0). */
+export function relativeTick(ms: number): string {
+  const s = Math.round(-ms / 1000);
+  if (s <= 0) return 'now';
+  return s < 120 || s % 60 !== 0 ? `−${s} s` : `−${s / 60} min`;
 }
