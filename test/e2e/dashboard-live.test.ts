@@ -26,9 +26,17 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await serve?.stop(); });
 
+/** Loopback is folded behind the popover's "n more" line (lib/interfaces.ts): open it. */
+async function unfold(p: Page): Promise<void> {
+  const more = p.locator('[data-testid="iface-more"]');
+  await more.waitFor();
+  if (await more.getAttribute('aria-expanded') === 'false') await more.click();
+}
+
 const rateOf = async (p: Page, name: string) => parseRate(await p.locator(`[data-testid="iface-${name}"] [data-testid="iface-rx"]`).innerText());
 
 test('the popover lists lo as Loopback and eth0 as Ethernet, and lo\'s rate rises with our traffic; processes and connections follow', { skip: chromiumSkip }, async (t) => {
+  await unfold(page);
   await page.locator('[data-testid="iface-lo"]').waitFor();
   assert.equal(await page.locator('[data-testid="iface-lo"]').getAttribute('data-type'), 'Loopback');
   const hasEth0 = await page.locator('[data-testid="iface-eth0"]').count();
@@ -101,6 +109,7 @@ test('the popover lists lo as Loopback and eth0 as Ethernet, and lo\'s rate rise
 test('the stale banner appears when the engine stops and clears when it returns', { skip: chromiumSkip }, async (t) => {
   await page.goto(`${serve.url}#/popover`);
   const banner = page.locator('[data-testid="stale-banner"]');
+  await unfold(page);
   await page.locator('[data-testid="iface-lo"]').waitFor();
   assert.equal(await banner.count(), 0);
 

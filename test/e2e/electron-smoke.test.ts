@@ -42,7 +42,9 @@ test('launch: tray exists, the popover opens and shows a snapshot, a simulated a
     const win = await app.firstWindow();
     assert.match(win.url(), /^app:\/\/netwatch\/index\.html#\/popover/);
     assert.equal(await app.evaluate(() => ((globalThis as unknown as { __netwatchTest: Hooks }).__netwatchTest).hasTray()), true);
-    // A snapshot arrived through the preload bridge: lo is listed with its type.
+    // A snapshot arrived through the preload bridge: lo is listed with its type (behind the popover's
+    // "n more" line, where loopback is folded).
+    await win.locator('[data-testid="iface-more"]').click({ timeout: 20_000 });
     await win.locator('[data-testid="iface-lo"][data-type="Loopback"]').waitFor({ timeout: 20_000 });
     // The page sees the bridge and nothing of Node or Electron.
     assert.deepEqual(await win.evaluate(() => Object.keys((window as unknown as { netwatch: object }).netwatch).sort()),

@@ -31,7 +31,8 @@ export function totalHistory(s: Snapshot, only: readonly string[] = []): Series 
 export class LongHistory {
   #m = new Map<string, { ts: number[]; rx: Array<number | null>; tx: Array<number | null> }>();
   #lastTs = 0;
-  constructor(readonly max = 900) {}
+  readonly max: number;
+  constructor(max = 900) { this.max = max; }
 
   add(s: Snapshot): void {
     if (s.ts <= this.#lastTs) return;
@@ -70,7 +71,8 @@ export class LongHistory {
 export class SignalHistory {
   #m = new Map<string, Array<number | null>>();
   #lastTs = 0;
-  constructor(readonly max = 60) {}
+  readonly max: number;
+  constructor(max = 60) { this.max = max; }
   add(s: Snapshot): void {
     if (s.ts <= this.#lastTs) return;
     this.#lastTs = s.ts;
@@ -128,9 +130,9 @@ export function holdMax(prev: number, peak: number, floor: number, perUnit = 1, 
 export const rateScale = (u: RateUnits): { perUnit: number; base: number } =>
   ({ perUnit: u.units === 'bits' ? 8 : 1, base: u.prefix === 'binary' ? 1024 : 1000 });
 
-/** "−60 s", "−5 min", "now": a tick `ms` before now (ms ≤ 0). */
-export function relativeTick(ms: number): string {
+/** "−60 s", "−5 min", "now": a tick `ms` before now (ms ≤ 0) on an axis `spanMs` wide (minutes beyond 2 min). */
+export function relativeTick(ms: number, spanMs = 60_000): string {
   const s = Math.round(-ms / 1000);
   if (s <= 0) return 'now';
-  return s < 120 || s % 60 !== 0 ? `−${s} s` : `−${s / 60} min`;
+  return spanMs <= 120_000 || s % 60 !== 0 ? `−${s} s` : `−${s / 60} min`;
 }
