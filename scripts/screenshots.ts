@@ -1,5 +1,7 @@
-// `npm run screenshots`: PNGs of every view, light and dark, from a replayed demo recording (see
-// scripts/demo-recording.ts), into screenshots/ (git-ignored). Pass --recording FILE to reuse one.
+// `npm run screenshots`: PNGs of every view (shared VIEWS) at the popover's size (360×520) and a window's
+// (1200×800), light and dark, from a replayed demo recording (see scripts/demo-recording.ts), into
+// screenshots/ (git-ignored) as <view>-<popover|window>-<light|dark>.png. Each shot is the viewport
+// only: what a person sees without scrolling. Pass --recording FILE to reuse one.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { launchChromium, startServe } from '../test/e2e/harness.ts';
 import { demoRecording } from './demo-recording.ts';
 import { ROOT } from '../bench/lab.ts';
+import { VIEWS } from '../shared/index.ts';
 
 const { values } = parseArgs({ options: { recording: { type: 'string' }, out: { type: 'string' } } });
 const out = path.resolve(values.out ?? path.join(ROOT, 'screenshots'));
@@ -18,30 +21,35 @@ if (!file) {
   await demoRecording(file, 20);
 }
 
-const VIEWS: Array<{ name: string; hash: string; size: { width: number; height: number }; ready: string; pre?: string }> = [
-  { name: 'popover', hash: '#/popover', size: { width: 380, height: 860 }, ready: '[data-testid="wifi-card"]' },
-  { name: 'interface', hash: '#/interface/nwba', size: { width: 1000, height: 700 }, ready: 'canvas' },
-  { name: 'processes', hash: '#/processes', size: { width: 1000, height: 600 }, ready: '[data-testid="processes-table"] tbody tr' },
-  { name: 'connections', hash: '#/connections', size: { width: 1200, height: 800 }, ready: '[data-row="3"] [role="gridcell"]:nth-child(4)', pre: '[data-testid="conn-table"]' },
-  { name: 'alerts', hash: '#/alerts', size: { width: 1100, height: 500 }, ready: '[data-testid="alerts-active"] tbody tr' },
-  { name: 'settings', hash: '#/settings', size: { width: 800, height: 900 }, ready: '[data-testid="save"]' },
-];
+/** Where a view needs more than its route: an argument, what to wait for, keys to press first. */
+const EXTRA: Partial<Record<string, { hash?: string; ready?: string; pre?: string }>> = {
+  popover: { ready: '[data-testid="wifi-card"]' },
+  interface: { hash: '#/interface/nwba', ready: '[data-testid="chart"]' },
+  processes: { ready: '[data-testid="processes-table"] tbody tr' },
+  connections: { ready: '[data-row="3"] [role="gridcell"]:nth-child(4)', pre: '[data-testid="conn-table"]' },
+  alerts: { ready: '[data-testid="alerts-active"] tbody tr' },
+  settings: { ready: '[data-testid="save"]' },
+};
+const SIZES = { popover: { width: 360, height: 520 }, window: { width: 1200, height: 800 } } as const;
 
 const serve = await startServe(['--replay', file]);
 const browser = await launchChromium();
 try {
   for (const scheme of ['light', 'dark'] as const) {
-    for (const v of VIEWS) {
-      const page = await browser.newPage({ viewport: v.size, colorScheme: scheme, deviceScaleFactor: 1 });
-      await page.goto(`${serve.url}${v.hash}`);
-      await page.locator(v.ready).first().waitFor({ timeout: 30_000 });
-      // Let the replay move past its first frames so rates, charts, the alert and the first probes are there.
-      await page.waitForTimeout(6500);
-      if (v.pre) { await page.locator(v.pre).focus(); await page.keyboard.press('ArrowDown'); await page.keyboard.press('ArrowDown'); }
-      const png = path.join(out, `${v.name}-${scheme}.png`);
-      await page.screenshot({ path: png, fullPage: true });
-      console.log(`${png} ${(fs.statSync(png).size / 1024).toFixed(0)} KB`);
-      await page.close();
+    for (const view of VIEWS) {
+      for (const [size, viewport] of Object.entries(SIZES)) {
+        const v = EXTRA[view] ?? {};
+        const page = await browser.newPage({ viewport, colorScheme: scheme, deviceScaleFactor: 1 });
+        await page.goto(`${serve.url}${v.hash ?? `#/${view}`}`);
+        await page.locator(v.ready ?? '[data-testid="view"]').first().waitFor({ timeout: 30_000 });
+        // Let the replay move past its first frames so rates, charts, the alert and the first probes are there.
+        await page.waitForTimeout(6500);
+        if (v.pre) { await page.locator(v.pre).focus(); await page.keyboard.press('ArrowDown'); await page.keyboard.press('ArrowDown'); }
+        const png = path.join(out, `${view}-${size}-${scheme}.png`);
+        await page.screenshot({ path: png });
+        console.log(`${png} ${(fs.statSync(png).size / 1024).toFixed(0)} KB`);
+        await page.close();
+      }
     }
   }
 } finally {
