@@ -59,13 +59,13 @@ test('the popover at 360×520: five interfaces and Wi-Fi, health, top apps and t
   assert.match(more, /^3 more \(1 idle or local, 2 down\): lo, nwbr0, nwtun0$/);
   const m = await page.evaluate(() => {
     const el = document.documentElement;
-    const bottom = (sel: string) => Math.max(...[...document.querySelectorAll(sel)].map((e) => e.getBoundingClientRect().bottom));
+    const bottom = (sel: string) => Math.max(...Array.from(document.querySelectorAll(sel)).map((e) => e.getBoundingClientRect().bottom));
     const nav = document.querySelector('[data-testid="nav"]');
     return {
       scrollH: el.scrollHeight, clientH: el.clientHeight, scrollW: el.scrollWidth, clientW: el.clientWidth,
       buttons: bottom('.buttons button'), apps: bottom('.mini tr'), wifi: bottom('[data-testid="wifi-card"]'),
       nav: nav ? getComputedStyle(nav.parentElement!).display : 'absent',
-      labels: [...document.querySelectorAll('.buttons button')].map((b) => b.textContent),
+      labels: Array.from(document.querySelectorAll('.buttons button')).map((b) => b.textContent),
     };
   });
   assert.ok(m.scrollH <= m.clientH && m.scrollW <= m.clientW, `no scrollbar: content ${m.scrollW}×${m.scrollH} in ${m.clientW}×${m.clientH}`);
@@ -91,7 +91,7 @@ test('the dashboard navigation stays on one row at every width; what does not fi
     await page.waitForTimeout(150);
     const r = await page.evaluate(() => {
       const nav = document.querySelector('[data-testid="nav"]') as HTMLElement;
-      const items = [...nav.querySelectorAll(':scope > .brand, :scope > .links a, [data-testid="nav-more"]')] as HTMLElement[];
+      const items = Array.from(nav.querySelectorAll(':scope > .brand, :scope > .links a, [data-testid="nav-more"]')) as HTMLElement[];
       // One row: every item's box overlaps every other's vertically.
       const boxes = items.map((e) => e.getBoundingClientRect());
       const oneRow = Math.max(...boxes.map((b) => b.top)) < Math.min(...boxes.map((b) => b.bottom));
