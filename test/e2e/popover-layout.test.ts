@@ -124,6 +124,12 @@ test('charts expose a relative time axis and y ticks in the user\'s units; the s
   // 6 MB/s of upload: a nice maximum above it, in three ticks.
   const yTicks = async () => (await chart.getAttribute('data-y-ticks'))!;
   assert.match(await yTicks(), /^0 B\/s\|\d\.\d\d MB\/s\|\d\.\d\d MB\/s$/);
+  // The tooltip gives the sample's wall time and both lines' values.
+  const box = (await chart.boundingBox())!;
+  await page.mouse.move(box.x + box.width - 30, box.y + box.height / 2, { steps: 3 });
+  await page.waitForFunction(() => !!document.querySelector('[data-testid="chart"]')?.getAttribute('data-tooltip'));
+  assert.match(await chart.getAttribute('data-tooltip') ?? '', /^\d{1,2}:\d\d:\d\d( [AP]M)? · Download: [\d.]+ k?B\/s · Upload: \d\.\d\d MB\/s$/);
+  await page.mouse.move(0, 0);
   const seen = new Set<string>();
   for (let k = 0; k < 6; k++) { seen.add(await yTicks()); await page.waitForTimeout(700); }
   assert.equal(seen.size, 1, `the y-scale held for 4 s of a steady rate: ${[...seen].join(' / ')}`);
