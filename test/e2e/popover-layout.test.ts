@@ -157,6 +157,23 @@ test('charts expose a relative time axis and y ticks in the user\'s units; the s
   await page.waitForFunction(() => document.querySelector('[data-testid="chart"]')?.getAttribute('data-x-ticks') === '−15 min|−10 min|−5 min|now');
   // The legend names both lines.
   assert.deepEqual(await page.locator('.legend .key').allInnerTexts(), ['Download', 'Upload']);
+  // A route to an interface the system does not report says so, and shows one it does.
+  await page.goto(`${serve.url}#/interface/gone0`);
+  assert.match(await page.locator('[data-testid="iface-missing"]').innerText(), /^gone0 is not reported by the system \(removed or renamed\); showing lo\.$/);
   await page.close();
   assert.deepEqual(problems, []);
+});
+
+test('before the first snapshot the popover and the interface view show placeholders and say they are waiting', { skip }, async () => {
+  for (const hash of ['#/popover', '#/interface/nwba']) {
+    const page = await browser.newPage({ viewport: { width: 360, height: 520 } });
+    // Hold the snapshot stream back for 3 s: what the page shows until the engine's first snapshot.
+    await page.route('**/api/stream**', async (r) => { await new Promise((d) => setTimeout(d, 3000)); await r.continue(); });
+    await page.goto(`${serve.url}${hash}`);
+    await page.locator('[data-testid="placeholder"]').waitFor();
+    assert.match(await page.locator('[data-testid="view"]').innerText(), /Waiting for the engine…/);
+    await page.locator('[data-testid="placeholder"]').waitFor({ state: 'detached', timeout: 10_000 });
+    await page.locator('[data-testid="chart"]').waitFor();
+    await page.close();
+  }
 });
