@@ -2,36 +2,15 @@
 // axe-core in real Chromium on every route (shared VIEWS), light and dark, against a replay of the demo
 // lab (scripts/demo-recording.ts): no serious or critical violation. The popover is checked at its
 // window's size (360×520), every view at a window's (1200×800) and, for the narrow layout, at 360 px.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createRequire } from 'node:module';
-import type { Browser } from 'playwright-core';
-import { chromiumSkip, launchChromium, startServe, type Serve } from './harness.ts';
-import { demoRecording } from '../../scripts/demo-recording.ts';
+import { labSkip, useLabReplay } from './lab-replay.ts';
 import { VIEWS } from '../../shared/index.ts';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const root = process.getuid?.() === 0;
-const skip = chromiumSkip || (root ? false : 'the recording needs network namespaces: run as root (CI does)');
-let dir: string;
-let serve: Serve;
-let browser: Browser;
-
-before(async () => {
-  if (skip) return;
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-a11y-'));
-  await demoRecording(path.join(dir, 'demo.jsonl'), 12);
-  serve = await startServe(['--replay', path.join(dir, 'demo.jsonl')]);
-  browser = await launchChromium();
-}, { timeout: 120_000 });
-after(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+const skip = labSkip;
+const lab = useLabReplay(12);
 
 interface Found { id: string; impact: string | null; help: string; nodes: string[] }
 
@@ -45,9 +24,9 @@ for (const scheme of ['light', 'dark'] as const) {
     for (const view of VIEWS) {
       for (const size of SIZES) {
         // The page's CSP allows no injected script; axe is a test tool, so this context bypasses it.
-        const ctx = await browser.newContext({ viewport: size, colorScheme: scheme, bypassCSP: true });
+        const ctx = await lab.browser.newContext({ viewport: size, colorScheme: scheme, bypassCSP: true });
         const page = await ctx.newPage();
-        await page.goto(`${serve.url}${hashOf(view)}`);
+        await page.goto(`${lab.serve.url}${hashOf(view)}`);
         // Data in: no placeholder left, then a moment for charts and lazy parts.
         await page.waitForFunction(() => document.querySelector('[data-testid="view"]') && !document.querySelector('[data-testid="placeholder"]'));
         await page.waitForTimeout(1500);

@@ -3,46 +3,26 @@
 // interfaces seen by the real engine in a namespace, a real `iw` Wi-Fi capture, 6 MB/s on a veth):
 // the popover fits 360×520 without a scrollbar and without the dashboard's navigation; the navigation
 // never takes a second row; charts expose their axes, follow the units setting and hold their scale.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumSkip, launchChromium, startServe, type Serve } from './harness.ts';
-import { demoRecording } from '../../scripts/demo-recording.ts';
+import type { Page } from 'playwright-core';
+import { labSkip, useLabReplay } from './lab-replay.ts';
 import { defaultSettings, type Settings } from '../../shared/index.ts';
 
-const root = process.getuid?.() === 0;
-const skip = chromiumSkip || (root ? false : 'the recording needs network namespaces: run as root (CI does)');
-let dir: string;
-let serve: Serve;
-let browser: Browser;
+const skip = labSkip;
+const lab = useLabReplay(12);
 const problems: string[] = [];
 
-before(async () => {
-  if (skip) return;
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-popover-'));
-  await demoRecording(path.join(dir, 'demo.jsonl'), 12);
-  serve = await startServe(['--replay', path.join(dir, 'demo.jsonl')]);
-  browser = await launchChromium();
-}, { timeout: 120_000 });
-after(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
-
 async function newPage(width: number, height: number, hash: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height } });
+  const page = await lab.browser.newPage({ viewport: { width, height } });
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(`${serve.url}${hash}`);
+  await page.goto(`${lab.serve.url}${hash}`);
   return page;
 }
 
 const setSettings = async (s: Partial<Settings>) => {
-  const r = await fetch(`${serve.base}api/settings`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...serve.auth() }, body: JSON.stringify({ ...defaultSettings(), ...s }) });
+  const r = await fetch(`${lab.serve.base}api/settings`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...lab.serve.auth() }, body: JSON.stringify({ ...defaultSettings(), ...s }) });
   assert.equal(r.status, 200, await r.text());
 };
 
@@ -146,7 +126,7 @@ test('charts expose a relative time axis and y ticks in the user\'s units; the s
   }
 
   // The interface view, after a fresh load: 5 minutes are drawn to scale and say since when data is held.
-  await page.goto(`${serve.url}#/interface/nwba`);
+  await page.goto(`${lab.serve.url}#/interface/nwba`);
   await page.locator('[data-testid="chart"]').waitFor();
   await page.getByRole('radio', { name: '5 min', exact: true }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid="chart"]')?.getAttribute('data-x-ticks') === '−5 min|−4 min|−3 min|−2 min|−1 min|now');
@@ -158,7 +138,7 @@ test('charts expose a relative time axis and y ticks in the user\'s units; the s
   // The legend names both lines.
   assert.deepEqual(await page.locator('.legend .key').allInnerTexts(), ['Download', 'Upload']);
   // A route to an interface the system does not report says so, and shows one it does.
-  await page.goto(`${serve.url}#/interface/gone0`);
+  await page.goto(`${lab.serve.url}#/interface/gone0`);
   assert.match(await page.locator('[data-testid="iface-missing"]').innerText(), /^gone0 is not reported by the system \(removed or renamed\); showing lo\.$/);
   await page.close();
   assert.deepEqual(problems, []);
@@ -166,10 +146,10 @@ test('charts expose a relative time axis and y ticks in the user\'s units; the s
 
 test('before the first snapshot the popover and the interface view show placeholders and say they are waiting', { skip }, async () => {
   for (const hash of ['#/popover', '#/interface/nwba']) {
-    const page = await browser.newPage({ viewport: { width: 360, height: 520 } });
+    const page = await lab.browser.newPage({ viewport: { width: 360, height: 520 } });
     // Hold the snapshot stream back for 3 s: what the page shows until the engine's first snapshot.
     await page.route('**/api/stream**', async (r) => { await new Promise((d) => setTimeout(d, 3000)); await r.continue(); });
-    await page.goto(`${serve.url}${hash}`);
+    await page.goto(`${lab.serve.url}${hash}`);
     await page.locator('[data-testid="placeholder"]').waitFor();
     assert.match(await page.locator('[data-testid="view"]').innerText(), /Waiting for the engine…/);
     await page.locator('[data-testid="placeholder"]').waitFor({ state: 'detached', timeout: 10_000 });
