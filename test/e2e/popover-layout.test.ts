@@ -26,7 +26,7 @@ const setSettings = async (s: Partial<Settings>) => {
   assert.equal(r.status, 200, await r.text());
 };
 
-test('the popover at 360×520: five interfaces and Wi-Fi, health, top apps and the buttons, no scrollbar, no dashboard navigation', { skip }, async () => {
+test('the popover at 360×520: five interfaces and Wi-Fi, health, top apps and the buttons, no scrollbar, no dashboard navigation', { skip }, async (t) => {
   const page = await newPage(360, 520, '#/popover');
   await page.locator('[data-testid="wifi-card"]').waitFor();
   await page.locator('[data-testid="iface-nwba"]').waitFor();
@@ -51,6 +51,7 @@ test('the popover at 360×520: five interfaces and Wi-Fi, health, top apps and t
   assert.ok(m.scrollH <= m.clientH && m.scrollW <= m.clientW, `no scrollbar: content ${m.scrollW}×${m.scrollH} in ${m.clientW}×${m.clientH}`);
   for (const [what, y] of [['buttons', m.buttons], ['top apps', m.apps], ['Wi-Fi card', m.wifi]] as const) assert.ok(y <= 520, `${what} end at ${y} px, above the fold`);
   assert.equal(m.nav, 'none', 'no dashboard navigation at popover size');
+  t.diagnostic(`content ends at ${m.buttons.toFixed(0)} px of 520 (${m.apps.toFixed(0)} px after the apps)`);
   assert.deepEqual(m.labels, ['Interfaces', 'Apps', 'Connections', 'Alerts', 'Settings']);
   // Unfolded, the other three are there with their state.
   await page.locator('[data-testid="iface-more"]').click();
