@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { labSkip, useLabReplay } from './lab-replay.ts';
-import { defaultSettings, type Settings } from '../../shared/index.ts';
+import { defaultSettings, VIEWS, type Settings } from '../../shared/index.ts';
 
 const skip = labSkip;
 const lab = useLabReplay(12);
@@ -46,13 +46,15 @@ test('the popover at 360×520: five interfaces and Wi-Fi, health, top apps and t
       buttons: bottom('.buttons button'), apps: bottom('.mini tr'), wifi: bottom('[data-testid="wifi-card"]'),
       nav: nav ? getComputedStyle(nav.parentElement!).display : 'absent',
       labels: Array.from(document.querySelectorAll('.buttons button')).map((b) => b.textContent),
+      clipped: Array.from(document.querySelectorAll('.buttons button')).filter((b) => b.scrollWidth > b.clientWidth).map((b) => b.textContent),
     };
   });
   assert.ok(m.scrollH <= m.clientH && m.scrollW <= m.clientW, `no scrollbar: content ${m.scrollW}×${m.scrollH} in ${m.clientW}×${m.clientH}`);
   for (const [what, y] of [['buttons', m.buttons], ['top apps', m.apps], ['Wi-Fi card', m.wifi]] as const) assert.ok(y <= 520, `${what} end at ${y} px, above the fold`);
   assert.equal(m.nav, 'none', 'no dashboard navigation at popover size');
   t.diagnostic(`content ends at ${m.buttons.toFixed(0)} px of 520 (${m.apps.toFixed(0)} px after the apps)`);
-  assert.deepEqual(m.labels, ['Interfaces', 'Apps', 'Connections', 'Alerts', 'Settings']);
+  assert.deepEqual(m.labels, ['Apps', 'Connections', 'Usage', 'Alerts', 'Settings']);
+  assert.ok(m.clipped.length === 0, `button labels cut off: ${m.clipped.join(', ')}`);
   // Unfolded, the other three are there with their state.
   await page.locator('[data-testid="iface-more"]').click();
   assert.equal(await page.locator('[data-testid="iface-nwtun0"]').getAttribute('data-type'), 'Virtual');
@@ -81,13 +83,13 @@ test('the dashboard navigation stays on one row at every width; what does not fi
     assert.equal(r.rows, 1, `${width} px: one row (${JSON.stringify(r)})`);
     assert.ok(r.height < 48, `${width} px: ${r.height} px tall`);
     assert.equal(r.overflow, false, `${width} px: nothing cut off`);
-    if (width === 1200) assert.deepEqual([r.links, r.more], [6, false], 'wide: every link, no menu');
+    if (width === 1200) assert.deepEqual([r.links, r.more], [VIEWS.length, false], 'wide: every link, no menu');
     if (width === 360) {
-      assert.ok(r.more && r.links < 6, `narrow: ${r.links} links and a menu`);
+      assert.ok(r.more && r.links < VIEWS.length, `narrow: ${r.links} links and a menu`);
       // Every view stays reachable: the menu holds the rest.
       await page.locator('[data-testid="nav-more"]').click();
       const inMenu = await page.locator('[data-testid="nav-menu"] a').count();
-      assert.equal(r.links + inMenu, 6);
+      assert.equal(r.links + inMenu, VIEWS.length);
       await page.locator('[data-testid="nav-menu"] a', { hasText: 'Settings' }).click();
       await page.waitForURL(/#\/settings$/);
       assert.match(await page.locator('[data-testid="nav-more"]').innerText(), /Settings/, 'the menu button names the current view');
