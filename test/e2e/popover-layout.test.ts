@@ -55,6 +55,8 @@ test('the popover at 360×520: five interfaces and Wi-Fi, health, top apps and t
   t.diagnostic(`content ends at ${m.buttons.toFixed(0)} px of 520 (${m.apps.toFixed(0)} px after the apps)`);
   assert.deepEqual(m.labels, ['Apps', 'Connections', 'Usage', 'Alerts', 'Settings']);
   assert.ok(m.clipped.length === 0, `button labels cut off: ${m.clipped.join(', ')}`);
+  // Gateway health says which probe timed it (ping here; TCP or a DNS query where ICMP is refused).
+  assert.match(await page.locator('[data-testid="gateway"]').innerText(), /^[\d.]+ ms · [\d.]+ % loss · (ping|TCP|DNS query)$/);
   // Unfolded, the other three are there with their state.
   await page.locator('[data-testid="iface-more"]').click();
   assert.equal(await page.locator('[data-testid="iface-nwtun0"]').getAttribute('data-type'), 'Virtual');
