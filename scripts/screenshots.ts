@@ -27,7 +27,8 @@ const EXTRA: Partial<Record<string, { hash?: string; ready?: string; pre?: strin
   interface: { hash: '#/interface/nwba', ready: '[data-testid="chart"]' },
   processes: { ready: '[data-testid="processes-table"] tbody tr' },
   connections: { ready: '[data-row="3"] [role="gridcell"]:nth-child(4)', pre: '[data-testid="conn-table"]' },
-  alerts: { ready: '[data-testid="alerts-active"] tbody tr' },
+  alerts: { ready: '[data-testid="alert"]' },
+  system: { ready: '[data-testid="sources-panel"]' },
   settings: { ready: '[data-testid="save"]' },
 };
 const SIZES = { popover: { width: 360, height: 520 }, window: { width: 1200, height: 800 } } as const;
