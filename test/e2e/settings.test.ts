@@ -129,4 +129,11 @@ test('a data plan: its range message, then saved in bytes and counted by the eng
   assert.equal(snap.quotas[0].interface, 'lo');
   assert.equal(new Date(snap.quotas[0].periodStart).getDate(), 15);
   assert.ok(snap.quotas[0].unavailable === null && snap.quotas[0].usedBytes >= 0, JSON.stringify(snap.quotas[0]));
+  // The popover shows the plan's progress.
+  await page.goto(`${serve.url}#/popover`);
+  const plan = page.locator('[data-testid="plan-lo"]');
+  await plan.waitFor();
+  assert.match(await plan.innerText(), /^Plan lo\s+.+ \/ 2\.(00|15) G(i)?B$/);
+  const now = Number(await plan.getByRole('progressbar').getAttribute('aria-valuenow'));
+  assert.ok(now >= 0 && now <= 100);
 });
