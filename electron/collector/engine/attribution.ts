@@ -94,6 +94,13 @@ const MAX_UNKNOWN = 4096;
 const KEEP_EXITED_MS = 60_000;
 
 const zeroTraffic = (): Traffic => ({ rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0 });
+/** Bytes over a window of `dt` ms as bytes/s; 0 for the first poll (no window yet). */
+const rateOver = (bytes: number, dt: number): number => (dt > 0 ? perSec(bytes, dt) : 0);
+/** Adds one window's bytes to cumulative traffic and makes its rates that window's. */
+function addWindow(t: Traffic, rx: number, tx: number, dt: number): void {
+  t.rxBytes += rx; t.txBytes += tx;
+  t.rxBps = rateOver(rx, dt); t.txBps = rateOver(tx, dt);
+}
 
 export class SocketTracker {
   #seen = new TupleMap();
@@ -190,7 +197,7 @@ export class SocketTracker {
         p.conns++;
         if (s.remoteIp !== null && !isLoop(s)) p.quality.add(s);
       }
-      table.set(i, s.pid, s.pid === null ? null : s.command ?? nameOf(s.pid), dt > 0 ? perSec(dTx, dt) : 0, dt > 0 ? perSec(dRx, dt) : 0);
+      table.set(i, s.pid, s.pid === null ? null : s.command ?? nameOf(s.pid), rateOver(dTx, dt), rateOver(dRx, dt));
     }
 
     // Sockets closed since the last poll, with their final counters (privileged engines only).
@@ -260,10 +267,7 @@ export class SocketTracker {
       const uRx = Math.max(0, ifd[side].rx - att[side].rx);
       const uTx = Math.max(0, ifd[side].tx - att[side].tx);
       const cum = this.#unattributed[side];
-      cum.rxBytes += uRx;
-      cum.txBytes += uTx;
-      cum.rxBps = dt > 0 ? perSec(uRx, dt) : 0;
-      cum.txBps = dt > 0 ? perSec(uTx, dt) : 0;
+      addWindow(cum, uRx, uTx, dt);
       unattributed[side] = { ...cum };
       const total = ifd[side].rx + ifd[side].tx;
       coverage[side] = total > 0 ? Math.min(1, (att[side].rx + att[side].tx) / total) : null;
@@ -273,7 +277,6 @@ export class SocketTracker {
     this.#prevTs = now;
     this.#prevTotals = tot;
     const processes = this.#processList(now, pidDelta);
-    const rate = (b: number) => (dt > 0 ? perSec(b, dt) : 0);
     return {
       table, processes, apps: groupApps(processes, this.#identities(), this.#appQuality(pidDelta)), tcpStates, deferred,
       appDeltas: this.#appDeltas(pidDelta),
@@ -282,8 +285,8 @@ export class SocketTracker {
         method, unattributed, coverage,
         window: {
           ms: dt,
-          external: { rxBps: rate(ifd.external.rx), txBps: rate(ifd.external.tx) },
-          loopback: { rxBps: rate(ifd.loopback.rx), txBps: rate(ifd.loopback.tx) },
+          external: { rxBps: rateOver(ifd.external.rx, dt), txBps: rateOver(ifd.external.tx, dt) },
+          loopback: { rxBps: rateOver(ifd.loopback.rx, dt), txBps: rateOver(ifd.loopback.tx, dt) },
         },
         shortLivedFlows: input.shortLivedFlows,
         note: input.shortLivedFlows === 'counted'
@@ -310,22 +313,14 @@ export class SocketTracker {
         p = { rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0, lastActive: now, name: shown, app, command: lookup.command(pid) ?? shown, estimated, loopback: zeroTraffic() };
         this.#procs.set(pid, p);
       }
-      p.rxBytes += d.rx;
-      p.txBytes += d.tx;
-      p.rxBps = dt > 0 ? perSec(d.rx, dt) : 0;
-      p.txBps = dt > 0 ? perSec(d.tx, dt) : 0;
-      const l = p.loopback;
-      l.rxBytes += d.lrx; l.txBytes += d.ltx;
-      l.rxBps = dt > 0 ? perSec(d.lrx, dt) : 0;
-      l.txBps = dt > 0 ? perSec(d.ltx, dt) : 0;
+      addWindow(p, d.rx, d.tx, dt);
+      addWindow(p.loopback, d.lrx, d.ltx, dt);
       p.estimated = estimated;
       p.lastActive = now;
     }
     for (const [remote, d] of unknownDelta) {
       const u = this.#unknown.get(remote) ?? { rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0, lastActive: now };
-      u.rxBytes += d.rx; u.txBytes += d.tx;
-      u.rxBps = dt > 0 ? perSec(d.rx, dt) : 0;
-      u.txBps = dt > 0 ? perSec(d.tx, dt) : 0;
+      addWindow(u, d.rx, d.tx, dt);
       u.lastActive = now;
       this.#unknown.set(remote, u);
     }

@@ -1,18 +1,17 @@
 // History tier: what every app and interface moved, into 5-minute buckets, flushed to the usage
 // database (history/store.ts) once a minute. Totals outlive the processes that made them.
-import { failed, ok, unavailable } from '../../../shared/index.ts';
+import { failed, ok, quotaPeriod, unavailable, type QuotaStatus, type UsageAnswer, type UsageQuery } from '../../../shared/index.ts';
 import { splitWindow, DEFAULT_RETENTION, type Retention } from '../history/buckets.ts';
 import { HistoryStore, type AppName, type UsageDelta } from '../history/store.ts';
 import { usage, series, seriesResolution } from '../history/query.ts';
-import { quotaPeriod, type QuotaStatus, type UsageAnswer, type UsageQuery } from '../../../shared/index.ts';
 import type { AppDelta } from './attribution.ts';
 import type { Job, TierEnv } from './tier.ts';
 
 export const FLUSH_MS = 60_000;
-const statusText = (s: { state: string; reason?: string; message?: string }) => s.reason ?? s.message ?? s.state;
 const PRUNE_MS = 3_600_000;
 /** Pending rows kept while the disk refuses them (full, read-only); beyond, the oldest are dropped and counted. */
 const MAX_PENDING = 100_000;
+const statusText = (s: { state: string; reason?: string; message?: string }) => s.reason ?? s.message ?? s.state;
 
 export class HistoryTier {
   #env: TierEnv;
@@ -21,6 +20,8 @@ export class HistoryTier {
   #pending = new Map<string, UsageDelta>();
   #apps = new Map<string, AppName>();
   #dropped = 0;
+  /** What opening the database had to say (a file moved aside), until a flush has been written. */
+  #notice: string | null = null;
   /** Interface bytes (rx + tx) not yet flushed, per interface: the part of a quota the database lacks. */
   #pendingIface = new Map<string, number>();
   /** Per quota (interface + period start): bytes in the database as of the last flush. */
@@ -38,8 +39,6 @@ export class HistoryTier {
       { key: 'history-prune', source: 'history', every: () => PRUNE_MS, run: async () => this.prune() },
     ] : [];
   }
-
-  get path(): string | null { return this.#path; }
 
   /** Interface bytes since their previous reading (interfaces rows: app ''). */
   addInterfaces(deltas: ReadonlyMap<string, { rx: number; tx: number; fromTs: number }>, now: number): void {
@@ -104,7 +103,6 @@ export class HistoryTier {
     this.#env.status.set('history', r.notice ? unavailable(r.notice) : ok());
     return this.#store;
   }
-  #notice: string | null = null;
 
   /** Writes what is pending; on failure (disk full, read-only) keeps it for the next flush. */
   flush(): void {
