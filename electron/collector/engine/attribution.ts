@@ -94,12 +94,10 @@ const MAX_UNKNOWN = 4096;
 const KEEP_EXITED_MS = 60_000;
 
 const zeroTraffic = (): Traffic => ({ rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0 });
-/** Bytes over a window of `dt` ms as bytes/s; 0 for the first poll (no window yet). */
-const rateOver = (bytes: number, dt: number): number => (dt > 0 ? perSec(bytes, dt) : 0);
-/** Adds one window's bytes to cumulative traffic and makes its rates that window's. */
+/** Adds one window's bytes to cumulative traffic and makes its rates that window's (0 on the first poll: perSec). */
 function addWindow(t: Traffic, rx: number, tx: number, dt: number): void {
   t.rxBytes += rx; t.txBytes += tx;
-  t.rxBps = rateOver(rx, dt); t.txBps = rateOver(tx, dt);
+  t.rxBps = perSec(rx, dt); t.txBps = perSec(tx, dt);
 }
 
 export class SocketTracker {
@@ -197,7 +195,7 @@ export class SocketTracker {
         p.conns++;
         if (s.remoteIp !== null && !isLoop(s)) p.quality.add(s);
       }
-      table.set(i, s.pid, s.pid === null ? null : s.command ?? nameOf(s.pid), rateOver(dTx, dt), rateOver(dRx, dt));
+      table.set(i, s.pid, s.pid === null ? null : s.command ?? nameOf(s.pid), perSec(dTx, dt), perSec(dRx, dt));
     }
 
     // Sockets closed since the last poll, with their final counters (privileged engines only).
@@ -285,8 +283,8 @@ export class SocketTracker {
         method, unattributed, coverage,
         window: {
           ms: dt,
-          external: { rxBps: rateOver(ifd.external.rx, dt), txBps: rateOver(ifd.external.tx, dt) },
-          loopback: { rxBps: rateOver(ifd.loopback.rx, dt), txBps: rateOver(ifd.loopback.tx, dt) },
+          external: { rxBps: perSec(ifd.external.rx, dt), txBps: perSec(ifd.external.tx, dt) },
+          loopback: { rxBps: perSec(ifd.loopback.rx, dt), txBps: perSec(ifd.loopback.tx, dt) },
         },
         shortLivedFlows: input.shortLivedFlows,
         note: input.shortLivedFlows === 'counted'

@@ -78,7 +78,7 @@ class HostTable {
   }
   /** Rates over the window just ended (`dt` ms), then the window's bytes start again from zero. */
   close(dt: number): void {
-    for (const a of this.#t.values()) { a.rx = dt > 0 ? perSec(a.rx, dt) : 0; a.tx = dt > 0 ? perSec(a.tx, dt) : 0; }
+    for (const a of this.#t.values()) { a.rx = perSec(a.rx, dt); a.tx = perSec(a.tx, dt); }
   }
   reopen(): void { for (const a of this.#t.values()) { a.rx = 0; a.tx = 0; } }
   list(names: DnsNames, limit: number): HostUsage[] {
@@ -152,7 +152,7 @@ export class FlowAccounts {
     this.lastPoll = { ts: now, rows: [...rows.values()] };
     this.#hosts.close(dt);
     for (const a of this.#apps.values()) a.hosts.close(dt);
-    for (const s of this.#services.values()) { s.rx = dt > 0 ? perSec(s.rx, dt) : 0; s.tx = dt > 0 ? perSec(s.tx, dt) : 0; }
+    for (const s of this.#services.values()) { s.rx = perSec(s.rx, dt); s.tx = perSec(s.tx, dt); }
   }
 
   hosts(): HostUsage[] { return this.#hosts.list(this.names, MAX_HOSTS); }
