@@ -4,6 +4,9 @@
 import * as z from 'zod/mini';
 import { QuotaSchema } from './contract/usage.ts';
 import { PortSetSchema } from './contract/flows.ts';
+import {
+  DetectorSwitchesSchema, IntelThresholdsSchema, defaultDetectorSwitches, defaultIntelThresholds,
+} from './contract/intel.ts';
 
 const ms = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
@@ -22,8 +25,10 @@ export const EngineConfigSchema = z.object({
   disksMs: ms(5000, 600_000),
   /** Bandwidth alert threshold per interface and direction, bytes/s (Critical at twice this). */
   bandwidthThresholdBps: z.number().check(z.positive()),
-  /** Detectors on/off; only bandwidth exists so far. */
-  detectors: z.object({ bandwidth: z.boolean() }),
+  /** Detectors on/off, by the alert category each raises. */
+  detectors: DetectorSwitchesSchema,
+  /** The intelligence detectors' thresholds and the user's allow-list. */
+  intel: IntelThresholdsSchema,
   /** Follow kernel socket-destroy events (short-lived flows); false forces the polling-only path. */
   destroyEvents: z.boolean(),
   /** Data plans per interface, counted from the usage history (at most 16). */
@@ -39,7 +44,7 @@ export const EngineConfigSchema = z.object({
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 
 export const EngineConfigPatchSchema = z.partial(z.extend(EngineConfigSchema, {
-  detectors: z.partial(z.object({ bandwidth: z.boolean() })),
+  detectors: z.partial(DetectorSwitchesSchema),
 }));
 export type EngineConfigPatch = z.infer<typeof EngineConfigPatchSchema>;
 
@@ -52,14 +57,15 @@ const DEFAULTS: EngineConfig = {
   systemMs: 5000,
   disksMs: 30_000,
   bandwidthThresholdBps: 50_000_000,
-  detectors: { bandwidth: true },
+  detectors: defaultDetectorSwitches(),
+  intel: defaultIntelThresholds(),
   destroyEvents: true,
   quotas: [],
   capture: true,
   portSets: [],
 };
 
-export const defaultConfig = (): EngineConfig => ({ ...DEFAULTS, detectors: { ...DEFAULTS.detectors }, quotas: [], portSets: [] });
+export const defaultConfig = (): EngineConfig => ({ ...DEFAULTS, detectors: defaultDetectorSwitches(), intel: defaultIntelThresholds(), quotas: [], portSets: [] });
 
 /** The current config with a validated patch applied; throws (zod error) on an invalid patch. */
 export function mergeConfig(current: EngineConfig, patch: unknown): EngineConfig {

@@ -4,6 +4,7 @@ export * from './contract/interfaces.ts';
 export * from './contract/connections.ts';
 export * from './contract/health.ts';
 export * from './contract/flows.ts';
+export * from './contract/intel.ts';
 export * from './contract/snapshot.ts';
 export * from './contract/usage.ts';
 export * from './config.ts';

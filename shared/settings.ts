@@ -4,6 +4,9 @@ import * as z from 'zod/mini';
 import { ALERT_CATEGORIES } from './contract/health.ts';
 import type { EngineConfigPatch } from './config.ts';
 import { QuotaSchema } from './contract/usage.ts';
+import {
+  DetectorSwitchesSchema, IntelThresholdsSchema, defaultDetectorSwitches, defaultIntelThresholds,
+} from './contract/intel.ts';
 
 export const SETTINGS_VERSION = 1;
 
@@ -46,7 +49,10 @@ export const SettingsSchema = z.object({
   samplingIntervalMs: z.int().check(z.gte(R.samplingIntervalMs.min), z.lte(R.samplingIntervalMs.max)),
   /** Bandwidth alert threshold per interface and direction, bytes/s. */
   bandwidthThresholdBps: z.number().check(z.gte(R.bandwidthThresholdBps.min), z.lte(R.bandwidthThresholdBps.max)),
-  detectors: z.object({ bandwidth: z.boolean() }),
+  /** Detectors on/off, by the alert category each raises. */
+  detectors: DetectorSwitchesSchema,
+  /** Port-scan, beaconing and DNS-tunnel thresholds, and the user's allow-list (by app, host or domain). */
+  intel: IntelThresholdsSchema,
   notifications: z.object({
     enabled: z.boolean(),
     /** Categories never notified (still listed in the Alerts window). */
@@ -71,7 +77,7 @@ export const DETECTORS = Object.keys(SettingsSchema.shape.detectors.shape) as Ar
 
 export const defaultSettings = (): Settings => ({
   version: SETTINGS_VERSION, units: 'bytes', prefix: 'si', samplingIntervalMs: 1000, bandwidthThresholdBps: 50_000_000,
-  detectors: { bandwidth: true }, notifications: { enabled: true, muted: [], perMinute: 5 },
+  detectors: defaultDetectorSwitches(), intel: defaultIntelThresholds(), notifications: { enabled: true, muted: [], perMinute: 5 },
   totalInterfaces: [], accountPorts: [], launchAtLogin: false, probes: true, quotas: [], alertMarks: { acknowledged: [], snoozed: [] },
 });
 
@@ -100,7 +106,7 @@ export function toRateUnit(bytesPerSec: number, units: Settings['units'], prefix
 export function engineConfigOf(s: Settings): EngineConfigPatch {
   return {
     intervalMs: s.samplingIntervalMs, bandwidthThresholdBps: s.bandwidthThresholdBps,
-    detectors: { bandwidth: s.detectors.bandwidth }, probes: s.probes, quotas: s.quotas,
+    detectors: { ...s.detectors }, intel: s.intel, probes: s.probes, quotas: s.quotas,
     // One set, both protocols per port: the Settings window lists port numbers only. A port set holds
     // 256 ports at most (128 numbers × 2): more would make the engine refuse the whole config.
     portSets: s.accountPorts.length === 0 ? [] : [{ name: 'Accounted ports', ports: [...new Set(s.accountPorts)].slice(0, 128).flatMap((port) => [{ port, protocol: 'tcp' as const }, { port, protocol: 'udp' as const }]) }],
@@ -179,13 +185,23 @@ export function loadSettingsFile(ops: SettingsFileOps, file: string, now: number
   }
   // Wrong values are refused whole. An array is an object too ({...[1,2]} would merge into defaults
   // and pass): it is refused like any other non-object, with the notice and the file kept aside.
-  const merged = typeof data === 'object' && data !== null && !Array.isArray(data) ? { ...defaultSettings(), ...data } : data;
+  const merged = typeof data === 'object' && data !== null && !Array.isArray(data) ? withDefaults(data as Record<string, unknown>) : data;
   const parsed = SettingsSchema.safeParse(merged);
   if (!parsed.success) {
     const where = parsed.error.issues.slice(0, 3).map((i) => i.path.join('.') || '(root)').join(', ');
     return { settings: defaultSettings(), notice: `Settings had invalid values (${where}); using defaults. ${keepAside(ops, file, now)}` };
   }
   return { settings: parsed.data, notice: null };
+}
+
+/** The defaults under a stored object, one level deeper for the groups that gained fields (detectors, intel). */
+function withDefaults(data: Record<string, unknown>): unknown {
+  const d = defaultSettings();
+  const sub = (k: 'detectors' | 'intel') => {
+    const v = data[k];
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...d[k], ...v } : v ?? d[k];
+  };
+  return { ...d, ...data, detectors: sub('detectors'), intel: sub('intel') };
 }
 
 function keepAside(ops: SettingsFileOps, file: string, now: number): string {

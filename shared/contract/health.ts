@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { AlertEvidenceSchema } from './intel.ts';
 import { Count, Rate, SourceStatusSchema } from './common.ts';
 
 export const ProbeSchema = z.object({
@@ -63,7 +64,7 @@ export const DiskSchema = z.object({
 });
 export type Disk = z.infer<typeof DiskSchema>;
 
-export const ALERT_CATEGORIES = ['bandwidth', 'quota', 'portscan', 'beaconing', 'dns-tunnel'] as const;
+export const ALERT_CATEGORIES = ['bandwidth', 'quota', 'portscan', 'beaconing', 'dns-tunnel', 'new-app', 'network-change'] as const;
 export const AlertSchema = z.object({
   /** Unique per raised alert. */
   id: z.string(),
@@ -84,5 +85,7 @@ export const AlertSchema = z.object({
   /** Where, when the alert is about one interface (and one direction: rx received, tx sent). */
   interface: z.optional(z.string()),
   direction: z.optional(z.enum(['rx', 'tx'])),
+  /** What the alert is based on (intel.ts), for a sentence a non-expert follows. */
+  evidence: z.optional(AlertEvidenceSchema),
 });
 export type Alert = z.infer<typeof AlertSchema>;

@@ -8,6 +8,7 @@ import {
   AppUsageSchema, AttributionSchema, ConnectionSchema, ProcessUsageSchema, TCP_STATES, TcpMetricsSchema,
 } from './connections.ts';
 import { AlertSchema, DiskSchema, HealthSchema, SystemSchema } from './health.ts';
+import { DnsAnalyticsSchema } from './intel.ts';
 
 /** Bump when a field changes meaning or is removed; adding an optional field does not need it. */
 export const SNAPSHOT_VERSION = 3; // 2: processes and apps carry their identity (appId, command, self; id, exe, icon). 3: their loopback part and connection quality, the attribution window, the probe method
@@ -67,5 +68,7 @@ export const SnapshotSchema = z.object({
   capture: z.optional(z.nullable(CaptureSectionSchema)),
   /** TCP connection attempts, total and per app, each labelled with its method. */
   connects: z.optional(ConnectSectionSchema),
+  /** DNS analytics (intel.ts); null while no DNS source is available (sources.capture says why). */
+  dns: z.optional(z.nullable(DnsAnalyticsSchema)),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;

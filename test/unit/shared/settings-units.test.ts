@@ -2,7 +2,7 @@
 // said in the largest unit that keeps it ≥ 1. Ranges come from one table the schema also checks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DETECTORS, EngineConfigSchema, SETTINGS_RANGES, SettingsSchema, defaultSettings, rateUnitChoices, toRateUnit } from '../../../shared/index.ts';
+import { DETECTORS, DETECTOR_NAMES, loadSettingsFile, EngineConfigSchema, SETTINGS_RANGES, SettingsSchema, defaultSettings, rateUnitChoices, toRateUnit } from '../../../shared/index.ts';
 
 const say = (bps: number, u: 'bytes' | 'bits', p: 'si' | 'binary') => { const t = toRateUnit(bps, u, p); return `${t.value} ${t.unit.label}`; };
 
@@ -28,6 +28,17 @@ test('the schema checks the ranges the view states; the mute list is the detecto
   assert.ok(ok({ bandwidthThresholdBps: r.bandwidthThresholdBps.min }) && ok({ bandwidthThresholdBps: r.bandwidthThresholdBps.max }));
   assert.ok(!ok({ bandwidthThresholdBps: r.bandwidthThresholdBps.min - 1 }) && !ok({ bandwidthThresholdBps: r.bandwidthThresholdBps.max + 1 }));
   assert.ok(!ok({ samplingIntervalMs: 249 }) && ok({ samplingIntervalMs: 250 }) && !ok({ samplingIntervalMs: 60_001 }));
-  assert.deepEqual(DETECTORS, ['bandwidth']);
+  assert.deepEqual(DETECTORS, [...DETECTOR_NAMES]);
   assert.deepEqual(DETECTORS, Object.keys(EngineConfigSchema.shape.detectors.shape), 'the engine\'s switchable detectors');
+});
+
+test('a settings file from before the intelligence detectors loads with their defaults, keeping what it had', () => {
+  const old = { ...defaultSettings(), detectors: { bandwidth: false } } as Record<string, unknown>;
+  delete old.intel;
+  const ops = { read: () => JSON.stringify(old), rename: () => assert.fail('nothing to move aside'), writeAtomic: () => {} };
+  const { settings, notice } = loadSettingsFile(ops, '/x/settings.json', 0);
+  assert.equal(notice, null);
+  assert.equal(settings.detectors.bandwidth, false, 'the stored switch is kept');
+  assert.equal(settings.detectors.portscan, true, 'a new detector is on by default');
+  assert.deepEqual(settings.intel, defaultSettings().intel);
 });
