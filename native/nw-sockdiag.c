@@ -97,8 +97,9 @@ static unsigned format_socket(const struct nlmsghdr *h, struct line *l) {
   else put(l, "\t-");
   U32(tcpi_total_retrans); U64(tcpi_bytes_acked); U64(tcpi_bytes_received); U64(tcpi_bytes_sent);
   put(l, "\t%s", cong);
-  /* Appended last: readers of the 21-field line keep working. Retransmit % = total_retrans / segs_out. */
-  U32(tcpi_segs_out);
+  /* Appended last: readers of the 21-field line keep working. Retransmit % = total_retrans / segs_out.
+     segs_in tells a refused connect (the RST came in) from an unanswered one in a destroy event. */
+  U32(tcpi_segs_out); U32(tcpi_segs_in);
   put(l, "\n");
   return m->idiag_inode;
 }

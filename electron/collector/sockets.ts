@@ -27,13 +27,17 @@ export interface SocketSample {
   /** Segments retransmitted / sent over the socket's life (tcp_info total_retrans, segs_out). */
   retrans: number | null;
   segsOut: number | null;
+  /** Segments received (tcp_info segs_in): 0 on a connect nobody answered, ≥ 1 once a RST came back. */
+  segsIn: number | null;
+  /** Whether the handshake completed (its SYN was acknowledged); null when the source does not say. */
+  synAcked: boolean | null;
   congestion: string | null;
 }
 
 export const emptySocket = (): SocketSample => ({
   protocol: 'tcp', state: 'ESTAB', localIp: '', localPort: 0, remoteIp: null, remotePort: null, inode: 0,
   uid: null, pid: null, command: null, rttUs: null, bytesAcked: null, bytesReceived: null, cwnd: null,
-  ssthresh: null, mss: null, sndWnd: null, rcvWnd: null, retrans: null, segsOut: null, congestion: null,
+  ssthresh: null, mss: null, sndWnd: null, rcvWnd: null, retrans: null, segsOut: null, segsIn: null, synAcked: null, congestion: null,
 });
 
 /** Kernel TCP state numbers (include/net/tcp_states.h) to ss names. */

@@ -52,16 +52,22 @@ export type ServiceUsage = z.infer<typeof ServiceUsageSchema>;
 
 /**
  * TCP connection attempts and outcomes. method: handshakes = SYN/SYN-ACK/RST seen by the capture (connect
- * time measured); kernel-counters = /proc/net/snmp ActiveOpens/AttemptFails (no connect time, no
+ * time measured); socket-events = without the capture, outgoing sockets born in the polls and ended in
+ * the kernel's socket-destroy events (unprivileged; outcomes counted once a socket ends or is seen
+ * established, refused = a RST came back, timed out = nothing did; no connect time; per app where a poll
+ * saw the socket); kernel-counters = /proc/net/snmp ActiveOpens/AttemptFails (no connect time, no
  * refused/timed-out split, no per-app figures).
  */
 export const ConnectMetricsSchema = z.object({
-  method: z.enum(['handshakes', 'kernel-counters']),
+  method: z.enum(['handshakes', 'socket-events', 'kernel-counters']),
   attempts: Count,
   successes: Count,
   /** Answered by RST (nothing listening, or a firewall rejecting). */
   refused: z.nullable(Count),
-  /** SYN unanswered for the helper's timeout (5 s, which covers the 1 s and 3 s retransmissions). */
+  /**
+   * handshakes: SYN unanswered for the helper's timeout (5 s, which covers the 1 s and 3 s
+   * retransmissions); socket-events: the socket ended with nothing received (timed out or given up).
+   */
   timedOut: z.nullable(Count),
   failures: Count,
   /** failures / outcomes known, percent 0–100; null before any outcome. */

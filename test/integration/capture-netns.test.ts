@@ -12,6 +12,7 @@ import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
 import type { EngineConfigPatch, EngineMessage, Snapshot, UsageAnswer } from '../../shared/index.ts';
 import { DEFAULT_CAPTURE } from '../../electron/collector/platform.ts';
 import { Lab, has, ipCmd } from './capture-lab.ts';
+import { unprivilegedProblem } from '../helpers.ts';
 
 const A = `nwcn${process.pid}a`, B = `nwcn${process.pid}b`, C = `nwcn${process.pid}c`;
 const A_B = '10.213.70.2', B_IP = '10.213.70.1', A_C = '10.213.71.2', C_IP = '10.213.71.1';
@@ -50,6 +51,20 @@ async function engineInA(config: EngineConfigPatch = {}, env: NodeJS.ProcessEnv 
 }
 
 const peerIn = (ns: string, ...args: Array<string | number>) => lab!.peer(ns, ...args);
+
+/** 100 connects each to a closed port of B, an open one and the silent address, from a client in A. */
+function connectsFromA(open: number): Record<string, number> {
+  const script = `const net = require('node:net');
+    const one = (host, port, ms) => new Promise((res) => { const s = net.connect({ host, port }); const t = setTimeout(() => { s.destroy(); res('timeout'); }, ms);
+      s.once('connect', () => { clearTimeout(t); s.destroy(); res('ok'); }); s.once('error', (e) => { clearTimeout(t); res(e.code); }); });
+    (async () => { const out = {};
+      const add = (r) => { out[r] = (out[r] || 0) + 1; };
+      for (let i = 0; i < 100; i++) add(await one('${B_IP}', 9, 3000));
+      for (let i = 0; i < 100; i++) add(await one('${B_IP}', ${open}, 3000));
+      (await Promise.all(Array.from({ length: 100 }, () => one('${SILENT}', 80, 1500)))).forEach(add);
+      console.log(JSON.stringify(out)); })();`;
+  return JSON.parse(execFileSync('ip', ['netns', 'exec', A, process.execPath, '-e', script]).toString()) as Record<string, number>;
+}
 
 /** Starts every client, waits for each one's {sent, received}, then for two polls after the last. */
 async function run(engine: EngineHost, clients: ChildProcess[]): Promise<{ results: Array<{ sent: number; received: number }>; snap: Snapshot }> {
@@ -181,16 +196,7 @@ test('100 connects each to a closed port, an open port and a silent address: 100
   if (skip) return t.skip(skip);
   await peerIn(B, 'tcp-server', B_IP, 7002, 0);
   const engine = await engineInA();
-  const script = `const net = require('node:net');
-    const one = (host, port, ms) => new Promise((res) => { const s = net.connect({ host, port }); const t = setTimeout(() => { s.destroy(); res('timeout'); }, ms);
-      s.once('connect', () => { clearTimeout(t); s.destroy(); res('ok'); }); s.once('error', (e) => { clearTimeout(t); res(e.code); }); });
-    (async () => { const out = {};
-      const add = (r) => { out[r] = (out[r] || 0) + 1; };
-      for (let i = 0; i < 100; i++) add(await one('${B_IP}', 9, 3000));
-      for (let i = 0; i < 100; i++) add(await one('${B_IP}', 7002, 3000));
-      (await Promise.all(Array.from({ length: 100 }, () => one('${SILENT}', 80, 1500)))).forEach(add);
-      console.log(JSON.stringify(out)); })();`;
-  const out = JSON.parse(execFileSync('ip', ['netns', 'exec', A, process.execPath, '-e', script]).toString()) as Record<string, number>;
+  const out = connectsFromA(7002);
   assert.deepEqual(out, { ECONNREFUSED: 100, ok: 100, timeout: 100 }, 'what the clients saw');
   // The helper reports a SYN as timed out 5 s after it was first sent.
   const at = Date.now() + 5500;
@@ -203,4 +209,30 @@ test('100 connects each to a closed port, an open port and a silent address: 100
     { attempts: 300, successes: 100, refused: 100, timedOut: 100, failures: 200 });
   assert.ok(m.errorPct !== null && Math.abs(m.errorPct - 200 / 3) < 1e-9);
   assert.ok(m.avgConnectMs! > 0 && m.avgConnectMs! < 50 && m.p95ConnectMs! >= m.avgConnectMs! * 0.5 && m.p95ConnectMs! < 100, `connect times avg ${m.avgConnectMs} ms, p95 ${m.p95ConnectMs} ms over a veth`);
+});
+
+test('unprivileged engine (uid 65534, no capture): the same 300 connects counted from socket births and destroy events', async (t) => {
+  if (skip) return t.skip(skip);
+  const why = unprivilegedProblem();
+  if (why) return t.skip(why);
+  await peerIn(B, 'tcp-server', B_IP, 7003, 0);
+  const e = new EngineHost({ probes: false, intervalMs: 500, connectionsVisibleMs: 1000 }, {
+    execPath: 'ip',
+    execArgv: ['netns', 'exec', A, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...process.execArgv, ...ENGINE_EXEC_ARGV],
+  });
+  cleanup.push(() => e.stop());
+  const first = await e.next((x) => x.sources.destroyEvents.state === 'ok' && x.connectionsTs !== null && x.sources.capture?.state === 'unavailable');
+  t.diagnostic(`capture: ${JSON.stringify(first.sources.capture)}`);
+  assert.match(JSON.stringify(first.sources.capture), /CAP_NET_RAW/);
+  const out = connectsFromA(7003);
+  assert.deepEqual(out, { ECONNREFUSED: 100, ok: 100, timeout: 100 }, 'what the clients saw');
+  const at = Date.now();
+  let s = await e.next((x) => (x.connectionsTs ?? 0) > at, 30_000);
+  s = await e.nextPoll(s.connectionsTs);
+  const m = s.connects!.total;
+  t.diagnostic(`connects: ${JSON.stringify(m)}`);
+  assert.equal(m.method, 'socket-events');
+  assert.deepEqual({ attempts: m.attempts, successes: m.successes, refused: m.refused, timedOut: m.timedOut, failures: m.failures },
+    { attempts: 300, successes: 100, refused: 100, timedOut: 100, failures: 200 });
+  assert.equal(m.avgConnectMs, null, 'no connect time without the handshakes');
 });

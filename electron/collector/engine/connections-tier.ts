@@ -11,6 +11,7 @@ import type { Job, TierEnv } from './tier.ts';
 import type { CaptureTier } from './capture-tier.ts';
 import { SocketIndex, flowEnds, type FlowEnd } from './flow-credit.ts';
 import type { AppRef } from './flow-accounts.ts';
+import { SocketAttempts } from './socket-attempts.ts';
 
 /** Closes kept between two polls at most: a flood of closes must not grow memory without limit. */
 const MAX_DESTROYED = 200_000;
@@ -28,11 +29,14 @@ export class ConnectionsTier {
   readonly jobs: Job[];
 
   #capture: CaptureTier | null;
+  /** Connection attempts from socket births and destroy events, for when the capture is not running. */
+  #attempts: SocketAttempts;
 
   /** `capture`: the packet capture tier whose flows this poll attributes (UDP credit, hosts, services). */
   constructor(env: TierEnv, capture: CaptureTier | null = null) {
     this.#env = env;
     this.#capture = capture;
+    this.#attempts = new SocketAttempts((outcome, app) => this.#capture?.connects.event(outcome, app));
     this.jobs = [{
       key: 'connections', source: 'connections',
       every: (c, visible) => (visible ? c.connectionsVisibleMs : c.connectionsHiddenMs),
@@ -56,6 +60,7 @@ export class ConnectionsTier {
     st.set('destroyEvents', unavailable('starting'));
     this.#feed = this.#env.sources.destroyEvents((sock) => {
       if (this.#destroyed.length < MAX_DESTROYED) this.#destroyed.push(sock);
+      this.#attempts.destroyed(sock);
     }, (s) => { st.set('destroyEvents', s); });
   }
 
@@ -110,6 +115,11 @@ export class ConnectionsTier {
     this.#destroyed.unshift(...this.poll.deferred);
     this.pollTs = now;
     const cap = this.#capture;
+    if (cap) {
+      const apps = new Map<number, AppRef>(this.poll.processes.map((p) => [p.pid, { id: p.appId, name: p.app }]));
+      cap.connects.eventsFollowed = st.get('destroyEvents').state === 'ok';
+      this.#attempts.poll(reading.sockets, (s) => (s.pid === null ? null : apps.get(s.pid) ?? null));
+    }
     this.poll.attribution.udp = cap?.active ? { credited: true, reason: null } : { credited: false, reason: `UDP is not attributed: ${cap?.reason ?? 'no packet capture'}` };
     if (cap && drained && index && prevTs !== null) {
       const apps = new Map<number, AppRef>(this.poll.processes.map((p) => [p.pid, { id: p.appId, name: p.app }]));

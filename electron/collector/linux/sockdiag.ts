@@ -38,10 +38,10 @@ const CONG = new Map<string, string>();
 
 /**
  * Sample:
- * `T	4	1	127.0.0.1	39811	127.0.0.1	45426	14792	0	9	4	10	-	32768	65536	65536	0	0	1	0	bbr	3`
+ * `T	4	1	127.0.0.1	39811	127.0.0.1	45426	14792	0	9	4	10	-	32768	65536	65536	0	0	1	0	bbr	3	2`
  * T fam state src sport dst dport inode uid rtt_us rttvar_us cwnd ssthresh mss snd_wnd rcv_wnd
- *   total_retrans bytes_acked bytes_received bytes_sent cong segs_out (segs_out: since this field was
- *   appended; a line without it still parses, with segsOut unknown)
+ *   total_retrans bytes_acked bytes_received bytes_sent cong segs_out segs_in (the last two: since these
+ *   fields were appended; a line without them still parses, with them unknown)
  */
 export function parseSockdiagLine(line: string): SocketSample | undefined {
   if (line.charCodeAt(0) !== 84 /* T */ || line.charCodeAt(1) !== 9) return undefined;
@@ -70,9 +70,12 @@ export function parseSockdiagLine(line: string): SocketSample | undefined {
   if (f.pos > line.length) return undefined; // fewer than 21 fields
   const cong = f.str();
   const segsOut = f.pos <= line.length ? f.num() : null;
+  const segsIn = f.pos <= line.length ? f.num() : null;
   // Listeners and TIME-WAIT minisockets carry no meaningful tcp_info.
   if (state !== 'LISTEN') {
-    s.rttUs = rtt; s.cwnd = cwnd; s.ssthresh = ssthresh; s.mss = mss; s.sndWnd = sndWnd; s.rcvWnd = rcvWnd; s.retrans = retrans; s.segsOut = segsOut;
+    s.rttUs = rtt; s.cwnd = cwnd; s.ssthresh = ssthresh; s.mss = mss; s.sndWnd = sndWnd; s.rcvWnd = rcvWnd; s.retrans = retrans; s.segsOut = segsOut; s.segsIn = segsIn;
+    // The SYN counts one byte in bytes_acked: 0 means the handshake never completed.
+    s.synAcked = acked === null ? null : acked > 0;
     // bytes_acked counts the SYN (and the FIN once acked): one byte each that carried no payload.
     s.bytesAcked = acked === null ? null : Math.max(0, acked - 1);
     s.bytesReceived = received;

@@ -75,16 +75,19 @@ export function parseSsRecord(line: string): SocketSample | undefined {
       case 'mss': s.mss = intOf(val); break;
       case 'snd_wnd': s.sndWnd = intOf(val); break;
       case 'rcv_wnd': s.rcvWnd = intOf(val); break;
-      case 'bytes_acked': { const n = intOf(val); s.bytesAcked = n === null ? null : Math.max(0, n - 1); break; }
+      case 'bytes_acked': { const n = intOf(val); s.bytesAcked = n === null ? null : Math.max(0, n - 1); s.synAcked = n === null ? null : n > 0; break; }
       case 'bytes_received': s.bytesReceived = intOf(val); break;
       case 'retrans': { const n = intOf(val.split('/')[1]); s.retrans = n; break; }
       case 'segs_out': s.segsOut = intOf(val); break;
+      case 'segs_in': s.segsIn = intOf(val); break;
     }
   }
   // A socket that moved nothing yet omits the counters: zero, not unknown, once tcp_info is present.
   if (protocol === 'tcp' && s.state !== 'LISTEN' && s.cwnd !== null) {
     s.bytesAcked ??= 0;
     s.bytesReceived ??= 0;
+    s.synAcked ??= false; // ss omits bytes_acked while it is 0: not even the SYN was acknowledged
+    s.segsIn ??= 0;
   }
   return s;
 }
