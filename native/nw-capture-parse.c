@@ -5,6 +5,7 @@
 
 static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+static uint32_t le32(const uint8_t *p) { return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0]; }
 
 /* Ethertype → offset of the IP header, or 0 if this frame carries no IP. */
 static size_t link_ip(int dlt, const uint8_t *b, size_t cap, int *family) {
@@ -48,6 +49,17 @@ static size_t link_ip(int dlt, const uint8_t *b, size_t cap, int *family) {
     return *family == 4 || *family == 6 ? (size_t)-1 : 0; /* -1: the IP header starts at 0 */
   case NWC_DLT_IPV4: *family = 4; return (size_t)-1;
   case NWC_DLT_IPV6: *family = 6; return (size_t)-1;
+  case NWC_DLT_PKTAP:
+  case NWC_DLT_USER2: {
+    /* Apple's metadata header (little-endian, as tcpdump reads it), then the frame in its own link type.
+       One level only: a PKTAP frame inside PKTAP is refused, so hostile input cannot recurse. */
+    if (cap < NWC_PKTAP_MIN) return 0;
+    uint32_t hl = le32(b), rectype = le32(b + 4), inner = le32(b + 8);
+    if (hl < NWC_PKTAP_MIN || hl >= cap || rectype != 1 || inner == NWC_DLT_PKTAP || inner == NWC_DLT_USER2) return 0;
+    size_t o = link_ip((int)inner, b + hl, cap - hl, family);
+    if (o == 0) return 0;
+    return o == (size_t)-1 ? hl : hl + o;
+  }
   default: return 0;
   }
   if (et == 0x0800) *family = 4;

@@ -130,8 +130,11 @@ static int replay(const struct opts *o) {
   pcap_t *p = pcap_open_offline(o->file, err);
   if (!p) { printf("E\tcannot read %s: %s\n", o->file, err); return 1; }
   struct bpf_program prog;
-  if (build_filter(p, o->filter, &prog) < 0) { printf("E\tbad filter: %s\n", pcap_geterr(p)); return 1; }
   dlt = pcap_datalink(p);
+  /* libpcap compiles no filter for Apple's PKTAP (macOS tcpdump's default file format): without a user
+     filter such a file is read whole, which the parser handles the same way (it reads headers only). */
+  int unfiltered = (dlt == NWC_DLT_PKTAP || dlt == NWC_DLT_USER2) && !(o->filter && *o->filter);
+  if (!unfiltered && build_filter(p, o->filter, &prog) < 0) { printf("E\tbad filter: %s\n", pcap_geterr(p)); return 1; }
   nwc_out_hello(&out, o->file, dlt, SNAP_HEADERS);
   struct pcap_pkthdr *h;
   const u_char *data;
@@ -139,7 +142,7 @@ static int replay(const struct opts *o) {
   int r;
   while ((r = pcap_next_ex(p, &h, &data)) == 1) {
     /* The live kernel cuts each packet to the filter's answer; a file gets the same treatment. */
-    u_int keep = pcap_offline_filter(&prog, h, data);
+    u_int keep = unfiltered ? (u_int)h->caplen : (u_int)pcap_offline_filter(&prog, h, data);
     if (keep == 0) continue;
     struct pcap_pkthdr cut = *h;
     if (cut.caplen > keep) cut.caplen = keep;
@@ -165,7 +168,11 @@ static int live(const struct opts *o) {
   pcap_set_buffer_size(p, (int)(o->buffer_kb * 1024));
   int rc = pcap_activate(p);
   if (rc == PCAP_ERROR_PERM_DENIED || (rc == PCAP_ERROR && strstr(pcap_geterr(p), "ermission"))) {
+#ifdef __APPLE__
+    printf("E\tneeds BPF access: %s\n", pcap_geterr(p)); /* /dev/bpf* is root's unless ChmodBPF opened it */
+#else
     printf("E\tneeds CAP_NET_RAW: %s\n", pcap_geterr(p));
+#endif
     return 3;
   }
   if (rc < 0) {

@@ -15,6 +15,10 @@
 #define NWC_DLT_IPV4 228
 #define NWC_DLT_IPV6 229
 #define NWC_DLT_LINUX_SLL2 276 /* Linux "cooked" v2 (`any`, libpcap >= 1.10) */
+#define NWC_DLT_USER2 149     /* Apple PKTAP as macOS's live captures number it (DLT_PKTAP = DLT_USER2) */
+#define NWC_DLT_PKTAP 258     /* Apple PKTAP in files (LINKTYPE_PKTAP): what macOS tcpdump writes by default */
+#define NWC_PKTAP_MIN 108     /* sizeof(struct pktap_header): len type dlt ifname[24] flags pfamily llhdrlen
+                                 lltrlrlen pid cmdname[20] svc_class iftype ifunit epid ecmdname[20] */
 
 /* What the decoder saw in one packet. Lengths come from the IP header (the wire), not the capture. */
 struct nwc_pkt {

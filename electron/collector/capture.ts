@@ -189,6 +189,10 @@ export function captureFailure(message: string, helperPath: string): string {
   if (/needs CAP_NET_RAW/.test(message)) {
     return `unavailable: needs CAP_NET_RAW — grant it with: sudo setcap cap_net_raw,cap_net_admin+eip ${helperPath}`;
   }
+  // macOS: libpcap opens /dev/bpf*, root's alone unless Wireshark's ChmodBPF gives the access_bpf group read access.
+  if (/needs BPF access/.test(message)) {
+    return 'unavailable: needs read access to /dev/bpf* — install Wireshark\'s ChmodBPF (it gives the access_bpf group that access at every boot), then join the group: sudo dseditgroup -o edit -a "$USER" -t user access_bpf';
+  }
   if (/not installed|ENOENT/.test(message)) return 'unavailable: nw-capture not built (install libpcap-dev, then npm run build:native)';
   return `unavailable: ${message}`;
 }

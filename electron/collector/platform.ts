@@ -25,8 +25,10 @@ export function createSources(os: OsIO, platform: NodeJS.Platform = process.plat
         capturePath: capture && fs.existsSync(capture) ? capture : null,
       });
     }
-    case 'darwin':
-      return createDarwinSources(os);
+    case 'darwin': {
+      const capture = opts.capturePath !== undefined ? opts.capturePath : DEFAULT_CAPTURE;
+      return createDarwinSources(os, { capturePath: capture && fs.existsSync(capture) ? capture : null });
+    }
     default:
       return unsupported('linux', `platform ${platform} is not supported`);
   }

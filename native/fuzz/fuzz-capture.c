@@ -8,7 +8,7 @@
 
 /* Keep in step with pcap-seeds.js. */
 static const int dlts[] = { NWC_DLT_EN10MB, NWC_DLT_LINUX_SLL, NWC_DLT_LINUX_SLL2, NWC_DLT_NULL, NWC_DLT_RAW,
-                            NWC_DLT_RAW_FILE, NWC_DLT_LOOP, NWC_DLT_IPV4, NWC_DLT_IPV6 };
+                            NWC_DLT_RAW_FILE, NWC_DLT_LOOP, NWC_DLT_IPV4, NWC_DLT_IPV6, NWC_DLT_PKTAP, NWC_DLT_USER2 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static struct nwc_out out;

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const DLTS = [1, 113, 276, 0, 12, 101, 108, 228, 229];
+const DLTS = [1, 113, 276, 0, 12, 101, 108, 228, 229, 258, 149];
 const [out, ...files] = process.argv.slice(2);
 fs.mkdirSync(out, { recursive: true });
 let n = 0;

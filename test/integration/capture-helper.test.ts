@@ -67,6 +67,36 @@ for (const [pcap, truth] of [
   });
 }
 
+// macOS: real captures from tcpdump's own test suite (test/fixtures/README.md): Apple's PKTAP header as
+// files number it (258) and as macOS's live captures do (149), and a capture on a Mac's lo0 (DLT_NULL
+// with AF_INET6 = 30) of a QUIC handshake. The parser on Linux is the one the macOS build runs.
+const DARWIN = path.join(ROOT, 'test', 'fixtures', 'darwin');
+const darwinRows = (name: string) => fixture('darwin', name).split('\n').filter(Boolean).map((l) => l.split('\t'));
+
+for (const f of ['LINKTYPE_PKTAP', 'LINKTYPE_USER2_PKTAP']) {
+  test(`macOS PKTAP (${f}): the DNS query inside, as tshark decodes it`, { skip }, () => {
+    const out = parseCaptureOutput(execFileSync(HELPER, ['-r', path.join(DARWIN, `tcpdump-tests-${f}--tcpdump.pcap`)]).toString());
+    assert.equal(out.error, null);
+    const r = out.reports[0]!;
+    const [[, id, resp, qname, qtype, sp, dp, len]] = darwinRows(`tshark-T-fields-dns--${f}.txt`) as [string[]];
+    assert.deepEqual(r.dns.map((m) => [m.id, m.response, m.qname, m.qtype, m.srcPort, m.dstPort]),
+      [[Number(id), resp === '1', qname, Number(qtype), Number(sp), Number(dp)]]);
+    assert.deepEqual(r.flows.map((x) => [x.aPort, x.bPort, x.ab.payload]), [[Number(sp), Number(dp), Number(len) - 8]]);
+    assert.equal(r.stats.undecoded, 0);
+  });
+}
+
+test('macOS lo0 (DLT_NULL, IPv6): a QUIC handshake\'s UDP payload per direction equals tshark\'s', { skip }, () => {
+  const out = parseCaptureOutput(execFileSync(HELPER, ['-r', path.join(DARWIN, 'tcpdump-tests-quic_handshake-lo0--tcpdump.pcap')]).toString());
+  const r = out.reports[0]!;
+  const want = new Map<string, number>();
+  for (const [sp, dp, len] of darwinRows('tshark-T-fields-udp--quic_handshake-lo0.txt')) want.set(`${sp}>${dp}`, (want.get(`${sp}>${dp}`) ?? 0) + Number(len) - 8);
+  const f = r.flows.find((x) => x.proto === 17)!;
+  assert.equal(f.a, '::1');
+  assert.deepEqual(new Map([[`${f.aPort}>${f.bPort}`, f.ab.payload], [`${f.bPort}>${f.aPort}`, f.ba.payload]]), want);
+  assert.equal(r.stats.undecoded, 0);
+});
+
 /** A pcap of n UDP packets over Ethernet, each with a different random 5-tuple in 10.213/16 and 10.214/16. */
 function floodPcap(file: string, n: number): void {
   const rec = 16 + 14 + 20 + 8 + 4;

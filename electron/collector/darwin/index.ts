@@ -9,6 +9,7 @@ import { classifyDarwin, parseHardwarePorts } from './hardware-ports.ts';
 import { parseNetstatAn, type NetstatSocket } from './netstat-an.ts';
 import { parseLsofFields } from './lsof.ts';
 import { parseRouteGet } from './route-get.ts';
+import { darwinCapture } from './capture.ts';
 import { parseScutilDns } from './scutil-dns.ts';
 import { memoryFromVmStat, parseSwapUsage, parseVmStat } from './vm-stat.ts';
 import { COREWLAN_SCRIPT, parseCoreWlan, parseSystemProfilerAirport } from './wifi.ts';
@@ -28,7 +29,8 @@ const STATES: Record<string, TcpState> = {
 /** Slow or rarely changing facts are re-read at most this often. */
 const SLOW_MS = 60_000;
 
-export function createDarwinSources(os: OsIO): Sources {
+/** `capturePath`: the nw-capture helper; null: not built (the reason is reported). */
+export function createDarwinSources(os: OsIO, opts: { capturePath?: string | null } = {}): Sources {
   const cache = new Map<string, { at: number; r: RunResult }>();
   /** Runs a command, reusing its output for `maxAgeMs` (system_profiler takes seconds; ports rarely change). */
   const run = async (cmd: string, args: string[], maxAgeMs = 0, timeoutMs = 5000): Promise<RunResult> => {
@@ -39,6 +41,7 @@ export function createDarwinSources(os: OsIO): Sources {
     if (maxAgeMs > 0) cache.set(key, { at: os.now(), r });
     return r;
   };
+  const capture = opts.capturePath ? darwinCapture(os, opts.capturePath) : null;
   const text = (cmd: string, r: RunResult): string | SourceStatus => (r.ok ? r.stdout : unavailable(describeFailure(cmd, r)));
   let names = new Map<number, string>();
   /** pid → executable path as macOS ps prints `comm` (the full path), for the .app bundle name. */
@@ -227,6 +230,8 @@ export function createDarwinSources(os: OsIO): Sources {
       return { stop() {} };
     },
 
-    stop() {},
+    capture: capture ?? { unavailable: opts.capturePath === undefined ? 'no capture helper given to these sources' : 'nw-capture not built (install the Xcode command line tools: xcode-select --install, then npm run build:native)' },
+
+    stop() { capture?.stop(); },
   };
 }

@@ -99,7 +99,7 @@ export class CaptureTier {
 
   #fail(reason: string, now: number): void {
     this.#running = false;
-    const denied = /CAP_NET_RAW/.test(reason);
+    const denied = /CAP_NET_RAW|\/dev\/bpf/.test(reason);
     this.#retryAt = now + (denied ? RETRY_DENIED_MS : RETRY_FAILED_MS);
     const m = /^unavailable: (.*)$/s.exec(reason);
     this.#env.status.set('capture', m ? unavailable(m[1]!) : failed(reason));

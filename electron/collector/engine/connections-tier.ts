@@ -120,7 +120,9 @@ export class ConnectionsTier {
       cap.connects.eventsFollowed = st.get('destroyEvents').state === 'ok';
       this.#attempts.poll(reading.sockets, (s) => (s.pid === null ? null : apps.get(s.pid) ?? null));
     }
-    this.poll.attribution.udp = cap?.active ? { credited: true, reason: null } : { credited: false, reason: `UDP is not attributed: ${cap?.reason ?? 'no packet capture'}` };
+    // macOS: nettop's per-process counters hold UDP as well (it lists udp4/udp6 flows under their
+    // process), so UDP is credited without the capture there.
+    this.poll.attribution.udp = cap?.active || processTotals ? { credited: true, reason: null } : { credited: false, reason: `UDP is not attributed: ${cap?.reason ?? 'no packet capture'}` };
     if (cap && drained && index && prevTs !== null) {
       const apps = new Map<number, AppRef>(this.poll.processes.map((p) => [p.pid, { id: p.appId, name: p.app }]));
       const app = (pid: number) => apps.get(pid) ?? null;

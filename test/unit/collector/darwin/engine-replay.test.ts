@@ -75,6 +75,8 @@ test('two samples of replayed captures make a valid darwin snapshot', async () =
   // Per-process bytes come from nettop (no per-socket counters on macOS); names too, where ps has none.
   assert.equal(s.attribution.method, 'measured');
   assert.deepEqual(s.processes.map((p) => [p.pid, p.name, p.estimated]).find((p) => p[0] === 533), [533, 'apsd', false]);
+  // nettop's per-process counters include UDP (parsers.test.ts: its flow rows list udp4/udp6 under a process).
+  assert.deepEqual(s.attribution.udp, { credited: true, reason: null });
   // Health: route get (whichway), scutil --dns (team51), ping (jc).
   assert.deepEqual(s.health.gateway, { ip: '192.168.6.1', interface: 'en7' });
   assert.deepEqual(s.health.dns, { server: '75.75.75.75', source: 'scutil --dns', stub: false });
@@ -119,6 +121,7 @@ test('nettop failing: per-process bytes fall back to the estimate, and the snaps
   const s = await run(replay({ 'nettop -P -L 1 -x -t external -J bytes_in,bytes_out': { ok: false, kind: 'timeout', message: 'killed after 5000 ms' } }));
   assert.deepEqual(s.sources.processes, { state: 'unavailable', reason: 'nettop: timed out' });
   assert.equal(s.attribution.method, 'estimated');
+  assert.equal(s.attribution.udp?.credited, false);
   assert.equal(s.sources.connections.state, 'ok');
 });
 

@@ -132,6 +132,9 @@ test('nettop CSV with flows: flows under their process, interface, RTT in ms', (
   const apns = flows.find((f) => f.remote === '17.57.145.55:5223')!;
   assert.deepEqual(apns, { proto: 'tcp4', local: '192.168.3.37:56241', remote: '17.57.145.55:5223', interface: 'en0', bytesIn: 27201, bytesOut: 31090, rttMs: 108.53, pid: apns.pid });
   assert.equal(flows.length, 6);
+  // UDP is counted per process too: udp4/udp6 flows with their bytes under the process that owns them.
+  assert.deepEqual(flows.filter((f) => f.proto.startsWith('udp') && f.pid === 284).map((f) => [f.proto, f.local, f.bytesIn, f.bytesOut]),
+    [['udp4', '192.168.3.37:62457', 32286682, 19508471]]);
   assert.deepEqual(splitNamePid('Microsoft Edge .772'), { name: 'Microsoft Edge', pid: 772 });
 });
 
