@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { ROOT, unprivilegedProblem } from '../helpers.ts';
-import { Lab, has, ipCmd } from './capture-lab.ts';
+import { Lab, has } from './capture-lab.ts';
 
 const CANDIDATES = [process.env.NW_RESOLVED, '/lib/systemd/systemd-resolved', '/opt/nw-resolved/lib/systemd/systemd-resolved'];
 const RESOLVED = CANDIDATES.find((p) => p && fs.existsSync(p));
