@@ -24,7 +24,8 @@ const USAGE = `usage:
   netwatch snapshot [--json] [--no-probes]          one snapshot, after two samples so rates are real
                                                     (a summary; --json: the whole snapshot)
   netwatch watch [--jsonl | --protobuf] [--csv DIR] [--interval S] [--no-probes]
-                a "system" record per cycle, then a "socket" and a "process" record each:
+                a "system" record per cycle, then "socket", "process" and the capture's "capture",
+                "host", "flow", "service" and "connect" records (README "Export and fleets"):
                 --jsonl JSON Lines, --protobuf length-delimited netwatch.Record messages (records.proto)
                 on stdout; --csv DIR one file per record type (DIR/system.csv, …), header once
   netwatch record FILE [--interval S] [--duration S] [--no-probes] [--db H]   full snapshots, one JSON per line
