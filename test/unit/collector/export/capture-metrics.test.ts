@@ -4,28 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { DNS_LATENCY_BUCKETS_MS, DnsAnalyticsSchema, type DnsAnalytics, type Snapshot } from '../../../../shared/index.ts';
+import type { Snapshot } from '../../../../shared/index.ts';
 import { FIXED_SERIES, PromMetrics } from '../../../../electron/collector/export/metrics.ts';
 import { DNS_BUCKETS_S } from '../../../../electron/collector/export/capture-metrics.ts';
 import { captureRecording, recording } from './fixture.ts';
+import { analytics, withDns } from './dns-analytics.ts';
 
 const promtool = spawnSync('promtool', ['--version']).status === 0;
 const samples = (text: string) => new Map(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))] as const));
 const render = (snaps: Snapshot[]) => { const m = new PromMetrics(); for (const s of snaps) m.update(s); return m.render(); };
 
-/**
- * DNS analytics as the contract defines them, for the i-th snapshot: responses spread over every
- * bucket, the overflow (≥ 500 ms) included, counts growing with i (each bucket k holds i·(k+1)).
- */
-function analytics(i: number, method: DnsAnalytics['method'] = 'capture'): DnsAnalytics {
-  const buckets = Array.from({ length: DNS_LATENCY_BUCKETS_MS.length + 1 }, (_, k) => i * (k + 1));
-  const figures = {
-    queries: 40 * i, responses: buckets.reduce((a, b) => a + b, 0), nxdomain: 3 * i, latencyBuckets: buckets,
-    latencySumMs: buckets.reduce((a, n, k) => a + n * (DNS_LATENCY_BUCKETS_MS[k] ?? 800), 0), unanswered: i, topDomains: [{ domain: 'nw.test', queries: 40 * i, nxdomain: 3 * i }],
-  };
-  return DnsAnalyticsSchema.parse({ method, ...figures, apps: [{ appId: '/usr/bin/dig', app: 'dig', ...figures }] });
-}
-const withDns = (snaps: Snapshot[], from = 0) => snaps.map((s, i) => ({ ...s, dns: analytics(from + i) }));
 
 test('capture series on the namespace recording: its DNS counts, connect outcomes, UDP bytes and drops', () => {
   const snaps = captureRecording();
