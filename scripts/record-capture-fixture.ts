@@ -1,24 +1,22 @@
-// Records test/fixtures/linux/netwatch-record-capture-portsets--netns.txt: the real engine, as
-// `netwatch record` runs it (every snapshot with its socket list, one JSON per line), in network
-// namespace A with the packet capture on and a port set in its config, while known traffic runs
+// Records test/fixtures/linux/netwatch-record-capture-portsets--netns.txt: `netwatch record FILE
+// --interval 0.5 --no-probes --port-set hostd=9981/tcp,9984/udp` (every snapshot with its socket list,
+// one JSON per line) in network namespace A, where the packet capture runs, while known traffic runs
 // between namespaces this script makes (nothing leaves them):
 //   A  engine; servers on 9981/tcp and 9984/udp (port set "hostd"), and 9990/tcp (not in the set)
 //   B  dnsmasq for nw.test; a TCP server on 7001; clients to A's 9981/tcp and 9990/tcp
 //   C  a TCP server on 7001; a UDP client to A's 9984/udp
 // From A: dig for h1, h2, =cmd and -cmd.nw.test (the last two answered with C's address: names a
 // spreadsheet would run; the helper prints '=' as \061, '-' as is) and two names that do not exist
-// (NXDOMAIN); TCP uploads to B and C; 5 connects to a
-// closed port on B (refused) and 3 to an address routed into B, which drops them (timed out after
-// the helper's 5 s). The export tests (test/unit/collector/export/) run on this recording.
+// (NXDOMAIN); TCP uploads to B and C; 5 connects to a closed port on B (refused) and 3 to an address
+// routed into B, which drops them (timed out after the helper's 5 s). The export tests (test/unit/collector/export/) run on this recording.
 // Needs root, native/build/nw-capture, dnsmasq and dig.
 //
 // usage: node scripts/record-capture-fixture.ts [OUT]
-import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { defaultConfig, mergeConfig, SnapshotSchema, type EngineConfigPatch, type Snapshot } from '../shared/index.ts';
-import { ENGINE_EXEC_ARGV } from '../shared/engine-runtime.ts';
+import { SnapshotSchema, type Snapshot } from '../shared/index.ts';
 import { ROOT } from '../test/helpers.ts';
 import { Lab } from '../test/integration/capture-lab.ts';
 import { nextMessage } from '../test/integration/engine-host.ts';
@@ -26,32 +24,14 @@ import { nextMessage } from '../test/integration/engine-host.ts';
 export const CAPTURE_FIXTURE = 'netwatch-record-capture-portsets--netns.txt';
 const A = `nwfx${process.pid}a`, B = `nwfx${process.pid}b`, C = `nwfx${process.pid}c`;
 const A_B = '10.213.80.2', B_IP = '10.213.80.1', A_C = '10.213.81.2', C_IP = '10.213.81.1', SILENT = '10.213.82.9';
-const PORT_SET = { name: 'hostd', ports: [{ port: 9981, protocol: 'tcp' as const }, { port: 9984, protocol: 'udp' as const }] };
-const CONFIG: EngineConfigPatch = { probes: false, intervalMs: 500, connectionsVisibleMs: 1000, portSets: [PORT_SET] };
+const BIN = path.join(ROOT, 'bin', 'netwatch.js');
 
-/**
- * In namespace A: the engine as cli.ts `record` builds it (listInSnapshots, visible), with CONFIG,
- * appending each snapshot to the file; the parent is told of every snapshot's connection poll and
- * capture state, and {stop} ends it.
- */
-async function engineChild(file: string): Promise<void> {
-  const { Engine } = await import('../electron/collector/engine/engine.ts');
-  const { createSources } = await import('../electron/collector/platform.ts');
-  const { nodeOs } = await import('../electron/collector/os.ts');
-  const { JsonlFile } = await import('../electron/collector/jsonl-file.ts');
-  const out = new JsonlFile(file);
-  const engine = new Engine({
-    sources: createSources(nodeOs), os: nodeOs, config: mergeConfig(defaultConfig(), CONFIG), listInSnapshots: true, historyPath: null,
-    emit: (m) => {
-      if (m.type !== 'snapshot') return;
-      const failure = out.append(JSON.stringify(m.snapshot));
-      if (failure !== null) throw new Error(failure);
-      process.send!({ connectionsTs: m.snapshot.connectionsTs, capture: m.snapshot.sources.capture });
-    },
-  });
-  engine.setVisible(true);
-  process.once('message', () => { engine.stop(); out.close(); process.send!({ stopped: out.lines }); process.disconnect(); });
-  engine.start();
+/** The connection polls recorded so far (whole lines only), and the capture's state in the last snapshot. */
+function progress(file: string): { polls: number; capture: unknown } {
+  let text: string;
+  try { text = fs.readFileSync(file, 'utf8'); } catch { return { polls: 0, capture: null }; }
+  const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Snapshot);
+  return { polls: new Set(lines.map((l) => l.connectionsTs).filter((t) => t !== null)).size, capture: lines.at(-1)?.sources.capture ?? null };
 }
 
 const run = promisify(execFile);
@@ -81,17 +61,17 @@ export async function recordCaptureFixture(file: string): Promise<Snapshot[]> {
     await lab.peer(A, 'udp-server', '0.0.0.0', 9984, 100);
     await lab.peer(A, 'tcp-server', '0.0.0.0', 9990, 50_000);
     fs.rmSync(file, { force: true });
-    engine = fork(import.meta.filename, ['--engine', file], {
-      execPath: 'ip', execArgv: ['netns', 'exec', A, process.execPath, ...process.execArgv, ...ENGINE_EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const polls: number[] = [];
-    let capture: unknown = null;
-    engine.on('message', (m: { connectionsTs?: number | null; capture?: unknown }) => {
-      if (m.connectionsTs && m.connectionsTs !== polls.at(-1)) polls.push(m.connectionsTs);
-      if (m.capture) capture = m.capture;
-    });
-    const polled = (n: number) => new Promise<void>((res) => { const k = polls.length; const t = setInterval(() => { if (polls.length >= k + n) { clearInterval(t); res(); } }, 50); });
-    await polled(3);
+    engine = spawn('ip', ['netns', 'exec', A, process.execPath, BIN, 'record', file, '--interval', '0.5', '--no-probes', '--port-set', 'hostd=9981/tcp,9984/udp'],
+      { stdio: ['ignore', 'inherit', 'inherit'] });
+    const polled = async (n: number) => {
+      const k = progress(file).polls, until = Date.now() + 20_000;
+      while (progress(file).polls < k + n) {
+        if (engine!.exitCode !== null || Date.now() > until) throw new Error(`netwatch record made ${progress(file).polls - k} of ${n} polls`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await polled(4);
+    const { capture } = progress(file);
     if (JSON.stringify(capture) !== '{"state":"ok"}') throw new Error(`the capture does not run in A: ${JSON.stringify(capture)}`);
     // -q: the name as given, even one starting with '-'.
     for (const name of ['h1.nw.test', 'h2.nw.test', '=cmd.nw.test', '-cmd.nw.test', 'missing1.nw.test', 'missing2.nw.test']) await inNs(A, 'dig', `@${B_IP}`, '+tries=1', '+time=2', '-q', name);
@@ -111,9 +91,9 @@ export async function recordCaptureFixture(file: string): Promise<Snapshot[]> {
     // The helper reports an unanswered SYN 5 s after it was sent; then two more polls.
     await new Promise((r) => setTimeout(r, 5500));
     await polled(2);
-    const stopped = new Promise<void>((res) => engine!.on('message', (m: { stopped?: number }) => { if (m.stopped !== undefined) res(); }));
-    engine.send({ stop: true });
-    await stopped;
+    const exited = new Promise<number | null>((res) => engine!.once('exit', (code) => res(code)));
+    engine.kill('SIGINT'); // record closes the file and exits 0
+    if (await exited !== 0) throw new Error('netwatch record failed');
   } finally {
     engine?.kill();
     lab.cleanup();
@@ -122,12 +102,9 @@ export async function recordCaptureFixture(file: string): Promise<Snapshot[]> {
 }
 
 if (import.meta.main) {
-  if (process.argv[2] === '--engine') await engineChild(process.argv[3]!);
-  else {
-    const file = process.argv[2] ?? path.join(ROOT, 'test', 'fixtures', 'linux', CAPTURE_FIXTURE);
-    const snaps = await recordCaptureFixture(file);
-    const last = snaps.at(-1)!;
-    console.error(`recorded ${snaps.length} snapshots to ${file}: ${last.capture?.hosts.length} hosts, ${last.capture?.services.length} service rows, `
-      + `connects ${JSON.stringify(last.connects?.total)}, dns ${JSON.stringify(last.capture?.dns)}`);
-  }
+  const file = process.argv[2] ?? path.join(ROOT, 'test', 'fixtures', 'linux', CAPTURE_FIXTURE);
+  const snaps = await recordCaptureFixture(file);
+  const last = snaps.at(-1)!;
+  console.error(`${snaps.length} snapshots in ${file}: ${last.capture?.hosts.length} hosts, ${last.capture?.services.length} service rows, `
+    + `connects ${JSON.stringify(last.connects?.total)}, dns ${JSON.stringify(last.capture?.dns)}`);
 }
