@@ -1,6 +1,6 @@
 // The packet capture's Prometheus series (contract: shared/contract/flows.ts, intel.ts): DNS messages,
-// the DNS analytics' latency histogram, TCP connection outcomes and connect time, UDP credit and the
-// capture's own drops. Each group is absent while its source is (snapshot.capture null: the capture
+// the DNS analytics' latency histogram, TCP connection outcomes (the capture's handshakes, or the
+// socket-destroy events without it) and connect time, UDP credit and the capture's own drops. Each group is absent while its source is (snapshot.capture null: the capture
 // does not run, sources.capture says why; snapshot.dns null or absent: no DNS analytics); counters
 // count from the exporter's start and never go down (Accumulator), so a helper or engine restart is
 // no reset to rate(). No label holds an address, a pid, a port or a name: CAPTURE_SERIES is fixed.
@@ -24,7 +24,7 @@ export class CaptureMetrics {
   #acc = new Map<string, Accumulator>();
   #seen = new Set<string>();
   #dnsMethod: string | null = null;
-  #connect: { p95: number | null; avg: number | null } | null = null;
+  #connect: { method: string; p95: number | null; avg: number | null } | null = null;
   #latency = false;
 
   #count(key: string, reading: number): void {
@@ -60,18 +60,19 @@ export class CaptureMetrics {
       a!.latencyBuckets.forEach((n, i) => this.#count(`latency.${i}`, n));
       this.#count('latency.sum', a!.latencySumMs);
     }
-    // Connection outcomes: the capture's handshakes only (the kernel counters' attempts and failures
-    // are netwatch_tcp_attempt_fails_total and node_exporter's Tcp ActiveOpens already).
+    // Connection outcomes: the capture's handshakes, or without it the socket-destroy events (refused
+    // and timed out told apart too, no connect time). Not the kernel counters: their attempts and
+    // failures are netwatch_tcp_attempt_fails_total and node_exporter's Tcp ActiveOpens already.
     const m = s.connects?.total;
     this.#connect = null;
-    if (m && m.method === 'handshakes') {
-      const refused = m.refused ?? 0, timedOut = m.timedOut ?? 0;
-      this.#count('connect.attempts', m.attempts);
-      this.#count('connect.successes', m.successes);
-      this.#count('connect.refused', refused);
-      this.#count('connect.timed_out', timedOut);
-      this.#count('connect.other', Math.max(0, m.failures - refused - timedOut));
-      this.#connect = { p95: m.p95ConnectMs, avg: m.avgConnectMs };
+    if (m && m.method !== 'kernel-counters') {
+      const refused = m.refused ?? 0, timedOut = m.timedOut ?? 0, k = `connect.${m.method}`;
+      this.#count(`${k}.attempts`, m.attempts);
+      this.#count(`${k}.successes`, m.successes);
+      this.#count(`${k}.refused`, refused);
+      this.#count(`${k}.timed_out`, timedOut);
+      this.#count(`${k}.other`, Math.max(0, m.failures - refused - timedOut));
+      this.#connect = { method: m.method, p95: m.p95ConnectMs, avg: m.avgConnectMs };
     }
   }
 
@@ -105,11 +106,13 @@ export class CaptureMetrics {
       e.histogram('netwatch_dns_query_duration_seconds', 'DNS query to its response (same id and name) as the capture saw them, on the DNS analytics\' buckets.', h);
     }
     if (this.#connect) {
-      one('netwatch_tcp_connect_attempts_total', 'counter', 'TCP connection attempts (SYNs) the capture saw.', 'connect.attempts');
-      one('netwatch_tcp_connect_successes_total', 'counter', 'TCP connection attempts answered by SYN-ACK.', 'connect.successes');
-      e.family('netwatch_tcp_connect_failures_total', 'counter', 'TCP connection attempts that failed: reason="refused" (answered by RST), "timed_out" (no answer for 5 s), "other".',
-        FAILURE_REASONS.map((r) => [{ reason: r }, this.#total(`connect.${r}`)]));
-      const { p95, avg } = this.#connect;
+      const { method, p95, avg } = this.#connect;
+      const k = `connect.${method}`;
+      e.family('netwatch_tcp_connect_attempts_total', 'counter', 'Outgoing TCP connection attempts (method="handshakes": SYNs the capture saw; "socket-events": sockets born in the polls, ended in destroy events).',
+        [[{ method }, this.#total(`${k}.attempts`)]]);
+      e.family('netwatch_tcp_connect_successes_total', 'counter', 'TCP connection attempts that got through (SYN-ACK, or the socket seen established).', [[{ method }, this.#total(`${k}.successes`)]]);
+      e.family('netwatch_tcp_connect_failures_total', 'counter', 'TCP connection attempts that failed: reason="refused" (answered by RST), "timed_out" (no answer), "other".',
+        FAILURE_REASONS.map((r) => [{ method, reason: r }, this.#total(`${k}.${r}`)]));
       e.single('netwatch_tcp_connect_duration_p95_seconds', 'gauge', '95th percentile of SYN to SYN-ACK over the last 1,000 successful connects.', p95 === null ? null : p95 / 1000);
       e.single('netwatch_tcp_connect_duration_mean_seconds', 'gauge', 'Mean SYN to SYN-ACK over the last 1,000 successful connects.', avg === null ? null : avg / 1000);
     }

@@ -71,7 +71,7 @@ const processRecord: RecordType = {
 
 // The packet capture's records (contract: shared/contract/flows.ts). No rows while the capture is
 // unavailable (snapshot.capture null or absent: sources.capture says why); `connect` rows come from the
-// kernel counters then (method kernel-counters, no app rows). Bytes are transport payload, as in the
+// socket-destroy events or the kernel counters then (their method says which). Bytes are transport payload, as in the
 // socket records; counts and bytes are since the engine started, rates over the last connection poll.
 const traffic = [col('rx_bytes', 'int'), col('tx_bytes', 'int'), col('rx_bps', 'float'), col('tx_bps', 'float')] as const;
 const trafficOf = (t: Traffic) => ({ rx_bytes: t.rxBytes, tx_bytes: t.txBytes, rx_bps: t.rxBps, tx_bps: t.txBps });
@@ -131,7 +131,7 @@ const service: RecordType = {
   })),
 };
 
-/** TCP connection attempts and outcomes: the total (app_id and app null), then one row per app (handshakes only). */
+/** TCP connection attempts and outcomes: the total (app_id and app null), then one row per app (none from the kernel counters). */
 const connect: RecordType = {
   type: 'connect',
   columns: [

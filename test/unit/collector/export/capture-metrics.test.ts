@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import type { Snapshot } from '../../../../shared/index.ts';
+import { ConnectMetricsSchema, type Snapshot } from '../../../../shared/index.ts';
 import { FIXED_SERIES, PromMetrics } from '../../../../electron/collector/export/metrics.ts';
 import { DNS_BUCKETS_S } from '../../../../electron/collector/export/capture-metrics.ts';
 import { captureRecording, recording } from './fixture.ts';
@@ -24,10 +24,10 @@ test('capture series on the namespace recording: its DNS counts, connect outcome
   assert.equal(v.get('netwatch_dns_queries_total{method="capture"}'), 6, 'the six digs');
   assert.equal(v.get('netwatch_dns_nxdomain_responses_total{method="capture"}'), 2);
   assert.equal(v.get('netwatch_dns_responses_total{method="capture"}'), 6);
-  assert.equal(v.get('netwatch_tcp_connect_failures_total{reason="refused"}'), 5);
-  assert.equal(v.get('netwatch_tcp_connect_failures_total{reason="timed_out"}'), 3);
-  assert.equal(v.get('netwatch_tcp_connect_attempts_total'), d((s) => s.connects!.total.attempts));
-  assert.equal(v.get('netwatch_tcp_connect_successes_total'), d((s) => s.connects!.total.successes));
+  assert.equal(v.get('netwatch_tcp_connect_failures_total{method="handshakes",reason="refused"}'), 5);
+  assert.equal(v.get('netwatch_tcp_connect_failures_total{method="handshakes",reason="timed_out"}'), 3);
+  assert.equal(v.get('netwatch_tcp_connect_attempts_total{method="handshakes"}'), d((s) => s.connects!.total.attempts));
+  assert.equal(v.get('netwatch_tcp_connect_successes_total{method="handshakes"}'), d((s) => s.connects!.total.successes));
   assert.equal(v.get('netwatch_tcp_connect_duration_p95_seconds'), last.connects!.total.p95ConnectMs! / 1000);
   assert.equal(v.get('netwatch_udp_credited_bytes_total'), d((s) => s.capture!.udp.creditedBytes));
   assert.ok(v.get('netwatch_udp_credited_bytes_total')! >= 200_000, 'the 200,000 bytes the UDP client sent to 9984');
@@ -72,8 +72,24 @@ test('no DNS analytics (dns null or absent): no latency histogram and no unanswe
   const v = samples(render(snaps));
   assert.equal(v.get('netwatch_dns_queries_total{method="resolved"}'), 40 * (snaps.length - 1));
   assert.equal([...v.keys()].some((k) => /duration_seconds_bucket.*|_error_responses|_malformed|capture_/.test(k) && !k.includes('probe')), false);
-  // No capture: no connect outcomes either (the kernel counters have their own series).
-  assert.equal([...v.keys()].some((k) => k.startsWith('netwatch_tcp_connect_')), false);
+});
+
+test('connection outcomes by method: socket-events once the capture stops (its own series from its first reading, no connect time); none from the kernel counters', () => {
+  const snaps = captureRecording().filter((s) => s.connects);
+  const half = Math.floor(snaps.length / 2);
+  // The capture gone half way: the engine falls back to socket-destroy events (counting from 0 there).
+  const events = snaps.slice(half).map((s, i) => ({ ...s, capture: null, connects: { total: ConnectMetricsSchema.parse({
+    method: 'socket-events', attempts: 4 * i, successes: 2 * i, refused: i, timedOut: i, failures: 2 * i, errorPct: i ? 50 : null, avgConnectMs: null, p95ConnectMs: null,
+  }), apps: [] } }));
+  const v = samples(render([...snaps.slice(0, half), ...events]));
+  const n = events.length - 1;
+  assert.equal(v.get('netwatch_tcp_connect_attempts_total{method="socket-events"}'), 4 * n);
+  assert.equal(v.get('netwatch_tcp_connect_failures_total{method="socket-events",reason="refused"}'), n);
+  assert.equal(v.get('netwatch_tcp_connect_failures_total{method="socket-events",reason="other"}'), 0);
+  assert.equal(v.has('netwatch_tcp_connect_attempts_total{method="handshakes"}'), false, 'only the method in use');
+  assert.equal(v.has('netwatch_tcp_connect_duration_p95_seconds'), false, 'no connect time without handshakes');
+  const kernel = snaps.map((s) => ({ ...s, connects: { total: { ...s.connects!.total, method: 'kernel-counters' as const, refused: null, timedOut: null }, apps: [] } }));
+  assert.equal([...samples(render(kernel)).keys()].some((k) => k.startsWith('netwatch_tcp_connect_')), false, 'the kernel\'s own counters have their series');
 });
 
 test('counters never go down across an engine restart (the analytics and the capture counting from 0 again)', () => {
