@@ -1,7 +1,8 @@
 // The packet capture's Prometheus series (contract: shared/contract/flows.ts, intel.ts): DNS messages,
 // the DNS analytics' latency histogram, TCP connection outcomes (the capture's handshakes, or the
-// socket-destroy events without it) and connect time, UDP credit and the capture's own drops. Each group is absent while its source is (snapshot.capture null: the capture
-// does not run, sources.capture says why; snapshot.dns null or absent: no DNS analytics); counters
+// socket-destroy events without it) and connect time, UDP credit and the capture's own drops. Each
+// group is absent while its source is (snapshot.capture null: the capture does not run,
+// sources.capture says why; snapshot.dns null or absent: no DNS analytics); counters
 // count from the exporter's start and never go down (Accumulator), so a helper or engine restart is
 // no reset to rate(). No label holds an address, a pid, a port or a name: CAPTURE_SERIES is fixed.
 import { DNS_LATENCY_BUCKETS_MS, type Snapshot } from '../../../shared/index.ts';

@@ -71,8 +71,9 @@ const processRecord: RecordType = {
 
 // The packet capture's records (contract: shared/contract/flows.ts). No rows while the capture is
 // unavailable (snapshot.capture null or absent: sources.capture says why); `connect` rows come from the
-// socket-destroy events or the kernel counters then (their method says which). Bytes are transport payload, as in the
-// socket records; counts and bytes are since the engine started, rates over the last connection poll.
+// socket-destroy events or the kernel counters then (their method says which). Bytes are transport
+// payload, as in the socket records; counts and bytes are since the engine started, rates over the
+// last connection poll.
 const traffic = [col('rx_bytes', 'int'), col('tx_bytes', 'int'), col('rx_bps', 'float'), col('tx_bps', 'float')] as const;
 const trafficOf = (t: Traffic) => ({ rx_bytes: t.rxBytes, tx_bytes: t.txBytes, rx_bps: t.rxBps, tx_bps: t.txBps });
 /** `name`: the latest name DNS answered for the address (text a spreadsheet sees first, so neutralised in CSV); `names`: up to 4, latest first. */
