@@ -19,22 +19,26 @@ import { usageCommand, USAGE_HELP } from './usage-cli.ts';
 import { defaultHistoryPath } from './history/paths.ts';
 import { runExporter, runWatch } from './export/commands.ts';
 import { DEFAULT_TOP_APPS, PromMetrics, parseTopApps } from './export/metrics.ts';
+import { parsePortSets } from './port-set-flag.ts';
 
 const USAGE = `usage:
   netwatch snapshot [--json] [--no-probes]          one snapshot, after two samples so rates are real
                                                     (a summary; --json: the whole snapshot)
-  netwatch watch [--jsonl | --protobuf] [--csv DIR] [--interval S] [--no-probes]
-                a "system" record per cycle, then a "socket" and a "process" record each:
+  netwatch watch [--jsonl | --protobuf] [--csv DIR] [--interval S] [--no-probes] [--port-set NAME=PORTS]
+                a "system" record per cycle, then "socket", "process" and the capture's "capture",
+                "host", "flow", "service" and "connect" records (README "Export and fleets"):
                 --jsonl JSON Lines, --protobuf length-delimited netwatch.Record messages (records.proto)
                 on stdout; --csv DIR one file per record type (DIR/system.csv, …), header once
-  netwatch record FILE [--interval S] [--duration S] [--no-probes] [--db H]   full snapshots, one JSON per line
+  netwatch record FILE [--interval S] [--duration S] [--no-probes] [--db H] [--port-set NAME=PORTS]
+                full snapshots, one JSON per line
   netwatch serve [--port 9273] [--host 127.0.0.1] [--token-file F | --no-token] [--tls-cert F --tls-key F]
                 [--interval S] [--replay FILE] [--no-probes] [--db H | --no-history] [--top-apps N]
                 the web dashboard, live or from a recording (with --db: that recorded history),
                 and Prometheus metrics at /metrics (same token)
   netwatch exporter [--port 9274] [--host 127.0.0.1] [--token-file F | --no-token] [--top-apps N]
-                [--interval S] [--no-probes]   Prometheus metrics only, at /metrics; a token is needed
-                off loopback (Prometheus: authorization: credentials_file). SIGHUP re-reads --token-file
+                [--interval S] [--no-probes] [--port-set NAME=PORTS]   Prometheus metrics only, at
+                /metrics; a token is needed off loopback (Prometheus: authorization: credentials_file).
+                SIGHUP re-reads --token-file
 ${USAGE_HELP}
   netwatch --help | --version
 options:
@@ -50,15 +54,20 @@ options:
   --db H        the usage history database (serve's default: the user's data folder, e.g.
                 ~/.local/share/netwatch/history.sqlite; record keeps none unless given)
   --no-history  serve without keeping a usage history
-  --top-apps N  applications with their own metric series (default ${DEFAULT_TOP_APPS}); the rest are app="other"`;
+  --top-apps N  applications with their own metric series (default ${DEFAULT_TOP_APPS}); the rest are app="other"
+  --port-set NAME=PORT[/tcp|/udp],…   ports whose bytes the packet capture accounts apart, per port,
+                direction and peer ("service" records, usage --by service); both protocols when none
+                is given; repeat for more sets (at most 16). serve takes Settings' accounted ports`;
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 const ENGINE: Options = { 'no-probes': { type: 'boolean' }, interval: { type: 'string' }, 'bandwidth-threshold': { type: 'string' } };
+/** The headless commands without Settings (serve has them: its accounted ports). */
+const PORT_SET: Options = { 'port-set': { type: 'string', multiple: true } };
 /** Each command's own options: an option another command takes is still an error here. */
 const COMMANDS: Record<string, { options: Options; positionals: number }> = {
   snapshot: { options: { ...ENGINE, json: { type: 'boolean' } }, positionals: 0 },
-  watch: { options: { ...ENGINE, jsonl: { type: 'boolean' }, protobuf: { type: 'boolean' }, csv: { type: 'string' } }, positionals: 0 },
-  record: { options: { ...ENGINE, duration: { type: 'string' }, db: { type: 'string' } }, positionals: 1 },
+  watch: { options: { ...ENGINE, ...PORT_SET, jsonl: { type: 'boolean' }, protobuf: { type: 'boolean' }, csv: { type: 'string' } }, positionals: 0 },
+  record: { options: { ...ENGINE, ...PORT_SET, duration: { type: 'string' }, db: { type: 'string' } }, positionals: 1 },
   serve: {
     options: {
       ...ENGINE, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, replay: { type: 'string' },
@@ -69,7 +78,7 @@ const COMMANDS: Record<string, { options: Options; positionals: number }> = {
   },
   exporter: {
     options: {
-      ...ENGINE, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, 'token-file': { type: 'string' },
+      ...ENGINE, ...PORT_SET, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, 'token-file': { type: 'string' },
       'no-token': { type: 'boolean' }, 'top-apps': { type: 'string' },
     },
     positionals: 0,
@@ -112,8 +121,11 @@ export async function main(argv: string[]): Promise<number> {
   const intervalMs = Math.round(seconds * 1000);
   const threshold = str('bandwidth-threshold') === undefined ? undefined : Number(str('bandwidth-threshold'));
   if (threshold !== undefined && !(threshold > 0)) { console.error('--bandwidth-threshold takes bytes/s > 0'); return 2; }
+  const portSets = parsePortSets((args.values as Record<string, unknown>)['port-set'] as string[] | undefined ?? []);
+  if (!portSets.ok) { console.error(portSets.error); return 2; }
   const config = mergeConfig(defaultConfig(), {
     intervalMs, connectionsVisibleMs: Math.max(500, intervalMs), probes: !v['no-probes'], ...(threshold ? { bandwidthThresholdBps: threshold } : {}),
+    portSets: portSets.sets,
   });
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); });
 

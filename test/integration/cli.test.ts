@@ -65,6 +65,8 @@ test('netwatch watch --jsonl: a system line per cycle, a socket line each, clean
 test('netwatch: bad arguments exit 2 with the usage', async () => {
   await assert.rejects(run(process.execPath, [BIN, 'watch', '--interval', 'abc']), (e: { code: number; stderr: string }) => e.code === 2 && /interval/.test(e.stderr));
   await assert.rejects(run(process.execPath, [BIN, 'frobnicate']), (e: { code: number; stderr: string }) => e.code === 2 && /usage/.test(e.stderr));
+  await assert.rejects(run(process.execPath, [BIN, 'watch', '--jsonl', '--port-set', 'web=80', '--port-set', 'x=99999']),
+    (e: { code: number; stderr: string }) => e.code === 2 && e.stderr === '--port-set x: 99999 is not a port (1–65535)\n');
 });
 
 type Failed = { code: number; stdout: string; stderr: string };

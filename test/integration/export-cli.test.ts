@@ -14,6 +14,12 @@ import { BIN } from './exporter-host.ts';
 import { ROOT } from '../helpers.ts';
 
 const run = promisify(execFile);
+/**
+ * Types this run must write rows of. The capture's host, flow and service rows need traffic with
+ * another host and a port set (loopback only here: test/unit/collector/export/ covers them on the
+ * namespace recording); capture and connect rows need the capture or kernel counters, so they may be 0.
+ */
+const ALWAYS = ['system', 'socket', 'process'];
 const TITLE = '=cmd|" /c calc",x\nline2';
 const peer = spawn(process.execPath, [path.join(ROOT, 'test', 'integration', 'peers', 'hostile-name.ts'), TITLE], { stdio: ['ignore', 'pipe', 'inherit'] });
 const ready = new Promise<void>((r) => peer.stdout!.once('data', () => r()));
@@ -43,7 +49,7 @@ test('watch --jsonl --csv DIR: every file parses, header once, rows per type equ
     assert.equal(text.split('\r\n')[0], t.columns.map((c) => c.name).join(','), `${t.type}: the header`);
     assert.equal(rows.filter((r) => r['ts'] === 'ts').length, 0, `${t.type}: header once`);
     assert.equal(rows.length, lines.filter((l) => l.type === t.type).length, `${t.type}: rows = JSONL lines`);
-    assert.ok(rows.length > 0, `${t.type}: rows written`);
+    if (ALWAYS.includes(t.type)) assert.ok(rows.length > 0, `${t.type}: rows written`);
   }
   const procs = parse(fs.readFileSync(path.join(dir, 'process.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
   const hostile = procs.find((p) => p['pid'] === String(peer.pid))!;
@@ -51,15 +57,17 @@ test('watch --jsonl --csv DIR: every file parses, header once, rows per type equ
   assert.ok(hostile['name']!.startsWith("'=cmd|"));
   const fromJsonl = lines.find((l) => l.type === 'process' && l['pid'] === peer.pid)!;
   assert.equal(fromJsonl['command'], TITLE, 'JSONL keeps the name as it is');
-  assert.match(err, /system rows, \d+ socket rows, \d+ process rows in /);
+  assert.match(err, /\d+ system rows, \d+ socket rows, \d+ process rows(, \d+ \w+ rows)* in /);
 });
 
-test('watch --protobuf: every record type decodes with records.proto; --jsonl with --protobuf is refused', async () => {
+test('watch --protobuf: the records decode with records.proto; --jsonl with --protobuf is refused', async () => {
   await ready;
   const { code, out, err } = await watch(['--protobuf'], 2500);
   assert.equal(code, 0, err);
   const recs = decodeStream(out);
-  assert.deepEqual([...new Set(recs.map((r) => r['type']))].sort(), RECORD_TYPES.map((t) => t.type).sort());
+  const types = new Set(recs.map((r) => r['type'] as string));
+  for (const t of ALWAYS) assert.ok(types.has(t), `${t} records`);
+  for (const t of types) assert.ok(RECORD_TYPES.some((x) => x.type === t), `${t} is a record type`);
   const hostile = recs.find((r) => r['type'] === 'process' && r['pid'] === peer.pid)!;
   assert.equal(hostile['command'], TITLE);
   assert.ok(recs.filter((r) => r['type'] === 'system').every((r) => (r['state_counts'] as unknown[]).length === 12), 'json columns parse back');

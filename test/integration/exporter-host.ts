@@ -9,8 +9,8 @@ export const BIN = path.join(ROOT, 'bin', 'netwatch.js');
 
 export interface ExporterChild { child: ChildProcess; metricsUrl: string; port: number; stderr: () => string; stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }> }
 
-export function startExporter(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ExporterChild> {
-  const child = spawn(process.execPath, [BIN, 'exporter', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export function startExporter(args: string[], env: NodeJS.ProcessEnv = {}, as: { uid?: number; gid?: number } = {}): Promise<ExporterChild> {
+  const child = spawn(process.execPath, [BIN, 'exporter', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, ...as });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
   return new Promise((resolve, reject) => {

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { seriesBound } from '../../electron/collector/export/metrics.ts';
 import { manyApps } from '../../bench/lab.ts';
 import { startServe } from '../e2e/harness.ts';
+import { unprivilegedProblem } from '../helpers.ts';
 import { BIN, childPids, promtoolCheck, startExporter, tokenFile, toolSkip, type ExporterChild } from './exporter-host.ts';
 
 const run = promisify(execFile);
@@ -32,11 +33,31 @@ test('exporter: promtool check metrics passes; off loopback it refuses to start 
   assert.equal(check.output, '', 'no lint findings');
   assert.match(text, /^netwatch_engine_up 1$/m);
   assert.match(text, /^netwatch_tcp_sockets\{state="LISTEN"\} [1-9]/m);
+  // As root with nw-capture built the capture runs: its series are in what promtool checked.
+  if (/^netwatch_source_up\{source="capture"\} 1$/m.test(text)) assert.match(text, /^netwatch_tcp_connect_attempts_total\{method="handshakes"\} \d+$/m);
   assert.equal((await get(e.metricsUrl.replace('/metrics', '/other'))).status, 404);
   for (const args of [['--host', '0.0.0.0'], ['--host', '::', '--no-token'], ['--host', '0.0.0.0', '--token', 'short']]) {
     const f = await run(process.execPath, [BIN, 'exporter', '--port', '0', ...args]).then(() => null, (x: { code: number; stderr: string }) => x);
     assert.ok(f && f.code === 2 && /without a token|loopback only|at least 16/.test(f.stderr), `exporter ${args.join(' ')}: ${f?.stderr}`);
   }
+});
+
+test('as uid 65534 (no capture): connection outcomes from socket-destroy events, no capture series; promtool passes', { skip: skip || (process.getuid?.() !== 0 ? 'needs root to switch to uid 65534' : unprivilegedProblem() ?? false) }, async () => {
+  const e = await startExporter(['--no-probes', '--interval', '0.5'], { HOME: '/tmp' }, { uid: 65534, gid: 65534 });
+  open.push(e);
+  // Refused connects on loopback, made as the same user, once the engine follows destroy events.
+  let text = '';
+  for (let i = 0; i < 40 && !/^netwatch_tcp_connect_failures_total\{method="socket-events",reason="refused"\} [1-9]/m.test(text); i++) {
+    await new Promise<void>((r) => { const s = net.connect(9, '127.0.0.1'); s.on('error', () => r()); s.on('connect', () => { s.destroy(); r(); }); });
+    await new Promise((r) => setTimeout(r, 500));
+    text = await (await get(e.metricsUrl)).text();
+  }
+  assert.match(text, /^netwatch_source_up\{source="capture"\} 0$/m);
+  assert.match(text, /^netwatch_tcp_connect_failures_total\{method="socket-events",reason="refused"\} [1-9]/m, 'refused connects counted without the capture');
+  assert.doesNotMatch(text, /^netwatch_(capture_|udp_|dns_queries|tcp_connect_duration)/m, 'nothing the capture alone knows');
+  const check = promtoolCheck(text);
+  assert.equal(check.status, 0, check.output);
+  assert.equal(check.output, '');
 });
 
 test('serve: /metrics behind the dashboard\'s token, and it passes promtool', { skip }, async () => {

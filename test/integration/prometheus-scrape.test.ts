@@ -1,9 +1,9 @@
 // A real Prometheus (Debian's) scrapes `netwatch exporter` every second, with the bearer token from a
 // credentials file, while a paced loopback transfer runs; PromQL rate() over its HTTP API must agree
 // within 5 % with the engine's own figure (a second engine's app byte counters over the same window)
-// and with the sender's pace. The window is 30 s (issue 16 says a minute; 30 s of 1 s scrapes keeps
-// the suite ~45 s shorter and still has 30 samples in the window). Then every query of the Grafana
-// fleet dashboard runs against the same server.
+// and with the sender's pace. The window is a minute (issue 16): the transfer runs 75 s, Prometheus
+// scrapes throughout, rate() is taken over the last 60 s of it, and the test checks that the window
+// holds the minute's scrapes. Then every query of the Grafana fleet dashboard runs against the same server.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,7 +16,7 @@ import { EngineHost, peer } from './engine-host.ts';
 import { startExporter, tokenFile, toolSkip, type ExporterChild } from './exporter-host.ts';
 
 const skip = toolSkip('prometheus', 'prometheus');
-const WINDOW_S = 30;
+const WINDOW_S = 60;
 const RATE = 2_000_000; // bytes/s the client sends
 const TOKEN = 'scrape-token-0123456789abcdef';
 const APP = `nwprom-${process.pid}`.slice(0, 15);
@@ -51,7 +51,7 @@ async function query(api: string, q: string, time: number): Promise<number | nul
   return r.data.result.length ? Number(r.data.result[0]!.value[1]) : null;
 }
 
-test('Prometheus scrapes the exporter; rate() of the sender app agrees with the engine within 5 %', { skip, timeout: 120_000 }, async () => {
+test('Prometheus scrapes the exporter; rate() of the sender app agrees with the engine within 5 %', { skip, timeout: 180_000 }, async () => {
   const credentials = tokenFile(TOKEN);
   exporter = await startExporter(['--no-probes', '--token-file', credentials]);
   // The engine's own figure, from an engine beside the exporter's (same code, same kernel counters).
@@ -68,6 +68,9 @@ test('Prometheus scrapes the exporter; rate() of the sender app agrees with the 
   const t = Date.now() / 1000 - 1;
   const up = await query(prom.api, 'up{job="netwatch"}', t);
   assert.equal(up, 1, 'the scrape with the bearer token succeeds');
+  // A minute of scrapes (one a second), a few lost to a busy machine at most.
+  const scrapes = await query(prom.api, `count_over_time(netwatch_engine_up[${WINDOW_S}s])`, t);
+  assert.ok(scrapes !== null && scrapes >= WINDOW_S - 5, `${scrapes} scrapes in the ${WINDOW_S} s window`);
   const promRate = await query(prom.api, `rate(netwatch_app_transmit_bytes_total{app="${APP}"}[${WINDOW_S}s])`, t);
   assert.ok(promRate !== null, 'the sender has its own series');
   // Engine: the app's byte counter at the polls nearest the window's ends.
@@ -76,10 +79,18 @@ test('Prometheus scrapes the exporter; rate() of the sender app agrees with the 
   const sent = (s: typeof a) => s.apps.filter((x) => x.app === APP).reduce((n, x) => n + x.txBytes, 0);
   const engineRate = (sent(b) - sent(a)) / ((b.connectionsTs! - a.connectionsTs!) / 1000);
   const off = Math.abs(promRate - engineRate) / engineRate;
-  console.log(`# rate() ${Math.round(promRate)} B/s, engine ${Math.round(engineRate)} B/s (${(off * 100).toFixed(2)} % apart), paced ${RATE} B/s`);
+  console.log(`# rate() over ${WINDOW_S} s (${scrapes} scrapes): ${Math.round(promRate)} B/s, engine ${Math.round(engineRate)} B/s (${(off * 100).toFixed(2)} % apart), paced ${RATE} B/s`);
   assert.ok(off < 0.05, `PromQL ${promRate} vs engine ${engineRate}`);
   assert.ok(Math.abs(promRate - RATE) / RATE < 0.05, `PromQL ${promRate} vs the sender's ${RATE} B/s`);
   await engine.stop();
+  // Where the packet capture runs (root, nw-capture built): its series reach Prometheus too, and the
+  // client's connect (made after the exporter started) is among the handshakes counted.
+  if (await query(prom.api, 'netwatch_source_up{source="capture"}', t) === 1) {
+    const connects = await query(prom.api, 'netwatch_tcp_connect_successes_total', t);
+    console.log(`# capture: ${connects} connects succeeded, ${await query(prom.api, 'netwatch_capture_packets_total', t)} packets`);
+    assert.ok(connects !== null && connects >= 1, `connect successes ${connects}`);
+    assert.ok((await query(prom.api, 'netwatch_capture_packets_total', t) ?? 0) > 0);
+  }
 
   // The fleet dashboard's every query, as Grafana would send it, is valid PromQL over these series.
   const dash = JSON.parse(fs.readFileSync(path.join(ROOT, 'grafana', 'netwatch-fleet.json'), 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };

@@ -4,13 +4,15 @@
 // to take from which). Cardinality is bounded: no pid or address label anywhere; per-app series only
 // for the top N applications by bytes, the rest summed under app="other". The series bound:
 // FIXED_SERIES + 1 per interface + 2 per Wi-Fi interface + 4 × (N + 1) + 2 × N (see seriesBound()).
+// The packet capture's series (DNS messages and latency, connection outcomes, UDP, drops) are
+// capture-metrics.ts.
 import {
-  ALERT_CATEGORIES, SOURCE_NAMES, TCP_STATES, countedInterfaces, type AppUsage, type EngineLink, type Snapshot,
+  ALERT_CATEGORIES, OPTIONAL_SOURCE_NAMES, SOURCE_NAMES, TCP_STATES, countedInterfaces, type AppUsage, type EngineLink, type Snapshot,
 } from '../../../shared/index.ts';
 import { Accumulator, Exposition, Histogram } from './prom-text.ts';
+import { CAPTURE_SERIES, CaptureMetrics, DNS_BUCKETS_S } from './capture-metrics.ts';
 
-/** The DNS analytics' latency buckets (seed 000: <5, <10, <25, <50, <100, <250, <500, ≥500 ms), in seconds. */
-export const DNS_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5] as const;
+export { DNS_BUCKETS_S };
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
 /** Attribution keeps traffic on physical interfaces and on loopback apart. */
 const SCOPES = ['external', 'loopback'] as const;
@@ -23,9 +25,11 @@ export function parseTopApps(flag: string | undefined): number | null {
 /**
  * Series that do not depend on interfaces or apps: 17 single ones (engine_up, snapshot time, traffic ×2,
  * sockets, attempt fails, resets, coverage ×2, unattributed ×4, short-lived, DNS and gateway failures,
- * apps), one per source, per TCP state, per alert category × (severities + 1), and two histograms.
+ * apps), one per source (the optional capture too), per TCP state, per alert category × (severities
+ * + 1), two probe histograms, and the capture's series (CAPTURE_SERIES).
  */
-export const FIXED_SERIES = 17 + SOURCE_NAMES.length + TCP_STATES.length + ALERT_CATEGORIES.length * (SEVERITIES.length + 1) + 2 * (DNS_BUCKETS_S.length + 3);
+export const FIXED_SERIES = 17 + SOURCE_NAMES.length + OPTIONAL_SOURCE_NAMES.length + TCP_STATES.length
+  + ALERT_CATEGORIES.length * (SEVERITIES.length + 1) + 2 * (DNS_BUCKETS_S.length + 3) + CAPTURE_SERIES;
 
 export const seriesBound = (topApps: number, interfaces: number, wifi: number): number => FIXED_SERIES + interfaces + 2 * wifi + 4 * (topApps + 1) + 2 * topApps;
 
@@ -57,6 +61,7 @@ export class PromMetrics {
   #probeTs = { dns: null as number | null, gw: null as number | null };
   #alertIds = new Set<string>();
   #alertsRaised = new Map<string, number>(ALERT_CATEGORIES.map((c) => [c, 0]));
+  #capture = new CaptureMetrics();
   #cached: string | null = null;
 
   constructor(opts: { topApps?: number } = {}) {
@@ -81,6 +86,7 @@ export class PromMetrics {
     }
     this.#probes(s);
     this.#alerts(s);
+    this.#capture.update(s);
     // Apps change with each connection poll only; ticks in between repeat them.
     if (s.connectionsTs !== null && s.connectionsTs !== this.#connTs) { this.#connTs = s.connectionsTs; this.#apps(s); }
   }
@@ -144,7 +150,8 @@ export class PromMetrics {
   }
 
   #renderSnapshot(e: Exposition, s: Snapshot): void {
-    e.family('netwatch_source_up', 'gauge', 'Whether each collector source reads (1) or is unavailable or failing (0).', SOURCE_NAMES.map((n) => [{ source: n }, s.sources[n].state === 'ok' ? 1 : 0]));
+    const sources = [...SOURCE_NAMES, ...OPTIONAL_SOURCE_NAMES.filter((n) => s.sources[n] !== undefined)];
+    e.family('netwatch_source_up', 'gauge', 'Whether each collector source reads (1) or is unavailable or failing (0).', sources.map((n) => [{ source: n }, s.sources[n]!.state === 'ok' ? 1 : 0]));
     const counted = new Set(countedInterfaces(s.interfaces).map((i) => i.name));
     e.family('netwatch_interface_info', 'gauge', 'Each interface with its type, virtual kind and whether it counts in the total traffic (join node_network_* on device=interface).',
       s.interfaces.map((i) => [{ interface: i.name, type: i.type, kind: i.virtualKind ?? '', counted: counted.has(i.name) ? 'true' : 'false' }, 1]));
@@ -166,6 +173,7 @@ export class PromMetrics {
     e.single('netwatch_dns_probe_failures_total', 'counter', 'DNS probes that got no answer.', this.#dnsFailures);
     e.histogram('netwatch_gateway_probe_duration_seconds', 'Round trip of the gateway ping probe.', this.#gw);
     e.single('netwatch_gateway_probe_failures_total', 'counter', 'Gateway probes that got no answer.', this.#gwFailures);
+    this.#capture.render(e);
     e.family('netwatch_alerts_active', 'gauge', 'Alerts active now, by category and severity.', ALERT_CATEGORIES.flatMap((c) => SEVERITIES.map((v) => [{ category: c, severity: v }, s.alerts.active.filter((a) => a.category === c && a.severity === v).length] as const)));
     e.family('netwatch_alerts_total', 'counter', 'Alerts raised since the exporter started, by category.', ALERT_CATEGORIES.map((c) => [{ category: c }, this.#alertsRaised.get(c) ?? 0]));
     e.single('netwatch_apps', 'gauge', 'Applications with sockets in the last connection poll.', s.apps.length);

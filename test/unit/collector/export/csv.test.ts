@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { CsvDir, csvCell, csvHeader, csvRow } from '../../../../electron/collector/export/csv.ts';
 import { cycleRecords, RECORD_TYPES, type RecordType } from '../../../../electron/collector/export/records.ts';
-import { recording } from './fixture.ts';
+import { captureRecording, recording } from './fixture.ts';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'nw-csv-'));
 const type = (name: string): RecordType => RECORD_TYPES.find((t) => t.type === name)!;
@@ -71,4 +71,29 @@ test('CsvDir: one file per record type, the header once across a reopen and a re
   assert.ok(fs.readFileSync(path.join(dir, 'socket.csv'), 'utf8').startsWith(csvHeader(type('socket'))));
   fs.writeFileSync(path.join(dir, 'system.csv'), 'when,what\r\n1,2\r\n');
   assert.throws(() => new CsvDir(dir, RECORD_TYPES), /system\.csv exists with other columns/);
+});
+
+test('the capture recording as CSV: a file per record type, rows as in JSONL, a DNS name starting with - neutralised', () => {
+  const dir = tmp();
+  const snaps = captureRecording();
+  const csv = new CsvDir(dir, RECORD_TYPES);
+  const jsonl = new Map<string, number>();
+  for (const s of snaps) {
+    const recs = cycleRecords(s);
+    csv.write(recs);
+    for (const r of recs) jsonl.set(r.type.type, (jsonl.get(r.type.type) ?? 0) + 1);
+  }
+  csv.close();
+  for (const t of RECORD_TYPES) {
+    const parsed = parse(fs.readFileSync(path.join(dir, `${t.type}.csv`), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    assert.equal(parsed.length, jsonl.get(t.type) ?? 0, `${t.type}: rows`);
+    assert.ok(parsed.length > 0, `${t.type}: the recording has rows of it`);
+  }
+  const hosts = parse(fs.readFileSync(path.join(dir, 'host.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  const c = hosts.filter((h) => h['address'] === '10.213.81.1').at(-1)!;
+  assert.equal(c['name'], "'-cmd.nw.test", 'a leading - gets a quote');
+  assert.deepEqual(JSON.parse(c['names']!), ['-cmd.nw.test', '\\061cmd.nw.test', 'h2.nw.test'], 'the JSON cell keeps the names as they are');
+  const connects = parse(fs.readFileSync(path.join(dir, 'connect.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  const total = connects.filter((r) => r['app_id'] === '').at(-1)!;
+  assert.deepEqual([total['refused'], total['timed_out'], total['method']], ['5', '3', 'handshakes'], 'the total row: app_id empty (null)');
 });
