@@ -37,6 +37,8 @@ export class CaptureTier {
   #reported = false;
   readonly accounts = new FlowAccounts();
   readonly connects = new ConnectTracker();
+  /** Called with every report as it is read (the intelligence tier takes its events from it). */
+  readonly listeners: Array<(r: CaptureReport) => void> = [];
   readonly jobs: Job[];
 
   constructor(env: TierEnv) {
@@ -132,6 +134,7 @@ export class CaptureTier {
       else if (m.rcode !== 0) d.otherErrors++;
     }
     this.accounts.names.add(r.dns);
+    for (const l of this.listeners) l(r);
   }
 
   /** A report up to now, then every flow and handshake since the last drain (the connection poll's). */

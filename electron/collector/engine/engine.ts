@@ -17,6 +17,8 @@ import { DisksTier } from './disks-tier.ts';
 import { WifiTier } from './wifi-tier.ts';
 import { HistoryTier } from './history-tier.ts';
 import { CaptureTier } from './capture-tier.ts';
+import { IntelTier } from './intel/intel-tier.ts';
+import { eventsOfReport } from './intel/events.ts';
 
 export interface EngineDeps {
   sources: Sources; os: OsIO; config: EngineConfig; emit: (m: EngineMessage) => void;
@@ -53,6 +55,7 @@ export class Engine {
   /** pollTs of the last connection poll handed to the history. */
   #historyPollTs: number | null = null;
   #capture: CaptureTier;
+  #intel: IntelTier;
   /** Every scheduled job, in the order a tick starts them. */
   #jobs: Job[];
   /** When each job last started (ms); absent = due now. */
@@ -79,7 +82,9 @@ export class Engine {
     this.#wifi = new WifiTier(env, () => this.#interfaces.list);
     this.#disks = new DisksTier(env);
     this.#history = new HistoryTier(env, d.historyPath ?? null);
-    this.#jobs = [...this.#capture.jobs, ...this.#connections.jobs, ...this.#health.jobs, ...this.#system.jobs, ...this.#wifi.jobs, ...this.#disks.jobs, ...this.#history.jobs];
+    this.#intel = new IntelTier(env, () => this.#interfaces.list);
+    this.#capture.listeners.push((r) => this.#intel.ingest(eventsOfReport(r)));
+    this.#jobs = [...this.#capture.jobs, ...this.#intel.jobs, ...this.#connections.jobs, ...this.#health.jobs, ...this.#system.jobs, ...this.#wifi.jobs, ...this.#disks.jobs, ...this.#history.jobs];
   }
 
   get config(): EngineConfig { return this.#cfg; }
@@ -221,6 +226,7 @@ export class Engine {
     this.#alerts.apply([
       ...(this.#cfg.detectors.bandwidth ? this.#bandwidth.check(this.#interfaces.list, now) : []),
       ...this.#quota.check(this.#quotas, now),
+      ...this.#intel.take(),
     ], now);
   }
 
