@@ -12,6 +12,8 @@ import type { ConnectEvent, EventApp } from './events.ts';
  * least recently active goes first), MAX_BEATS beats each; a tuple idle IDLE_MS is forgotten at a tick.
  */
 export const BEACON_LIMITS = { MERGE_MS: 500, MIN_PERIOD_MS: 1000, MAX_FLOWS: 4096, MAX_BEATS: 32, IDLE_MS: 2 * 3_600_000 } as const;
+/** A gap longer than this many periods is a pause, after which a series starts anew. */
+const PAUSE_FACTOR = 10;
 /** Intervals shown in the evidence (the contract's maximum). */
 const SHOWN = 20;
 
@@ -23,34 +25,41 @@ export const median = (xs: readonly number[]): number => {
 };
 
 /**
- * The period and jitter of inter-arrival times `d` (ms, oldest first), or null when they are no series:
- * each interval is k ≈ d / period beats (k = 1, or 2 for a missed beat; at most one missed beat per four
- * intervals); a longer gap ends the series, and only the intervals after it count.
- * `beats` = attempts in the series (intervals + 1).
+ * The period and jitter of inter-arrival times `d` (ms, oldest first), or null when they are no series.
+ * Each interval is k ≈ d / period beats: k = 1, or 2 for a missed beat (at most one per four intervals),
+ * whose interval counts as d / 2. A pause of over PAUSE_FACTOR periods (the machine slept, the network
+ * was down) ends the series and only the intervals after it count; a gap shorter than that but over two
+ * periods is no beacon. (Truncating at every such gap let ordinary random arrivals — a person browsing
+ * one CDN — pass: each new attempt is one more try at a short regular-looking run; the recorded lab
+ * traffic of test/unit/collector/intel/replay.test.ts showed it.)
+ * The jitter is MAD / median of those intervals, %. `outliers`: intervals further than twice the jitter
+ * threshold (`bandPct`) from the period — the MAD alone ignores up to half of them, so random arrivals
+ * can have a small MAD; a beacon has (almost) none. `beats` = attempts in the series (intervals + 1).
  */
-export function regularity(d: readonly number[]): { periodMs: number; jitterPct: number; beats: number; used: number } | null {
+export function regularity(d: readonly number[], bandPct = 30): { periodMs: number; jitterPct: number; beats: number; used: number; outliers: number } | null {
   let xs = [...d];
   for (let pass = 0; pass < 2 && xs.length > 0; pass++) {
     const p = median(xs);
     if (p <= 0) return null;
-    const gap = xs.findLastIndex((x) => Math.round(x / p) > 2);
+    const gap = xs.findLastIndex((x) => x > PAUSE_FACTOR * p);
     if (gap < 0) break;
     xs = xs.slice(gap + 1);
   }
   if (xs.length === 0) return null;
   const p0 = median(xs);
-  const beats: number[] = [];
+  const norm: number[] = [];
   let missed = 0;
   for (const x of xs) {
     const k = Math.max(1, Math.round(x / p0));
     if (k > 2) return null;
     if (k === 2) missed++;
-    for (let i = 0; i < k; i++) beats.push(x / k);
+    norm.push(x / k);
   }
   if (missed > Math.max(1, Math.floor(xs.length / 4))) return null;
-  const periodMs = median(beats);
-  const mad = median(beats.map((b) => Math.abs(b - periodMs)));
-  return { periodMs, jitterPct: (100 * mad) / periodMs, beats: xs.length + 1, used: xs.length };
+  const periodMs = median(norm);
+  const mad = median(norm.map((b) => Math.abs(b - periodMs)));
+  const outliers = norm.filter((b) => Math.abs(b - periodMs) > (bandPct / 100) * periodMs).length;
+  return { periodMs, jitterPct: (100 * mad) / periodMs, beats: xs.length + 1, used: xs.length, outliers };
 }
 
 export class BeaconDetector {
@@ -73,8 +82,9 @@ export class BeaconDetector {
     if (f.beats.length > BEACON_LIMITS.MAX_BEATS) f.beats.shift();
     if (f.beats.length < t.attempts) return null;
     const d = f.beats.slice(1).map((b, i) => b - f.beats[i]!);
-    const r = regularity(d);
+    const r = regularity(d, 2 * t.jitterPct);
     if (!r || r.beats < t.attempts || r.periodMs < BEACON_LIMITS.MIN_PERIOD_MS || r.jitterPct >= t.jitterPct) return null;
+    if (r.outliers > Math.floor(r.used / 5)) return null; // one odd interval in five is tolerated
     return trigger(f, d.slice(-Math.min(r.used, SHOWN)), r, t);
   }
 

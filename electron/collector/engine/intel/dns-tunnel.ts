@@ -8,6 +8,7 @@ import type { Trigger } from '../alerts.ts';
 import type { DnsMessage } from '../../capture.ts';
 import type { EventApp } from './events.ts';
 import { isMinimisationProbe, normName, parentDomain } from './allow.ts';
+import { REFRESH_MS } from './portscan.ts';
 
 /** The rate's window: one minute, in one-second buckets. */
 const WINDOW_MS = 60_000;
@@ -29,6 +30,8 @@ interface Domain {
   /** The last distinct names queried (at most SAMPLES), and who asked the last one. */
   names: string[];
   src: string; dst: string; app?: EventApp;
+  /** When this domain last gave a long-name and a rate trigger (ms). */
+  longAt: number; rateAt: number;
 }
 
 /** FNV-1a, 32 bits: names are kept as hashes so a flood of long names costs a number each. */
@@ -63,7 +66,7 @@ export class DnsTunnelDetector {
     if (d) { this.#domains.delete(parent); this.#domains.set(parent, d); }
     else {
       if (this.#domains.size >= DNS_CAPS.MAX_DOMAINS) this.#domains.delete(this.#domains.keys().next().value!);
-      d = { counts: new Uint32Array(60), secs: new Float64Array(60).fill(-1), subs: new Map(), names: [], src: m.src, dst: m.dst };
+      d = { counts: new Uint32Array(60), secs: new Float64Array(60).fill(-1), subs: new Map(), names: [], src: m.src, dst: m.dst, longAt: -Infinity, rateAt: -Infinity };
       this.#domains.set(parent, d);
     }
     d.src = m.src; d.dst = m.dst;
@@ -82,9 +85,11 @@ export class DnsTunnelDetector {
 
     const out: Trigger[] = [];
     const bytes = nameBytes(name);
-    if (bytes > t.nameBytes) out.push(longName(parent, name, bytes, d, t));
-    const queries = queriesIn(d, sec);
-    if (queries > t.queriesPerMin && d.subs.size > t.uniqueSubdomains) out.push(rate(parent, queries, d, t));
+    if (bytes > t.nameBytes && ts - d.longAt >= REFRESH_MS) { d.longAt = ts; out.push(longName(parent, name, bytes, d, t)); }
+    if (d.subs.size > t.uniqueSubdomains && ts - d.rateAt >= REFRESH_MS) {
+      const queries = queriesIn(d, sec);
+      if (queries > t.queriesPerMin) { d.rateAt = ts; out.push(rate(parent, queries, d, t)); }
+    }
     return out;
   }
 

@@ -16,11 +16,16 @@ import type { ConnectEvent, EventApp } from './events.ts';
  */
 export const PORTSCAN_CAPS = { MAX_PAIRS: 4096, MAX_PORTS: 1024, MAX_PORTS_TOTAL: 262_144 } as const;
 
+/** An active scan refreshes its alert at most this often (ms): a flood must not build evidence per packet. */
+export const REFRESH_MS = 1000;
+
 interface Pair {
   src: string; dst: string;
   /** Port → last failed attempt (ms), least recent first (re-inserted on each attempt). */
   ports: Map<number, number>;
   app?: EventApp;
+  /** When this pair last gave a trigger (ms). */
+  triggered: number;
 }
 
 export class PortScanDetector {
@@ -35,7 +40,7 @@ export class PortScanDetector {
     if (p) { this.#pairs.delete(key); this.#pairs.set(key, p); } // most recent last
     else {
       if (this.#pairs.size >= PORTSCAN_CAPS.MAX_PAIRS) this.#dropPair(this.#pairs.keys().next().value!);
-      p = { src: e.src, dst: e.dst, ports: new Map() };
+      p = { src: e.src, dst: e.dst, ports: new Map(), triggered: -Infinity };
       this.#pairs.set(key, p);
     }
     if (e.app) p.app = e.app;
@@ -48,7 +53,9 @@ export class PortScanDetector {
     // Least recently tried first: ports out of the window go from the front (events come in time order).
     const from = e.ts - t.windowSec * 1000;
     for (const [port, ts] of p.ports) { if (ts >= from) break; p.ports.delete(port); this.#total--; }
-    return p.ports.size >= t.ports ? trigger(p, from, t, local) : null;
+    if (p.ports.size < t.ports || e.ts - p.triggered < REFRESH_MS) return null;
+    p.triggered = e.ts;
+    return trigger(p, from, t, local);
   }
 
   #dropOldestPort(p: Pair): void {

@@ -20,7 +20,8 @@ const T0 = 1_800_000_000_000;
 function setup(patch: EngineConfigPatch = {}) {
   let cfg: EngineConfig = mergeConfig(defaultConfig(), patch);
   const iface = { name: 'eth0', ipv4: [`${ME}/24`], ipv6: [] } as unknown as Interface;
-  const tier = new IntelTier({ config: () => cfg, os: nodeOs }, () => [iface]);
+  const ifaces = [iface];
+  const tier = new IntelTier({ config: () => cfg, os: nodeOs }, () => ifaces);
   const store = new AlertStore();
   return {
     tier, store,
@@ -207,4 +208,21 @@ test('alerts age out 60 s after the last trigger; the tick prunes the windows', 
   s.tier.tick(T0 + 31_000);
   assert.equal(s.tier.sizes().ports, 0);
   assert.equal(s.tier.sizes().pairs, 0);
+});
+
+test('beaconing: a beacon resuming after a pause (sleep) alerts again after five beats; random arrivals to one host never', () => {
+  const s = setup();
+  const before = [0, 5000, 10_000, 15_000, 20_000];
+  assert.equal(s.feed(beats(before)).length, 1);
+  const after = [3_620_000, 3_625_050, 3_629_980, 3_635_000, 3_640_020];
+  assert.deepEqual(s.feed(beats(after.slice(0, 4))), [], 'four beats after the pause');
+  s.store.apply([], T0 + 3_700_000);
+  assert.equal(s.feed(beats(after).slice(4)).length, 1, 'the fifth after the pause');
+  // 2,000 attempts with exponential inter-arrival times (mean 3 s, a fixed LCG so the test is repeatable).
+  let x = 12345;
+  const rand = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  let t = 0;
+  const times = Array.from({ length: 2000 }, () => (t += -3000 * Math.log(1 - rand())));
+  const r = setup();
+  assert.deepEqual(r.feed(beats(times, 443)), []);
 });
