@@ -43,10 +43,7 @@ const BENIGN_DOMAINS = [
 ];
 
 /** A name in presentation form, lower case, without the final dot. */
-export const normName = (name: string) => name.toLowerCase().replace(/\.$/, '');
-
-/** True when `name` is `domain` or a name under it. */
-export const under = (name: string, domain: string) => name === domain || name.endsWith(`.${domain}`);
+export const normName = (name: string) => { const n = name.toLowerCase(); return n.endsWith('.') ? n.slice(0, -1) : n; };
 
 /**
  * The registrable domain of a name (Public Suffix List, private suffixes too: so "x.github.io" counts
@@ -66,7 +63,7 @@ export const isMinimisationProbe = (name: string) => normName(name).startsWith('
 
 export class Allow {
   #user: readonly AllowEntry[] = [];
-  #domains: string[] = [...BENIGN_DOMAINS];
+  #domains = new Set<string>(BENIGN_DOMAINS);
   #hosts = new Set<string>(BENIGN_HOSTS);
   #apps = new Set<string>();
 
@@ -74,7 +71,7 @@ export class Allow {
   set user(entries: readonly AllowEntry[]) {
     if (entries === this.#user) return;
     this.#user = entries;
-    this.#domains = [...BENIGN_DOMAINS, ...entries.filter((e) => e.kind === 'domain').map((e) => normName(e.value))];
+    this.#domains = new Set([...BENIGN_DOMAINS, ...entries.filter((e) => e.kind === 'domain').map((e) => normName(e.value))]);
     this.#hosts = new Set([...BENIGN_HOSTS, ...entries.filter((e) => e.kind === 'host').map((e) => e.value.toLowerCase())]);
     this.#apps = new Set(entries.filter((e) => e.kind === 'app').map((e) => e.value));
   }
@@ -83,8 +80,13 @@ export class Allow {
   host(addr: string): boolean { return this.#hosts.has(addr.toLowerCase()); }
   domain(name: string | null | undefined): boolean {
     if (!name) return false;
-    const n = normName(name);
-    return this.#domains.some((d) => under(n, d));
+    // The name, then each parent in turn ("a.b.c" → "b.c" → "c"): as many lookups as labels.
+    for (let n = normName(name); ; ) {
+      if (this.#domains.has(n)) return true;
+      const dot = n.indexOf('.');
+      if (dot < 0) return false;
+      n = n.slice(dot + 1);
+    }
   }
 
   /** A connection attempt left out of every detector: benign port, host, app, or a destination name allowed. */

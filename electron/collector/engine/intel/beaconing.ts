@@ -11,7 +11,7 @@ import type { ConnectEvent, EventApp } from './events.ts';
  * once, a retry). A period under MIN_PERIOD_MS is a burst, not a beacon. Caps: MAX_FLOWS tuples (the
  * least recently active goes first), MAX_BEATS beats each; a tuple idle IDLE_MS is forgotten at a tick.
  */
-export const BEACON_LIMITS = { MERGE_MS: 500, MIN_PERIOD_MS: 1000, MAX_FLOWS: 4096, MAX_BEATS: 32, IDLE_MS: 2 * 3_600_000 } as const;
+export const BEACON_LIMITS = { MERGE_MS: 500, MIN_PERIOD_MS: 2000, MAX_FLOWS: 4096, MAX_BEATS: 32, IDLE_MS: 2 * 3_600_000 } as const;
 /** A gap longer than this many periods is a pause, after which a series starts anew. */
 const PAUSE_FACTOR = 10;
 /** Intervals shown in the evidence (the contract's maximum). */

@@ -109,7 +109,7 @@ test('beaconing: every 5 s ± 5 %, one beat missed: an alert at the fifth attemp
   assert.equal(a.evidence!.ports?.sample[0], 8443);
 });
 
-test('beaconing: irregular attempts (a person browsing) and bursts (< 1 s) are no beacon', () => {
+test('beaconing: irregular attempts (a person browsing) and bursts (< 2 s apart) are no beacon', () => {
   const s = setup();
   assert.deepEqual(s.feed(beats([0, 3000, 11_000, 12_500, 30_000, 31_000, 47_000, 60_000])), []);
   // Five bursts of ten connections 1 ms apart, a page load every 7–40 s: the bursts merge into beats.
@@ -122,11 +122,11 @@ test('beaconing: at the jitter threshold is no beacon, just under it is; two mis
   assert.equal(regularity([1000, 1150, 850, 1000])!.jitterPct, 7.5);
   const at = regularity([1000, 1150, 850, 1150, 850, 1150, 850])!;
   assert.equal(at.jitterPct, 15);
-  // Five attempts, intervals 850, 1150, 850, 1150 ms: median 1000, every deviation 150: exactly 15 %.
+  // Five attempts, intervals 2550, 3450, 2550, 3450 ms: median 3000, every deviation 450: exactly 15 %.
   const s = setup();
-  assert.deepEqual(s.feed(beats([0, 850, 2000, 2850, 4000])), [], '15 % is not < 15 %');
+  assert.deepEqual(s.feed(beats([0, 2550, 6000, 8550, 12_000])), [], '15 % is not < 15 %');
   s.set({ intel: { ...defaultConfig().intel, beaconing: { attempts: 5, jitterPct: 16 } } });
-  const [a] = s.feed(beats([5000]));
+  const [a] = s.feed(beats([15_000]));
   assert.equal(a?.category, 'beaconing', 'a threshold raised live: the next attempt alerts');
   assert.equal(a.evidence?.jitterPct, 15);
   assert.equal(regularity([5000, 10_000, 5000, 10_000, 5000]), null, "two missed beats in five intervals");
