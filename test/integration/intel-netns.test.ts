@@ -101,6 +101,7 @@ describe('beacon and DNS tunnel, side by side (both take a minute of real time)'
     assert.ok(alert.evidence!.jitterPct! < 15);
     assert.equal(alert.evidence!.intervalsMs!.length, 4);
     assert.ok(alert.evidence!.intervalsMs!.some((d) => d > 9000), 'the missed beat is one of the intervals');
+    assert.match(alert.evidence!.app?.name ?? '', /beacon-client/, 'the app, from the connection poll that saw the first attempts\' sockets');
   });
 
   test('dig: 100-byte names, and 60 random subdomains a minute of one domain: DNS-tunnel alerts', async (t) => {

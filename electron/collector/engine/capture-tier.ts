@@ -39,6 +39,8 @@ export class CaptureTier {
   readonly connects = new ConnectTracker();
   /** Called with every report as it is read (the intelligence tier takes its events from it). */
   readonly listeners: Array<(r: CaptureReport) => void> = [];
+  /** Called with each poll's handshakes and the app owning each one's socket (the intelligence tier's evidence). */
+  readonly ownerListeners: Array<(hs: readonly Handshake[], owner: (h: Handshake) => AppRef | null) => void> = [];
   readonly jobs: Job[];
 
   constructor(env: TierEnv) {
@@ -158,6 +160,14 @@ export class CaptureTier {
     this.#udp.unattributedBytes += lostBytes;
     this.#tcp.socketBytes += tcp.socketBytes; this.#tcp.captureBytes += tcp.captureBytes; this.#tcp.flows += tcp.flows;
     this.accounts.add(ends, sets, app, now, dt);
+  }
+
+  /** Handshakes drained by a connection poll, with the app of each one's socket where listed. */
+  attribute(hs: readonly Handshake[], owner: (h: Handshake) => AppRef | null): void {
+    const known = new Map<Handshake, AppRef | null>();
+    const once = (h: Handshake) => { if (!known.has(h)) known.set(h, owner(h)); return known.get(h)!; };
+    this.connects.add(hs, once);
+    for (const l of this.ownerListeners) l(hs, once);
   }
 
   /** Kernel TCP counters, the connect metrics' fallback while no handshake is seen. */

@@ -128,7 +128,7 @@ export class ConnectionsTier {
       const app = (pid: number) => apps.get(pid) ?? null;
       const dt = now - prevTs;
       cap.account(ends, drained.lostBytes, this.#crossCheck(ends, dt), this.#env.config().portSets, app, now, dt);
-      cap.connects.add(drained.handshakes, (h) => {
+      cap.attribute(drained.handshakes, (h) => {
         const local = isLoopbackPeer(normaliseIp(h.src), own);
         const m = local ? index.find('tcp', normaliseIp(h.src), h.srcPort, normaliseIp(h.dst), h.dstPort) : index.find('tcp', normaliseIp(h.dst), h.dstPort, normaliseIp(h.src), h.srcPort);
         const pid = m.i >= 0 ? reading.sockets[m.i]!.pid : null;

@@ -84,6 +84,7 @@ export class Engine {
     this.#history = new HistoryTier(env, d.historyPath ?? null);
     this.#intel = new IntelTier(env, () => this.#interfaces.list);
     this.#capture.listeners.push((r) => this.#intel.ingest(eventsOfReport(r)));
+    this.#capture.ownerListeners.push((hs, owner) => this.#intel.attribute(hs, owner));
     this.#jobs = [...this.#capture.jobs, ...this.#intel.jobs, ...this.#connections.jobs, ...this.#health.jobs, ...this.#system.jobs, ...this.#wifi.jobs, ...this.#disks.jobs, ...this.#history.jobs];
   }
 

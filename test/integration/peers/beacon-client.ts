@@ -1,5 +1,6 @@
 // A scripted beacon: connects to HOST PORT every PERIOD_MS ms ± JITTER_PCT % (uniform), skipping beat
-// number MISS (0-based; -1 for none), until it has made COUNT attempts; each connection is closed at once.
+// number MISS (0-based; -1 for none), until it has made COUNT attempts; each connection is held 2 s (as
+// an HTTP request would be), so the engine's connection poll sees its socket and names the app.
 // argv: HOST PORT PERIOD_MS JITTER_PCT MISS COUNT. Messages: {ready}, then {attempt, at} per attempt
 // (at: Date.now() when the connect started), {done} after the last.
 import net from 'node:net';
@@ -17,7 +18,8 @@ for (let beat = 0; attempts < count; beat++) {
   const due = t0 + beat * period + (beat === 0 ? 0 : (Math.random() * 2 - 1) * jitter * period);
   await sleep(Math.max(0, due - Date.now()));
   const at = Date.now();
-  await new Promise<void>((res) => { const s = net.connect(port, host, () => s.destroy()); s.on('close', () => res()).on('error', () => res()); });
+  const s = net.connect(port, host, () => setTimeout(() => s.destroy(), 2000));
+  s.on('error', () => {});
   attempts++;
   process.send!({ attempt: attempts, at });
 }

@@ -88,6 +88,12 @@ export class BeaconDetector {
     return trigger(f, d.slice(-Math.min(r.used, SHOWN)), r, t);
   }
 
+  /** Names the app behind a tuple already tracked (a connection poll matched one of its sockets). */
+  setApp(src: string, dst: string, dstPort: number, app: EventApp): void {
+    const f = this.#flows.get(`${src}|${dst}|${dstPort}`);
+    if (f) f.app = app;
+  }
+
   /** Forgets tuples idle longer than IDLE_MS. */
   prune(now: number): void {
     for (const [k, f] of this.#flows) if (now - f.beats.at(-1)! > BEACON_LIMITS.IDLE_MS) this.#flows.delete(k);

@@ -9,7 +9,8 @@ import type { Job, TierEnv } from '../tier.ts';
 import { Allow, normName } from './allow.ts';
 import { BeaconDetector } from './beaconing.ts';
 import { DnsTunnelDetector } from './dns-tunnel.ts';
-import type { ConnectEvent, DnsEvent, IntelEvent } from './events.ts';
+import type { ConnectEvent, DnsEvent, EventApp, IntelEvent } from './events.ts';
+import type { Handshake } from '../../capture.ts';
 import { PortScanDetector } from './portscan.ts';
 
 export const INTEL_TICK_MS = 30_000;
@@ -84,6 +85,21 @@ export class IntelTier {
     if ([m.srcPort, m.dstPort].some((p) => p === 5353 || p === 5355)) return;
     if (this.#allow.host(m.src) || this.#allow.host(m.dst) || this.#allow.app(e.app) || this.#allow.domain(m.qname)) return;
     for (const t of this.dnsTunnel.add(m, e.ts, cfg.intel.dnsTunnel, e.app)) this.#hold(t);
+  }
+
+  /**
+   * The apps of connection attempts, once a connection poll has matched their sockets (after the
+   * report that carried them: the next trigger of their beacon or scan names the app). Only attempts
+   * from this machine: for an inbound one the socket is the listener, not the one who connected.
+   */
+  attribute(hs: readonly Handshake[], owner: (h: Handshake) => EventApp | null): void {
+    for (const h of hs) {
+      if (!this.local(h.src)) continue;
+      const app = owner(h);
+      if (!app) continue;
+      this.beacons.setApp(h.src, h.dst, h.dstPort, app);
+      this.portScan.setApp(h.src, h.dst, app);
+    }
   }
 
   #learn(addr: string, name: string): void {

@@ -71,6 +71,12 @@ export class PortScanDetector {
     this.#pairs.delete(key);
   }
 
+  /** Names the app behind a pair already tracked (a connection poll matched one of its sockets). */
+  setApp(src: string, dst: string, app: EventApp): void {
+    const p = this.#pairs.get(`${src}|${dst}`);
+    if (p) p.app = app;
+  }
+
   /** Forgets ports older than the window, and pairs left with none. */
   prune(now: number, t: IntelThresholds['portScan']): void {
     const from = now - t.windowSec * 1000;
