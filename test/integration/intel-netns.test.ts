@@ -15,7 +15,7 @@ import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
 import type { Alert, Snapshot } from '../../shared/index.ts';
 import { DEFAULT_CAPTURE } from '../../electron/collector/platform.ts';
 import { Lab, has } from './capture-lab.ts';
-import { ROOT } from '../helpers.ts';
+import { ROOT, unprivilegedProblem } from '../helpers.ts';
 
 const run = promisify(execFile);
 const A = `nwin${process.pid}a`, B = `nwin${process.pid}b`;
@@ -79,6 +79,30 @@ for (const [kind, flag] of [['SYN', '-sS'], ['connect', '-sT']] as const) {
     });
   }
 }
+
+test('unprivileged engine (uid 65534, no capture): an nmap connect scan from its machine still raises the port-scan alert, from socket-destroy events', async (t) => {
+  if (skip) return t.skip(skip);
+  const why = unprivilegedProblem();
+  if (why) return t.skip(why);
+  const e = new EngineHost({ probes: false, intervalMs: 500, connectionsVisibleMs: 1000 }, {
+    execPath: 'ip',
+    execArgv: ['netns', 'exec', A, 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...process.execArgv, ...ENGINE_EXEC_ARGV],
+  });
+  engines.push(e);
+  const first = await e.next((x) => x.sources.destroyEvents.state === 'ok' && x.connectionsTs !== null && x.sources.capture?.state === 'unavailable');
+  assert.match(JSON.stringify(first.sources.capture), /CAP_NET_RAW/);
+  await e.nextPoll(first.connectionsTs);
+  const start = Date.now();
+  await run('ip', ['netns', 'exec', A, 'nmap', '-sT', '-n', '-Pn', '-p', '1-100', '--max-retries', '0', '-T4', B_IP], { timeout: 60_000 });
+  const { alert } = await alertIn(e, `portscan:${A_IP}:${B_IP}`, start).catch((err) => {
+    t.diagnostic(`connects: ${JSON.stringify(e.snapshots.at(-1)?.connects?.total)}; alerts: ${JSON.stringify(e.snapshots.at(-1)?.alerts)}`);
+    throw err;
+  });
+  t.diagnostic(`after ${alert.lastTs - start} ms: ${alert.detail}`);
+  assert.equal(alert.evidence?.direction, 'outbound');
+  assert.equal(alert.evidence?.source, A_IP);
+  assert.ok(alert.evidence!.ports!.count >= 20);
+});
 
 describe('beacon and DNS tunnel, side by side (both take a minute of real time)', { concurrency: true }, () => {
   test('a client connecting every 5 s ± 5 %, one beat missed: a beaconing alert after the fifth attempt, period ≈ 5 s', async (t) => {

@@ -11,7 +11,7 @@ import type { Job, TierEnv } from './tier.ts';
 import type { CaptureTier } from './capture-tier.ts';
 import { SocketIndex, flowEnds, type FlowEnd } from './flow-credit.ts';
 import type { AppRef } from './flow-accounts.ts';
-import { SocketAttempts } from './socket-attempts.ts';
+import { SocketAttempts, type OutcomeSink } from './socket-attempts.ts';
 
 /** Closes kept between two polls at most: a flood of closes must not grow memory without limit. */
 const MAX_DESTROYED = 200_000;
@@ -31,12 +31,17 @@ export class ConnectionsTier {
   #capture: CaptureTier | null;
   /** Connection attempts from socket births and destroy events, for when the capture is not running. */
   #attempts: SocketAttempts;
+  /** Called with each of those attempts (the intelligence tier's events without the capture). */
+  readonly attemptListeners: OutcomeSink[] = [];
 
   /** `capture`: the packet capture tier whose flows this poll attributes (UDP credit, hosts, services). */
   constructor(env: TierEnv, capture: CaptureTier | null = null) {
     this.#env = env;
     this.#capture = capture;
-    this.#attempts = new SocketAttempts((outcome, app) => this.#capture?.connects.event(outcome, app));
+    this.#attempts = new SocketAttempts((outcome, app, sock) => {
+      this.#capture?.connects.event(outcome, app);
+      for (const l of this.attemptListeners) l(outcome, app, sock);
+    });
     this.jobs = [{
       key: 'connections', source: 'connections',
       every: (c, visible) => (visible ? c.connectionsVisibleMs : c.connectionsHiddenMs),

@@ -18,7 +18,7 @@ import { WifiTier } from './wifi-tier.ts';
 import { HistoryTier } from './history-tier.ts';
 import { CaptureTier } from './capture-tier.ts';
 import { IntelTier } from './intel/intel-tier.ts';
-import { eventsOfReport } from './intel/events.ts';
+import { eventOfSocket, eventsOfReport } from './intel/events.ts';
 
 export interface EngineDeps {
   sources: Sources; os: OsIO; config: EngineConfig; emit: (m: EngineMessage) => void;
@@ -85,6 +85,11 @@ export class Engine {
     this.#intel = new IntelTier(env, () => this.#interfaces.list);
     this.#capture.listeners.push((r) => this.#intel.ingest(eventsOfReport(r)));
     this.#capture.ownerListeners.push((hs, owner) => this.#intel.attribute(hs, owner));
+    // Without the capture (unprivileged): attempts from socket births and destroy events instead.
+    this.#connections.attemptListeners.push((outcome, app, s) => {
+      const e = this.#capture.active ? null : eventOfSocket(outcome, app, s, this.#os.now());
+      if (e) this.#intel.ingest([e]);
+    });
     this.#jobs = [...this.#capture.jobs, ...this.#intel.jobs, ...this.#connections.jobs, ...this.#health.jobs, ...this.#system.jobs, ...this.#wifi.jobs, ...this.#disks.jobs, ...this.#history.jobs];
   }
 

@@ -17,7 +17,8 @@ export const MAX_TRACKED = 65_536;
 
 interface Seen { app: AppRef | null; established: boolean; polled: number }
 
-export type OutcomeSink = (outcome: HandshakeOutcome, app: AppRef | null) => void;
+/** One outcome, with the app where known and the socket it was (local end = the connecting side). */
+export type OutcomeSink = (outcome: HandshakeOutcome, app: AppRef | null, s: SocketSample) => void;
 
 const keyOf = (s: SocketSample): string | null =>
   s.protocol === 'tcp' && s.remoteIp !== null && s.remotePort ? `${s.localIp}|${s.localPort}|${s.remoteIp}|${s.remotePort}` : null;
@@ -46,13 +47,13 @@ export class SocketAttempts {
       const established = s.state !== 'SYN-SENT';
       const cur = this.#seen.get(k);
       if (cur) {
-        if (established && !cur.established && this.#polls > 1) this.#sink('ok', cur.app ?? app(s));
+        if (established && !cur.established && this.#polls > 1) this.#sink('ok', cur.app ?? app(s), s);
         cur.established ||= established;
         cur.app ??= app(s);
         cur.polled = this.#polls;
         continue;
       }
-      if (established && this.#polls > 1) this.#sink('ok', app(s));
+      if (established && this.#polls > 1) this.#sink('ok', app(s), s);
       this.#remember(k, { app: app(s), established, polled: this.#polls });
     }
     this.#ended.clear();
@@ -68,12 +69,12 @@ export class SocketAttempts {
     this.#seen.delete(k);
     if (this.#ended.size < MAX_TRACKED) this.#ended.add(k);
     if (s.synAcked) {
-      if (!seen?.established) this.#sink('ok', seen?.app ?? null);
+      if (!seen?.established) this.#sink('ok', seen?.app ?? null, s);
       return;
     }
     // Never established. An accepted socket with no data has ≥ 2 segments in (the ACK, the FIN): not ours.
     if (s.segsIn === null || s.segsIn > 1) return;
-    this.#sink(s.segsIn === 1 ? 'refused' : 'timeout', seen?.app ?? null);
+    this.#sink(s.segsIn === 1 ? 'refused' : 'timeout', seen?.app ?? null, s);
   }
 
   get tracked(): number { return this.#seen.size; }

@@ -4,6 +4,7 @@
 // Times are ms since the epoch (the engine's clock), rates bytes/s.
 import { isIP } from 'node:net';
 import type { CaptureReport, DnsMessage, HandshakeOutcome } from '../../capture.ts';
+import type { SocketSample } from '../../sockets.ts';
 
 /** The app that owns the local socket, when a source knows it (AppUsage.id and name). */
 export interface EventApp { id: string; name: string }
@@ -40,6 +41,19 @@ export function eventsOfReport(r: Pick<CaptureReport, 'handshakes' | 'dns'>): In
   }
   for (const m of r.dns) out.push({ kind: 'dns', ts: m.atUs / 1000, msg: m });
   return out.sort((a, b) => a.ts - b.ts);
+}
+
+/**
+ * A connection attempt from the unprivileged source (socket-attempts.ts: a socket born in a poll or
+ * ended in a destroy event): its local end connected; `ts` is when the outcome became known, not the
+ * SYN (a refusal comes within ms, a timeout seconds later). Only attempts from this machine are seen.
+ */
+export function eventOfSocket(outcome: HandshakeOutcome, app: EventApp | null, s: SocketSample, ts: number): ConnectEvent | null {
+  if (s.remoteIp === null || !s.remotePort) return null;
+  return {
+    kind: 'connect', ts, proto: 'tcp', src: s.localIp, srcPort: s.localPort, dst: s.remoteIp, dstPort: s.remotePort,
+    outcome, connectMs: null, ...(app ? { app } : {}),
+  };
 }
 
 /** One event as a recording line (JSON, no newline inside). */
