@@ -1,5 +1,5 @@
-// Intelligence tier: fed events (events.ts) by the capture tier's reports, a replayed recording or any
-// later source, it runs the port-scan, beaconing and DNS-tunnel detectors and holds their triggers until
+// Intelligence tier: fed events (events.ts) by the capture tier's reports — without the capture, by the
+// socket polls' and destroy events' attempts — by a replayed recording (replay.ts) or any later source, it runs the port-scan, beaconing and DNS-tunnel detectors and holds their triggers until
 // the engine applies them to its alert store (alerts.ts: active 60 s after the last trigger, history of
 // 100). Config is read at every event, so switches, thresholds and the allow-list apply live. A tick
 // every 30 s prunes the detectors' windows and expires DNS transactions unanswered after 5 s.
@@ -31,13 +31,12 @@ export class IntelTier {
   readonly beacons = new BeaconDetector();
   readonly dnsTunnel = new DnsTunnelDetector();
   readonly jobs: Job[];
-  /** Events taken in, for the snapshot's notes and the bench. */
-  events = 0;
 
   /** `interfaces`: this machine's interfaces, whose addresses say what is inbound and what outbound. */
   constructor(env: Pick<TierEnv, 'config' | 'os'>, interfaces: () => readonly Interface[]) {
     this.#config = env.config;
     this.#interfaces = interfaces;
+    // Its events are the capture's (no source of its own): a failure there shows on the capture's status.
     this.jobs = [{
       key: 'intel', source: 'capture',
       every: () => INTEL_TICK_MS,
@@ -60,7 +59,6 @@ export class IntelTier {
     const cfg = this.#config();
     this.#allow.user = cfg.intel.allow;
     for (const e of events) {
-      this.events++;
       if (e.kind === 'connect') this.#connect(e, cfg);
       else if (e.kind === 'dns') this.#dns(e, cfg);
       // Rates: the bandwidth detector (alerts.ts) reads the interface tier's; kept in the event
