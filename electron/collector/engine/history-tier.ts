@@ -139,7 +139,8 @@ export class HistoryTier {
       const key = `${q.interface}\t${start}`;
       let inDb = this.#quotaBase.get(key);
       if (inDb === undefined) {
-        inDb = (store.db.prepare("SELECT coalesce(sum(rx + tx), 0) AS n FROM usage_1d WHERE app = '' AND iface = ? AND ts >= ? AND ts < ?").get(q.interface, start, end) as { n: number }).n;
+        const row = usage(store, { from: start, to: end, by: 'interface' }, now).rows.find((r) => r.key === q.interface);
+        inDb = row ? row.rxBytes + row.txBytes : 0;
         this.#quotaBase.set(key, inDb);
       }
       const used = inDb + (this.#pendingIface.get(q.interface) ?? 0);

@@ -1,8 +1,27 @@
 // Questions to the usage history: totals by app, interface, host or service over a range, and time
-// series at a fitting resolution. Each reads the coarsest table whose buckets fit the range exactly.
+// series at a fitting resolution. Each reads the coarsest table whose buckets fit the range exactly,
+// plus the finer rows not rolled up into it yet (rollup.ts).
 import type { Resolution, UsageBy, UsageQuery, UsageRow, UsageSeries, UsageTotals } from '../../../shared/index.ts';
 import { RESOLUTIONS, bucketStart, nextBucket, DEFAULT_RETENTION, type Retention } from './buckets.ts';
+import { minuteOf, table, type Coarse } from './rollup.ts';
 import type { HistoryStore } from './store.ts';
+
+/** For each resolution, the finer tables and the mark past which their rows are not in it yet. */
+const FINER: Record<Resolution, Array<[Resolution, Coarse]>> = {
+  '5m': [], '1h': [['5m', '1h']], '1d': [['1h', '1d'], ['5m', '1h']], '1mo': [['1d', '1mo'], ['1h', '1d'], ['5m', '1h']],
+};
+
+/**
+ * Rows (id, rx, tx) of `res` over [from, to) with the finer ones not rolled into it yet, joined to their
+ * keys as `d` (app, iface, host, service). Parameters ?1, ?2: the first and the end minute.
+ */
+function source(store: HistoryStore, res: Resolution, from: number, to: number): { sql: string; params: [number, number] } {
+  const marks = store.marks();
+  const lo = minuteOf(bucketStart(from, res));
+  const parts = [`SELECT id, rx, tx FROM ${table(res)} WHERE id >= (?1 << 32) AND id < (?2 << 32)`];
+  for (const [f, mark] of FINER[res]) parts.push(`SELECT id, rx, tx FROM ${table(f)} WHERE id >= (${Math.max(lo, minuteOf(marks[mark]))} << 32) AND id < (?2 << 32)`);
+  return { sql: `(${parts.join(' UNION ALL ')}) u JOIN dims d ON d.id = (u.id & 4294967295)`, params: [lo, minuteOf(to)] };
+}
 
 const COLUMN: Record<UsageBy, string> = { app: 'app', interface: 'iface', host: 'host', service: 'service' };
 
@@ -32,12 +51,13 @@ export function pickResolution(from: number, to: number, now: number, keep: Rete
 export function usage(store: HistoryStore, q: Omit<UsageQuery, 'kind'>, now: number): UsageTotals {
   const res = pickResolution(q.from, q.to, now);
   const col = COLUMN[q.by];
+  const src = source(store, res, q.from, q.to);
   const rows = store.db.prepare(
-    `SELECT u.${col} AS key, sum(u.rx) AS rx, sum(u.tx) AS tx, a.name AS name, a.exe AS exe, a.icon AS icon
-     FROM usage_${res} u LEFT JOIN apps a ON a.id = u.app AND '${col}' = 'app'
-     WHERE u.ts >= ? AND u.ts < ? AND ${where(q.by, q.includeLoopback ?? false)}
-     GROUP BY u.${col} ORDER BY sum(u.rx) + sum(u.tx) DESC`,
-  ).all(bucketStart(q.from, res), q.to) as Array<{ key: string; rx: number; tx: number; name: string | null; exe: string | null; icon: string | null }>;
+    `SELECT d.${col} AS key, sum(u.rx) AS rx, sum(u.tx) AS tx, a.name AS name, a.exe AS exe, a.icon AS icon
+     FROM ${src.sql} LEFT JOIN apps a ON a.id = d.app AND '${col}' = 'app'
+     WHERE ${where(q.by, q.includeLoopback ?? false)}
+     GROUP BY d.${col} ORDER BY sum(u.rx) + sum(u.tx) DESC`,
+  ).all(...src.params) as Array<{ key: string; rx: number; tx: number; name: string | null; exe: string | null; icon: string | null }>;
   const out: UsageRow[] = rows.map((r) => ({ key: r.key, name: r.name ?? r.key, exe: r.exe, icon: r.icon, rxBytes: r.rx, txBytes: r.tx }));
   const total = { rxBytes: out.reduce((n, r) => n + r.rxBytes, 0), txBytes: out.reduce((n, r) => n + r.txBytes, 0) };
   const limit = q.limit ?? Infinity;
@@ -57,21 +77,24 @@ export function seriesResolution(from: number, to: number): Resolution {
 /** Every bucket of the range (empty ones too, so a chart's axis has no holes), split by the dimension. */
 export function series(store: HistoryStore, q: Omit<UsageQuery, 'kind'> & { resolution: Resolution }): UsageSeries {
   const col = COLUMN[q.by];
-  const keys = q.keys && q.keys.length > 0 ? ` AND ${col} IN (${q.keys.map(() => '?').join(', ')})` : '';
+  const keys = q.keys && q.keys.length > 0 ? ` AND d.${col} IN (${q.keys.map(() => '?').join(', ')})` : '';
+  const src = source(store, q.resolution, q.from, q.to);
   const rows = store.db.prepare(
-    `SELECT ts, ${col} AS key, sum(rx) AS rx, sum(tx) AS tx FROM usage_${q.resolution}
-     WHERE ts >= ? AND ts < ? AND ${where(q.by, q.includeLoopback ?? false)}${keys} GROUP BY ts, ${col} ORDER BY ts`,
-  ).all(bucketStart(q.from, q.resolution), q.to, ...(q.keys ?? [])) as Array<{ ts: number; key: string; rx: number; tx: number }>;
-  const byTs = new Map<number, UsageSeries['buckets'][number]['values']>();
+    `SELECT (u.id >> 32) * 60000 AS ts, d.${col} AS key, sum(u.rx) AS rx, sum(u.tx) AS tx FROM ${src.sql}
+     WHERE ${where(q.by, q.includeLoopback ?? false)}${keys} GROUP BY 1, 2`,
+  ).all(...src.params, ...(q.keys ?? [])) as Array<{ ts: number; key: string; rx: number; tx: number }>;
+  const byTs = new Map<number, Map<string, UsageSeries['buckets'][number]['values'][number]>>();
   for (const r of rows) {
-    let v = byTs.get(r.ts);
-    if (!v) byTs.set(r.ts, (v = []));
-    v.push({ key: r.key, rxBytes: r.rx, txBytes: r.tx });
+    const ts = bucketStart(r.ts, q.resolution); // a finer row not rolled up yet: into its bucket here
+    let v = byTs.get(ts);
+    if (!v) byTs.set(ts, (v = new Map()));
+    const had = v.get(r.key);
+    if (had) { had.rxBytes += r.rx; had.txBytes += r.tx; } else v.set(r.key, { key: r.key, rxBytes: r.rx, txBytes: r.tx });
   }
   const buckets: UsageSeries['buckets'] = [];
   // At most ~2,000 buckets (a week of 5-minute rows); a wider range asks for a coarser resolution.
   for (let t = bucketStart(q.from, q.resolution); t < q.to && buckets.length < 2100; t = nextBucket(t, q.resolution)) {
-    buckets.push({ ts: t, values: byTs.get(t) ?? [] });
+    buckets.push({ ts: t, values: [...(byTs.get(t)?.values() ?? [])] });
   }
   const names: Record<string, string> = {};
   if (q.by === 'app') {

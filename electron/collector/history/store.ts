@@ -1,21 +1,29 @@
 // The usage history database (node:sqlite, built into Node 24 and Electron's Node: no native module).
-// One table per resolution (buckets.ts), every flush adding to all four in one transaction, so the
-// hourly, daily and monthly totals always agree with the 5-minute rows they sum. WAL with
-// synchronous=NORMAL: a killed engine loses at most what it had not flushed (the last minute).
+// One table per resolution (buckets.ts); a flush adds 5-minute rows and rolls closed buckets up into
+// the hourly, daily and monthly tables in the same transaction (rollup.ts), so those always agree with
+// the 5-minute rows they sum. WAL with synchronous=NORMAL: a killed engine loses at most what it had
+// not flushed (the last minute).
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { RESOLUTIONS, bucketStart, type Resolution, type Retention } from './buckets.ts';
+import { COARSER, Rows, migrateTo2, readMarks, saveMarks, table, type Batch, type Marks } from './rollup.ts';
 
 /** 'NWHS' — PRAGMA application_id, so a foreign SQLite file at our path is told from ours. */
 const APP_ID = 0x4e574853;
-const MIGRATIONS: string[] = [
+const MIGRATIONS: Array<string | ((db: DatabaseSync) => void)> = [
   // 1: usage rows by bucket and dimensions ('' = not this dimension), and what each app id is called.
   [...RESOLUTIONS.map((r) => `CREATE TABLE usage_${r} (ts INTEGER NOT NULL, app TEXT NOT NULL, iface TEXT NOT NULL, host TEXT NOT NULL,
      service TEXT NOT NULL, rx INTEGER NOT NULL, tx INTEGER NOT NULL, PRIMARY KEY (ts, app, iface, host, service)) WITHOUT ROWID`),
   'CREATE TABLE apps (id TEXT PRIMARY KEY, name TEXT NOT NULL, exe TEXT, icon TEXT, last_seen INTEGER NOT NULL) WITHOUT ROWID',
   ].join(';\n'),
+  // 2: integer keys (dims) and roll-ups of closed buckets (rollup.ts); usage_* become views.
+  migrateTo2,
 ];
+/** Keys cached per writer; beyond, the cache starts again (the dims table has them all). */
+const MAX_KEYS = 200_000;
+/** An app's identity is written when it changes, and its last_seen at most hourly. */
+const APP_SEEN_MS = 3_600_000;
 
 /** Bytes of one bucket and set of dimensions: app id, interface, remote host, service ('' = any). */
 export interface UsageDelta { ts: number; app: string; iface: string; host: string; service: string; rx: number; tx: number }
@@ -29,16 +37,22 @@ export class HistoryStore {
   readonly path: string;
   #db: DatabaseSync;
   #lock: string | null;
-  #add: Record<Resolution, StatementSync>;
+  #rows: Rows;
   #app: StatementSync;
+  #key: StatementSync | null = null;
+  /** "app\tiface\thost\tservice" → dims id, for the writer. */
+  #keys = new Map<string, number>();
+  /** App id → what was last written of it: identity and the hour of last_seen. */
+  #appsWritten = new Map<string, string>();
+  /** The writer's roll-up marks; a reader reads them with each question (the writer moves them). */
+  #marks: Marks | null;
 
   private constructor(file: string, db: DatabaseSync, lock: string | null) {
     this.path = file;
     this.#db = db;
     this.#lock = lock;
-    this.#add = Object.fromEntries(RESOLUTIONS.map((r) => [r, db.prepare(
-      `INSERT INTO usage_${r} (ts, app, iface, host, service, rx, tx) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT DO UPDATE SET rx = rx + excluded.rx, tx = tx + excluded.tx`)])) as Record<Resolution, StatementSync>;
+    this.#rows = new Rows(db);
+    this.#marks = lock ? readMarks(db) : null;
     this.#app = db.prepare(`INSERT INTO apps (id, name, exe, icon, last_seen) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET name = excluded.name, exe = excluded.exe, icon = excluded.icon, last_seen = excluded.last_seen`);
   }
@@ -87,35 +101,70 @@ export class HistoryStore {
     if (!fs.existsSync(file)) return { ok: false, reason: `no history at ${file} yet (the engine writes it once a minute)` };
     try {
       const db = new DatabaseSync(file, { readOnly: true });
-      const why = foreignOrCorrupt(db);
+      const why = foreignOrCorrupt(db) ?? schemaBehind(db);
       if (why) { db.close(); return { ok: false, reason: `${file}: ${why}` }; }
       return { ok: true, store: new HistoryStore(file, db, null) };
     } catch (e) { return { ok: false, reason: `${file}: ${errText(e)}` }; }
   }
 
-  /** Adds deltas (5-minute bucket starts) to every resolution, and app names, in one transaction. */
+  /**
+   * Adds deltas (5-minute bucket starts) and app names, and rolls the buckets closed as of `now` up,
+   * in one transaction.
+   */
   write(deltas: readonly UsageDelta[], apps: readonly AppName[], now: number): void {
+    const marks = this.marks();
     this.#db.exec('BEGIN IMMEDIATE');
+    const appsWritten: Array<[string, string]> = [];
     try {
+      const batch: Batch = {};
       for (const d of deltas) {
         if (d.rx === 0 && d.tx === 0) continue;
-        for (const r of RESOLUTIONS) this.#add[r].run(bucketStart(d.ts, r), d.app, d.iface, d.host, d.service, d.rx, d.tx);
+        this.#rows.push(batch, '5m', d.ts, this.#keyOf(d), d.rx, d.tx, marks);
       }
-      for (const a of apps) this.#app.run(a.id, a.name, a.exe, a.icon, now);
+      this.#rows.write(batch);
+      for (const a of apps) {
+        const seen = `${a.name}\t${a.exe}\t${a.icon}\t${Math.floor(now / APP_SEEN_MS)}`;
+        if (this.#appsWritten.get(a.id) === seen) continue;
+        this.#app.run(a.id, a.name, a.exe, a.icon, now);
+        appsWritten.push([a.id, seen]);
+      }
+      const rolled = this.#rows.rollUp(now, marks);
+      if (rolled['1h'] !== marks['1h'] || rolled['1d'] !== marks['1d'] || rolled['1mo'] !== marks['1mo']) saveMarks(this.#db, rolled);
       this.#db.exec('COMMIT');
+      this.#marks = rolled;
+      for (const [id, seen] of appsWritten) this.#appsWritten.set(id, seen);
     } catch (e) {
       // SQLite rolls back by itself on some errors (SQLITE_FULL): the original error is the one to tell.
       try { this.#db.exec('ROLLBACK'); } catch { /* no transaction left */ }
+      this.#keys.clear(); // ids handed out in the rolled-back transaction are gone
       throw e;
     }
   }
 
-  /** Deletes rows older than the policy keeps; returns how many per resolution. */
+  /** How far the coarser tables have rolled up (query.ts adds the finer rows past these). */
+  marks(): Marks { return this.#marks ?? readMarks(this.#db); }
+
+  #keyOf(d: UsageDelta): number {
+    const k = `${d.app}\t${d.iface}\t${d.host}\t${d.service}`;
+    let id = this.#keys.get(k);
+    if (id === undefined) {
+      this.#key ??= this.#db.prepare('INSERT INTO dims (app, iface, host, service) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET app = excluded.app RETURNING id');
+      id = (this.#key.get(d.app, d.iface, d.host, d.service) as { id: number }).id;
+      if (this.#keys.size >= MAX_KEYS) this.#keys.clear();
+      this.#keys.set(k, id);
+    }
+    return id;
+  }
+
+  /** Deletes rows older than the policy keeps (never rows not rolled up yet); returns how many per resolution. */
   prune(now: number, keep: Retention): Record<Resolution, number> {
     const out = {} as Record<Resolution, number>;
+    const marks = this.marks();
     for (const r of RESOLUTIONS) {
       const ms = keep[r];
-      out[r] = ms === null ? 0 : Number(this.#db.prepare(`DELETE FROM usage_${r} WHERE ts < ?`).run(bucketStart(now - ms, r)).changes);
+      const up = COARSER[r];
+      const cut = Math.min(bucketStart(now - (ms ?? 0), r), up ? marks[up] : Infinity);
+      out[r] = ms === null ? 0 : Number(this.#db.prepare(`DELETE FROM ${table(r)} WHERE id < (? << 32)`).run(Math.ceil(cut / 60_000)).changes);
     }
     return out;
   }
@@ -150,10 +199,23 @@ function migrate(db: DatabaseSync): void {
   if (have > MIGRATIONS.length) throw new Error(`history schema ${have} is newer than this NetWatch knows (${MIGRATIONS.length}): update NetWatch`);
   for (let v = have; v < MIGRATIONS.length; v++) {
     db.exec('BEGIN');
-    db.exec(MIGRATIONS[v]!);
-    db.exec(`PRAGMA application_id = ${APP_ID}; PRAGMA user_version = ${v + 1}`);
-    db.exec('COMMIT');
+    try {
+      const m = MIGRATIONS[v]!;
+      if (typeof m === 'string') db.exec(m); else m(db);
+      db.exec(`PRAGMA application_id = ${APP_ID}; PRAGMA user_version = ${v + 1}`);
+      db.exec('COMMIT');
+    } catch (e) {
+      try { db.exec('ROLLBACK'); } catch { /* rolled back already */ }
+      throw new Error(`history schema ${v} → ${v + 1}: ${errText(e)}`);
+    }
   }
+}
+
+/** A reader cannot migrate: an older schema waits for the engine (the writer) to bring it up to date. */
+function schemaBehind(db: DatabaseSync): string | null {
+  const have = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  if (have > MIGRATIONS.length) return `history schema ${have} is newer than this NetWatch knows (${MIGRATIONS.length}): update NetWatch`;
+  return have < MIGRATIONS.length ? `history schema ${have} is older than this NetWatch's (${MIGRATIONS.length}): start the engine once to update it` : null;
 }
 
 /**

@@ -62,10 +62,20 @@ test('flushes add up; hourly, daily, monthly agree with the 5-minute rows; queri
   assert.deepEqual(usage(store, { from: day, to: now, by: 'interface' }, now).rows.map((r) => [r.key, r.rxBytes]), [['eth0', 500]]);
   const s = series(store, { from: day, to: day + 900_000, resolution: '5m', by: 'app' });
   assert.deepEqual(s.buckets.map((b) => b.values.map((v) => v.rxBytes)), [[200], [50], []], 'every bucket, the empty one too');
-  for (const r of ['1h', '1d', '1mo']) {
-    const t = (store.db.prepare(`SELECT sum(rx) AS rx FROM usage_${r}`).get() as { rx: number }).rx;
-    assert.equal(t, 751, r);
-  }
+  // Before a bucket closes it is in the 5-minute table only, and every answer adds it in; once closed it
+  // is rolled up into its hour, that hour into its day at the hour's end, the day into its month at midnight.
+  const tableSum = (r: string) => (store.db.prepare(`SELECT coalesce(sum(rx), 0) AS rx FROM usage_${r}`).get() as { rx: number }).rx;
+  const answered = (r: '1h' | '1d' | '1mo') => series(store, { from: day, to: day + 86_400_000, resolution: r, by: 'app', includeLoopback: true })
+    .buckets.reduce((n, b) => n + b.values.reduce((m, v) => m + v.rxBytes, 0), 0) + usage(store, { from: day, to: now, by: 'interface' }, now).total.rxBytes;
+  assert.deepEqual(['1h', '1d', '1mo'].map(tableSum), [0, 0, 0], 'nothing closed yet');
+  for (const r of ['1h', '1d', '1mo'] as const) assert.equal(answered(r), 751, r);
+  store.write([], [], day + 600_000); // the first two buckets close
+  assert.deepEqual(['5m', '1h', '1d', '1mo'].map(tableSum), [751, 751, 0, 0]);
+  store.write([row(day + 600_000, 'a', 9)], [], day + 3_600_000); // the hour closes
+  assert.deepEqual(['5m', '1h', '1d', '1mo'].map(tableSum), [760, 760, 760, 0]);
+  store.write([], [], day + 86_400_000 + 1); // the day closes
+  assert.deepEqual(['5m', '1h', '1d', '1mo'].map(tableSum), [760, 760, 760, 760]);
+  for (const r of ['1h', '1d', '1mo'] as const) assert.equal(answered(r), 760, r);
   assert.equal(pickResolution(bucketStart(day - 30 * 86_400_000, '1d'), now, now), '1d', 'a month back from a midnight: daily rows');
   assert.equal(pickResolution(day - 30 * 86_400_000 + 300_000, now, now), '1h', 'older than a week: never 5-minute rows, which are gone');
   store.close();
@@ -129,7 +139,7 @@ test('a database of a newer schema is refused with the reason, not migrated down
   d.close();
   const r = HistoryStore.open(file);
   assert.equal(r.ok, false);
-  assert.match(!r.ok ? r.reason : '', /history schema 99 is newer than this NetWatch knows \(1\): update NetWatch/);
+  assert.match(!r.ok ? r.reason : '', /history schema 99 is newer than this NetWatch knows \(2\): update NetWatch/);
 });
 
 test('a data plan counts the interface\'s bytes since its reset day, flushed or not; alerts at 80 % and 100 %', async () => {
@@ -163,4 +173,58 @@ test('a data plan counts the interface\'s bytes since its reset day, flushed or 
   t.close();
   const off = new HistoryTier({ sources: undefined as never, os: { now: () => now } as never, config: () => cfg, status: new StatusBoard() }, null);
   assert.equal(off.quotas(now)[0]!.unavailable, 'no usage history kept (--db PATH)');
+});
+
+test('a schema-1 database (written by the old store) migrates to integer keys and roll-ups, keeping every byte', () => {
+  process.env['TZ'] = 'Europe/Berlin';
+  const file = fresh();
+  fs.copyFileSync(path.join(import.meta.dirname, '../../../fixtures/history/schema1.sqlite'), file);
+  const old = new DatabaseSync(file, { readOnly: true });
+  const before = (sql: string) => old.prepare(sql).all();
+  const want = {
+    byRes: ['5m', '1h', '1d', '1mo'].map((r) => before(`SELECT ts, app, iface, host, service, rx, tx FROM usage_${r} ORDER BY ts, app, iface, host, service`)),
+    apps: before('SELECT id, name, exe, icon FROM apps ORDER BY id'),
+  };
+  old.close();
+  const reader = HistoryStore.openReadOnly(file);
+  assert.match(reader.ok ? '' : reader.reason, /history schema 1 is older than this NetWatch's \(2\): start the engine once to update it/);
+  const { store } = open(file);
+  const after = ['5m', '1h', '1d', '1mo'].map((r) => store.db.prepare(`SELECT ts, app, iface, host, service, rx, tx FROM usage_${r} ORDER BY ts, app, iface, host, service`).all());
+  assert.deepEqual(after, want.byRes, 'every row of every table, through the views');
+  assert.deepEqual(store.db.prepare('SELECT id, name, exe, icon FROM apps ORDER BY id').all(), want.apps);
+  assert.equal((store.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, 2);
+  // The last bucket (12:35) was open: more bytes for it land in every table, as schema 1 would have put them.
+  const last = new Date('2026-11-17T12:35:00+01:00').getTime();
+  const day = bucketStart(last, '1d');
+  const total = (r: string) => (store.db.prepare(`SELECT sum(rx) AS rx FROM usage_${r} WHERE ts >= ?`).get(bucketStart(day, r)) as { rx: number }).rx;
+  const t0 = ['5m', '1h', '1d', '1mo'].map(total);
+  store.write([row(last, '/usr/bin/curl', 1000), row(last + 300_000, '/usr/bin/curl', 20)], [], last + 60_000);
+  assert.deepEqual(['5m', '1h', '1d', '1mo'].map(total), [t0[0]! + 1020, t0[1]! + 1000, t0[2]! + 1000, t0[3]! + 1000]);
+  const curlToday = () => usage(store, { from: day, to: day + 86_400_000, by: 'app' }, last + 60_000).rows.find((r) => r.name === 'curl')!.rxBytes;
+  const wantCurl = (want.byRes[2] as Array<{ ts: number; app: string; rx: number }>).filter((r) => r.ts === day && r.app === '/usr/bin/curl').reduce((n, r) => n + r.rx, 0) + 1020;
+  assert.equal(curlToday(), wantCurl, 'answers add the part not rolled up yet');
+  // Days later the open hour and day have closed: every table holds the same total again.
+  store.write([], [], day + 2 * 86_400_000);
+  const all = (r: string) => (store.db.prepare(`SELECT sum(rx) AS rx FROM usage_${r}`).get() as { rx: number }).rx;
+  assert.deepEqual(['1h', '1d', '1mo'].map(all), [all('5m'), all('5m'), all('5m')]);
+  assert.equal(curlToday(), wantCurl);
+  store.close();
+  const ro = HistoryStore.openReadOnly(file);
+  assert.ok(ro.ok);
+  if (ro.ok) { assert.equal(usage(ro.store, { from: day, to: day + 86_400_000, by: 'app' }, day + 2 * 86_400_000).rows.find((r) => r.name === 'curl')!.rxBytes, wantCurl); ro.store.close(); }
+});
+
+test('the clock set back after a roll-up: bytes for rolled buckets go to every table, once', () => {
+  process.env['TZ'] = 'Europe/Berlin';
+  const { store } = open(fresh());
+  const t = bucketStart(new Date('2026-11-17T15:00:00Z').getTime(), '1h');
+  store.write([row(t, 'a', 100)], [], t + 2 * 86_400_000); // rolled into hour, day and month at once
+  const sums = () => ['5m', '1h', '1d', '1mo'].map((r) => (store.db.prepare(`SELECT sum(rx) AS rx FROM usage_${r}`).get() as { rx: number }).rx);
+  assert.deepEqual(sums(), [100, 100, 100, 100]);
+  store.write([row(t + 300_000, 'a', 7)], [], t + 400_000); // the clock went back two days
+  assert.deepEqual(sums(), [107, 107, 107, 107]);
+  assert.equal(usage(store, { from: bucketStart(t, '1mo'), to: t + 2 * 86_400_000, by: 'app' }, t + 400_000).rows[0]!.rxBytes, 107);
+  store.write([], [], t + 3 * 86_400_000);
+  assert.deepEqual(sums(), [107, 107, 107, 107], 'not rolled up a second time');
+  store.close();
 });
