@@ -1,5 +1,5 @@
 // npm run bench — the usage history's costs (issue 15), beside vnStat reading its own database.
-//  1. One flush of 200 apps × 50 hosts (10,000 rows, every resolution) — target ≤ 5 ms — and of 200 apps without hosts (what the engine writes today).
+//  1. One flush of 200 apps × 50 hosts (10,000 keys) — target ≤ 5 ms — within a bucket, closing one (rolled up), closing an hour and a day; and of 200 apps without hosts.
 //  2. Database size after a simulated month at 5-minute resolution (retention applied) and a year's projection — target ≤ 50 MB a year.
 //  3. The month-by-app query on a synthetic year of 5-minute data — target ≤ 50 ms; `vnstat --json m` in the same run.
 import { execFileSync } from 'node:child_process';
@@ -17,31 +17,53 @@ const open = (name: string) => { const r = HistoryStore.open(path.join(dir, name
 const sizeMb = (file: string) => ['', '-wal'].reduce((n, x) => n + (fs.existsSync(file + x) ? fs.statSync(file + x).size : 0), 0) / 1e6;
 const results: Record<string, unknown> = {};
 
-// 1. Flush cost.
+// 1. Flush cost, as the engine flushes: every minute (here at :30 s), so the first flush of a 5-minute
+// bucket also carries the last 30 s of the previous one (two rows per key) and rolls that bucket up.
+// Starts at 23:00 local: the flush at midnight closes a 5-minute bucket, an hour and a day at once.
 {
   const s = open('flush.sqlite');
   const apps = Array.from({ length: 200 }, (_, i) => ({ id: `/usr/bin/app${i}`, name: `app${i}`, exe: `/usr/bin/app${i}`, icon: null }));
-  let ts = bucketStart(Date.now(), '5m') - 86_400_000;
-  const times: number[] = [];
-  for (let run = 0; run < (QUICK ? 5 : 20); run++) {
-    const rows: UsageDelta[] = [];
-    for (let a = 0; a < 200; a++) for (let h = 0; h < 50; h++) rows.push({ ts, app: apps[a]!.id, iface: '', host: `10.0.${a}.${h}`, service: '', rx: 1000 + h, tx: 100 });
-    const t0 = performance.now();
-    s.write(rows, apps, ts);
-    times.push(performance.now() - t0);
-    ts += 300_000;
+  const H = bucketStart(Date.now(), '1d') - 3_600_000;
+  const kind: Record<string, number[]> = { newKeys: [], within: [], boundary: [], roll: [], rollHour: [], rollDay: [] };
+  const all: number[] = [];
+  const row = (ts: number, a: number, h: number, rx: number): UsageDelta => ({ ts, app: apps[a]!.id, iface: '', host: `10.0.${a}.${h}`, service: '', rx, tx: rx / 10 });
+  for (let b = 0; b <= 24; b++) {
+    for (let f = 0; f < 5; f++) {
+      const ts = H + b * 300_000;
+      const rows: UsageDelta[] = [];
+      for (let a = 0; a < 200; a++) for (let h = 0; h < 50; h++) {
+        if (f === 0 && b > 0) rows.push(row(ts - 300_000, a, h, 500));
+        rows.push(row(ts, a, h, f === 0 && b > 0 ? 500 : 1000));
+      }
+      const t0 = performance.now();
+      s.write(rows, apps, ts + f * 60_000 + 30_000);
+      const ms = performance.now() - t0;
+      all.push(ms);
+      // f 0: the flush after a boundary (two rows per key); f 2: the one that rolls the closed bucket up.
+      kind[b === 0 ? (f === 0 ? 'newKeys' : 'within') : f === 0 ? 'boundary' : f !== 2 ? 'within' : b === 12 ? 'rollDay' : b % 12 === 0 ? 'rollHour' : 'roll']!.push(ms);
+    }
   }
-  results['flush200x50Ms'] = median(times);
-  // What a flush carries today (no host rows yet): 200 apps, external and loopback rows, 8 interfaces.
+  results['flush200x50Ms'] = median(kind['within']!);
+  results['flush200x50BoundaryMs'] = median(kind['boundary']!); // 20,000 rows: both sides of a 5-minute boundary
+  results['flush200x50RollMs'] = median(kind['roll']!); // and the closed bucket into its hour
+  results['flush200x50RollHourMs'] = median(kind['rollHour']!); // and the closed hour into its day
+  results['flush200x50RollDayMs'] = median(kind['rollDay']!); // and the day into its month
+  results['flush200x50NewKeysMs'] = kind['newKeys']![0];
+  if (process.argv.includes('--all')) console.error(all.map((x) => x.toFixed(1)).join(' '));
+  results['flush200x50MeanMs'] = all.slice(1).reduce((n, x) => n + x, 0) / (all.length - 1);
+  const sums = ['5m', '1h', '1d', '1mo'].map((r) => (s.db.prepare(`SELECT sum(rx) AS rx FROM usage_${r} WHERE ts < ?`).get(H + 3_600_000) as { rx: number }).rx);
+  if (new Set(sums).size !== 1) throw new Error(`roll-ups disagree with the 5-minute rows: ${sums}`);
+  // What a flush carries without host rows: 200 apps, external and loopback rows, 8 interfaces.
   const today: number[] = [];
+  let ts = H + 3 * 3_600_000;
   for (let run = 0; run < (QUICK ? 5 : 20); run++) {
     const rows: UsageDelta[] = [];
     for (let a = 0; a < 200; a++) for (const iface of ['', 'lo']) rows.push({ ts, app: apps[a]!.id, iface, host: '', service: '', rx: 1000, tx: 100 });
     for (let i = 0; i < 8; i++) rows.push({ ts, app: '', iface: `if${i}`, host: '', service: '', rx: 1000, tx: 100 });
     const t0 = performance.now();
-    s.write(rows, apps, ts);
+    s.write(rows, apps, ts + 30_000 + (run % 5) * 60_000);
     today.push(performance.now() - t0);
-    ts += 300_000;
+    if (run % 5 === 4) ts += 300_000;
   }
   results['flush200AppsMs'] = median(today);
   s.close();

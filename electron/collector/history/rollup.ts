@@ -22,6 +22,13 @@ const ADD = 'ON CONFLICT DO UPDATE SET rx = rx + excluded.rx, tx = tx + excluded
 /** Rows per statement: 256 (then 16, then 1 for the rest); fewer calls across the JS/C boundary. */
 const SIZES = [256, 16, 1];
 
+/**
+ * A bucket is rolled up 2 minutes after it closes: the flush right after a boundary already carries two
+ * rows per key (the windows straddling it), so the roll goes to a later flush, and windows reported late
+ * still find their bucket not rolled yet.
+ */
+export const ROLL_DELAY_MS = 120_000;
+
 /** Rows to add, per table: [minute, key, rx, tx] flattened. */
 export type Batch = Partial<Record<Resolution, number[]>>;
 
@@ -56,12 +63,12 @@ export class Rows {
   }
 
   /**
-   * Rolls closed buckets up as of `now`; returns the new marks. Each coarser bucket that has finer rows
+   * Rolls up the buckets closed ROLL_DELAY_MS before `now`; returns the new marks. Each coarser bucket that has finer rows
    * past the mark is one INSERT…SELECT (the upsert adds up a key's rows within it).
    */
   rollUp(now: number, marks: Marks): Marks {
     const m = { ...marks };
-    const want1h = bucketStart(now, '5m');
+    const want1h = bucketStart(now - ROLL_DELAY_MS, '5m');
     if (want1h > m['1h']) { this.#rollLevel('5m', m['1h'], want1h, m); m['1h'] = want1h; }
     const want1d = bucketStart(m['1h'], '1h'); // hours whose every 5-minute bucket is rolled
     if (want1d > m['1d']) { this.#rollLevel('1h', m['1d'], want1d, m); m['1d'] = want1d; }

@@ -8,6 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { bucketStart, nextBucket, splitWindow, DEFAULT_RETENTION } from '../../../../electron/collector/history/buckets.ts';
 import { HistoryStore, type UsageDelta } from '../../../../electron/collector/history/store.ts';
 import { pickResolution, series, usage } from '../../../../electron/collector/history/query.ts';
+import { ROLL_DELAY_MS } from '../../../../electron/collector/history/rollup.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-hist-unit-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -69,11 +70,11 @@ test('flushes add up; hourly, daily, monthly agree with the 5-minute rows; queri
     .buckets.reduce((n, b) => n + b.values.reduce((m, v) => m + v.rxBytes, 0), 0) + usage(store, { from: day, to: now, by: 'interface' }, now).total.rxBytes;
   assert.deepEqual(['1h', '1d', '1mo'].map(tableSum), [0, 0, 0], 'nothing closed yet');
   for (const r of ['1h', '1d', '1mo'] as const) assert.equal(answered(r), 751, r);
-  store.write([], [], day + 600_000); // the first two buckets close
+  store.write([], [], day + 600_000 + ROLL_DELAY_MS); // the first two buckets closed (2 minutes ago)
   assert.deepEqual(['5m', '1h', '1d', '1mo'].map(tableSum), [751, 751, 0, 0]);
-  store.write([row(day + 600_000, 'a', 9)], [], day + 3_600_000); // the hour closes
+  store.write([row(day + 600_000, 'a', 9)], [], day + 3_600_000 + ROLL_DELAY_MS); // the hour closed
   assert.deepEqual(['5m', '1h', '1d', '1mo'].map(tableSum), [760, 760, 760, 0]);
-  store.write([], [], day + 86_400_000 + 1); // the day closes
+  store.write([], [], day + 86_400_000 + ROLL_DELAY_MS); // the day closed
   assert.deepEqual(['5m', '1h', '1d', '1mo'].map(tableSum), [760, 760, 760, 760]);
   for (const r of ['1h', '1d', '1mo'] as const) assert.equal(answered(r), 760, r);
   assert.equal(pickResolution(bucketStart(day - 30 * 86_400_000, '1d'), now, now), '1d', 'a month back from a midnight: daily rows');
@@ -88,7 +89,7 @@ test('retention prunes exactly what the policy says on a synthetic year of 5-min
   const start = bucketStart(now - 365 * 86_400_000, '5m');
   const deltas: UsageDelta[] = [];
   for (let t = start; t < now; t = nextBucket(t, '5m')) deltas.push(row(t, 'app', 1));
-  store.write(deltas, [], now);
+  store.write(deltas, [], now + ROLL_DELAY_MS); // all of it rolled up
   const count = (r: string) => (store.db.prepare(`SELECT count(*) AS n FROM usage_${r}`).get() as { n: number }).n;
   const before = { '5m': count('5m'), '1h': count('1h'), '1d': count('1d'), '1mo': count('1mo') };
   const keptFrom = (r: '5m' | '1h' | '1d') => bucketStart(now - DEFAULT_RETENTION[r]!, r);
