@@ -9,6 +9,7 @@ import { bucketStart, nextBucket, splitWindow, DEFAULT_RETENTION } from '../../.
 import { HistoryStore, type UsageDelta } from '../../../../electron/collector/history/store.ts';
 import { pickResolution, series, usage } from '../../../../electron/collector/history/query.ts';
 import { ROLL_DELAY_MS } from '../../../../electron/collector/history/rollup.ts';
+import type { Resolution } from '../../../../shared/index.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-hist-unit-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -197,10 +198,10 @@ test('a schema-1 database (written by the old store) migrates to integer keys an
   // The last bucket (12:35) was open: more bytes for it land in every table, as schema 1 would have put them.
   const last = new Date('2026-11-17T12:35:00+01:00').getTime();
   const day = bucketStart(last, '1d');
-  const total = (r: string) => (store.db.prepare(`SELECT sum(rx) AS rx FROM usage_${r} WHERE ts >= ?`).get(bucketStart(day, r)) as { rx: number }).rx;
-  const t0 = ['5m', '1h', '1d', '1mo'].map(total);
+  const total = (r: Resolution) => (store.db.prepare(`SELECT sum(rx) AS rx FROM usage_${r} WHERE ts >= ?`).get(bucketStart(day, r)) as { rx: number }).rx;
+  const t0 = (['5m', '1h', '1d', '1mo'] as const).map(total);
   store.write([row(last, '/usr/bin/curl', 1000), row(last + 300_000, '/usr/bin/curl', 20)], [], last + 60_000);
-  assert.deepEqual(['5m', '1h', '1d', '1mo'].map(total), [t0[0]! + 1020, t0[1]! + 1000, t0[2]! + 1000, t0[3]! + 1000]);
+  assert.deepEqual((['5m', '1h', '1d', '1mo'] as const).map(total), [t0[0]! + 1020, t0[1]! + 1000, t0[2]! + 1000, t0[3]! + 1000]);
   const curlToday = () => usage(store, { from: day, to: day + 86_400_000, by: 'app' }, last + 60_000).rows.find((r) => r.name === 'curl')!.rxBytes;
   const wantCurl = (want.byRes[2] as Array<{ ts: number; app: string; rx: number }>).filter((r) => r.ts === day && r.app === '/usr/bin/curl').reduce((n, r) => n + r.rx, 0) + 1020;
   assert.equal(curlToday(), wantCurl, 'answers add the part not rolled up yet');
