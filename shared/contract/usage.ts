@@ -5,6 +5,15 @@ import * as z from 'zod/mini';
 
 export const RESOLUTIONS = ['5m', '1h', '1d', '1mo'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
+/**
+ * Series may also ask for 10-second interface buckets: kept for the last hour only (FINE_KEEP_MS), for
+ * the interface view's 5 and 15 minute charts after a reload or restart. Only with by: 'interface'.
+ */
+export const FINE_RESOLUTION = '10s';
+export const FINE_MS = 10_000;
+export const FINE_KEEP_MS = 3_600_000;
+export const SERIES_RESOLUTIONS = [FINE_RESOLUTION, ...RESOLUTIONS] as const;
+export type SeriesResolution = (typeof SERIES_RESOLUTIONS)[number];
 export const USAGE_DIMENSIONS = ['app', 'interface', 'host', 'service'] as const;
 export type UsageBy = (typeof USAGE_DIMENSIONS)[number];
 
@@ -21,8 +30,8 @@ export const UsageQuerySchema = z.object({
   includeLoopback: z.optional(z.boolean()),
   /** totals: top N by rx + tx, the rest in one row with key ''. */
   limit: z.optional(z.int().check(z.gte(1), z.lte(1000))),
-  /** series: the bucket size (at most ~2,100 buckets are returned). */
-  resolution: z.optional(z.enum(RESOLUTIONS)),
+  /** series: the bucket size (at most ~2,100 buckets are returned); '10s' for interfaces only, the last hour. */
+  resolution: z.optional(z.enum(SERIES_RESOLUTIONS)),
   /** series: only these keys (an app's own series). */
   keys: z.optional(z.array(z.string().check(z.maxLength(1000))).check(z.maxLength(50))),
 });
@@ -63,8 +72,11 @@ export function quotaPeriod(resetDay: number, now: number): { start: number; end
 export interface UsageRow { key: string; name: string; exe: string | null; icon: string | null; rxBytes: number; txBytes: number }
 export interface UsageTotals { kind: 'totals'; resolution: Resolution; rows: UsageRow[]; total: { rxBytes: number; txBytes: number } }
 export interface UsageSeries {
-  kind: 'series'; resolution: Resolution;
-  /** Every bucket of the range, empty ones too; names of the keys in `names`. */
+  kind: 'series'; resolution: SeriesResolution;
+  /**
+   * Every bucket of the range, empty ones too; names of the keys in `names`. At '10s' a bucket with no
+   * value for an interface is time the engine did not run (an idle interface has a 0 row).
+   */
   buckets: Array<{ ts: number; values: Array<{ key: string; rxBytes: number; txBytes: number }> }>;
   names: Record<string, string>;
 }

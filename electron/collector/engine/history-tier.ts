@@ -1,9 +1,9 @@
 // History tier: what every app and interface moved, into 5-minute buckets, flushed to the usage
 // database (history/store.ts) once a minute. Totals outlive the processes that made them.
-import { failed, ok, quotaPeriod, unavailable, type QuotaStatus, type UsageAnswer, type UsageQuery } from '../../../shared/index.ts';
+import { FINE_MS, failed, ok, quotaPeriod, unavailable, type QuotaStatus, type UsageAnswer, type UsageQuery } from '../../../shared/index.ts';
 import { splitWindow, DEFAULT_RETENTION, type Retention } from '../history/buckets.ts';
-import { HistoryStore, type AppName, type UsageDelta } from '../history/store.ts';
-import { usage, series, seriesResolution } from '../history/query.ts';
+import { HistoryStore, type AppName, type FineDelta, type UsageDelta } from '../history/store.ts';
+import { answer, usage } from '../history/query.ts';
 import type { AppDelta } from './attribution.ts';
 import type { Job, TierEnv } from './tier.ts';
 
@@ -18,6 +18,8 @@ export class HistoryTier {
   #path: string | null;
   #store: HistoryStore | null = null;
   #pending = new Map<string, UsageDelta>();
+  /** 10-second interface rows not flushed yet, by "ts\tiface" (bounded like #pending). */
+  #pendingFine = new Map<string, FineDelta>();
   #apps = new Map<string, AppName>();
   #dropped = 0;
   /** What opening the database had to say (a file moved aside), until a flush has been written. */
@@ -43,8 +45,22 @@ export class HistoryTier {
   /** Interface bytes since their previous reading (interfaces rows: app ''). */
   addInterfaces(deltas: ReadonlyMap<string, { rx: number; tx: number; fromTs: number }>, now: number): void {
     if (!this.#path) return;
+    const maxWindow = this.#maxWindow();
     for (const [iface, d] of deltas) {
       this.#add(d.fromTs, now, { app: '', iface, host: '', service: '' }, d.rx, d.tx);
+      // 10-second rows, 0 ones too (idle, as opposed to the engine not running).
+      const rxs = splitWindow(d.fromTs, now, Math.max(0, d.rx), maxWindow, FINE_MS);
+      const txs = splitWindow(d.fromTs, now, Math.max(0, d.tx), maxWindow, FINE_MS);
+      rxs.forEach((part, i) => {
+        const key = `${part.ts}\t${iface}`;
+        let row = this.#pendingFine.get(key);
+        if (!row) {
+          if (this.#pendingFine.size >= MAX_PENDING) this.#pendingFine.delete(this.#pendingFine.keys().next().value!);
+          this.#pendingFine.set(key, (row = { ts: part.ts, iface, rx: 0, tx: 0 }));
+        }
+        row.rx += part.bytes;
+        row.tx += txs[i]!.bytes;
+      });
       this.#pendingIface.set(iface, (this.#pendingIface.get(iface) ?? 0) + d.rx + d.tx);
     }
   }
@@ -71,10 +87,7 @@ export class HistoryTier {
 
   #add(from: number, to: number, dims: Omit<UsageDelta, 'ts' | 'rx' | 'tx'>, rx: number, tx: number): void {
     if (rx <= 0 && tx <= 0) return;
-    // Longest window spread over time: three of the slowest cadence. A longer one (a suspend, the clock
-    // jumping forward) lands in its last bucket rather than across time nothing was measured in.
-    const c = this.#env.config();
-    const maxWindow = 3 * Math.max(60_000, c.intervalMs, c.connectionsHiddenMs, c.connectionsVisibleMs);
+    const maxWindow = this.#maxWindow();
     const rxs = splitWindow(from, to, Math.max(0, rx), maxWindow);
     const txs = splitWindow(from, to, Math.max(0, tx), maxWindow);
     rxs.forEach((part, i) => {
@@ -87,6 +100,15 @@ export class HistoryTier {
       row.rx += part.bytes;
       row.tx += txs[i]!.bytes;
     });
+  }
+
+  /**
+   * Longest window spread over time: three of the slowest cadence. A longer one (a suspend, the clock
+   * jumping forward) lands in its last bucket rather than across time nothing was measured in.
+   */
+  #maxWindow(): number {
+    const c = this.#env.config();
+    return 3 * Math.max(60_000, c.intervalMs, c.connectionsHiddenMs, c.connectionsVisibleMs);
   }
 
   #dropOldest(): void {
@@ -108,10 +130,11 @@ export class HistoryTier {
   flush(): void {
     const store = this.#open();
     if (!store) return;
-    if (this.#pending.size === 0 && this.#apps.size === 0) return;
+    if (this.#pending.size === 0 && this.#apps.size === 0 && this.#pendingFine.size === 0) return;
     try {
-      store.write([...this.#pending.values()], [...this.#apps.values()], this.#env.os.now());
+      store.write([...this.#pending.values()], [...this.#apps.values()], this.#env.os.now(), [...this.#pendingFine.values()]);
       this.#pending.clear();
+      this.#pendingFine.clear();
       this.#apps.clear();
       this.#pendingIface.clear();
       this.#quotaBase.clear(); // re-read from the database at the next snapshot
@@ -158,7 +181,7 @@ export class HistoryTier {
     const store = this.#open();
     if (!store) return { kind: 'error', error: this.#path ? `history unavailable: ${statusText(this.#env.status.get('history'))}` : 'history off: no database path' };
     this.flush();
-    return q.kind === 'totals' ? usage(store, q, this.#env.os.now()) : series(store, { ...q, resolution: q.resolution ?? seriesResolution(q.from, q.to) });
+    return answer(store, q, this.#env.os.now());
   }
 
   /** Flushes and closes (engine stop, SIGTERM). */

@@ -43,17 +43,20 @@ export function nextBucket(ts: number, res: Resolution): number {
  * going backwards (the clock set back) is not spread over time it did not measure: all of it goes to the
  * bucket of `to`. Shares sum to exactly `bytes`, all non-negative integers.
  */
-export function splitWindow(from: number, to: number, bytes: number, maxWindowMs: number): Array<{ ts: number; bytes: number }> {
+export function splitWindow(from: number, to: number, bytes: number, maxWindowMs: number, stepMs?: number): Array<{ ts: number; bytes: number }> {
+  // 5-minute buckets on the local clock, or `stepMs` ones on the epoch (10 s: the same in every zone).
+  const start = stepMs ? (t: number) => t - (((t % stepMs) + stepMs) % stepMs) : (t: number) => bucketStart(t, '5m');
+  const next = stepMs ? (t: number) => start(t) + stepMs : (t: number) => nextBucket(t, '5m');
   // The window is [from, to): a poll at exactly 12:10:00 closes the 12:05 bucket.
-  if (!(to > from) || to - from > maxWindowMs || bucketStart(from, '5m') === bucketStart(to - 1, '5m')) {
-    return [{ ts: bucketStart(to > from ? to - 1 : to, '5m'), bytes }];
+  if (!(to > from) || to - from > maxWindowMs || start(from) === start(to - 1)) {
+    return [{ ts: start(to > from ? to - 1 : to), bytes }];
   }
   const out: Array<{ ts: number; bytes: number }> = [];
   let given = 0;
   for (let t = from; t < to;) {
-    const end = Math.min(to, nextBucket(t, '5m'));
+    const end = Math.min(to, next(t));
     const share = end === to ? bytes - given : Math.round((bytes * (end - t)) / (to - from));
-    out.push({ ts: bucketStart(t, '5m'), bytes: share });
+    out.push({ ts: start(t), bytes: share });
     given += share;
     t = end;
   }

@@ -1,7 +1,7 @@
 // Questions to the usage history: totals by app, interface, host or service over a range, and time
 // series at a fitting resolution. Each reads the coarsest table whose buckets fit the range exactly,
 // plus the finer rows not rolled up into it yet (rollup.ts).
-import type { Resolution, UsageBy, UsageQuery, UsageRow, UsageSeries, UsageTotals } from '../../../shared/index.ts';
+import { FINE_MS, FINE_RESOLUTION, type Resolution, type UsageAnswer, type UsageBy, type UsageQuery, type UsageRow, type UsageSeries, type UsageTotals } from '../../../shared/index.ts';
 import { RESOLUTIONS, bucketStart, nextBucket, DEFAULT_RETENTION, type Retention } from './buckets.ts';
 import { minuteOf, table, type Coarse } from './rollup.ts';
 import type { HistoryStore } from './store.ts';
@@ -103,4 +103,30 @@ export function series(store: HistoryStore, q: Omit<UsageQuery, 'kind'> & { reso
     for (const k of keys) names[k] = (get.get(k) as { name: string } | undefined)?.name ?? k;
   }
   return { kind: 'series', resolution: q.resolution, buckets, names };
+}
+
+/** The 10-second interface buckets of [from, to) (the last hour is kept): every bucket, with a row per interface that was counted. */
+export function fineSeries(store: HistoryStore, q: Pick<UsageQuery, 'from' | 'to' | 'keys'>): UsageSeries {
+  const keys = q.keys && q.keys.length > 0 ? ` AND iface IN (${q.keys.map(() => '?').join(', ')})` : '';
+  const start = q.from - (q.from % FINE_MS);
+  const rows = store.db.prepare(`SELECT ts, iface AS key, rx, tx FROM iface_10s WHERE ts >= ? AND ts < ?${keys} ORDER BY ts`)
+    .all(start, q.to, ...(q.keys ?? [])) as Array<{ ts: number; key: string; rx: number; tx: number }>;
+  const byTs = new Map<number, UsageSeries['buckets'][number]['values']>();
+  for (const r of rows) {
+    let v = byTs.get(r.ts);
+    if (!v) byTs.set(r.ts, (v = []));
+    v.push({ key: r.key, rxBytes: r.rx, txBytes: r.tx });
+  }
+  const buckets: UsageSeries['buckets'] = [];
+  for (let t = start; t < q.to && buckets.length < 2100; t += FINE_MS) buckets.push({ ts: t, values: byTs.get(t) ?? [] });
+  return { kind: 'series', resolution: FINE_RESOLUTION, buckets, names: {} };
+}
+
+/** One question answered from a store (the engine's, or a recorded history's in a replay). */
+export function answer(store: HistoryStore, q: UsageQuery, now: number): UsageAnswer {
+  if (q.kind === 'totals') return usage(store, q, now);
+  if (q.resolution === FINE_RESOLUTION) {
+    return q.by === 'interface' ? fineSeries(store, q) : { kind: 'error', error: `${FINE_RESOLUTION} buckets are kept for interfaces only (by: 'interface')` };
+  }
+  return series(store, { ...q, resolution: q.resolution ?? seriesResolution(q.from, q.to) });
 }

@@ -18,7 +18,7 @@ export const COARSER: Record<Resolution, Coarse | null> = { '5m': '1h', '1h': '1
 export const table = (r: Resolution) => `u${r}`;
 /** First minute at or after `ms`: an id bound (minute << 32). */
 export const minuteOf = (ms: number) => Math.ceil(ms / 60_000);
-const ADD = 'ON CONFLICT DO UPDATE SET rx = rx + excluded.rx, tx = tx + excluded.tx';
+export const ADD = 'ON CONFLICT DO UPDATE SET rx = rx + excluded.rx, tx = tx + excluded.tx';
 /** Rows per statement: 256 (then 16, then 1 for the rest); fewer calls across the JS/C boundary. */
 const SIZES = [256, 16, 1];
 

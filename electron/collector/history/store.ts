@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { RESOLUTIONS, bucketStart, type Resolution, type Retention } from './buckets.ts';
-import { COARSER, Rows, migrateTo2, readMarks, saveMarks, table, type Batch, type Marks } from './rollup.ts';
+import { FINE_KEEP_MS } from '../../../shared/index.ts';
+import { ADD, COARSER, Rows, migrateTo2, readMarks, saveMarks, table, type Batch, type Marks } from './rollup.ts';
 
 /** 'NWHS' — PRAGMA application_id, so a foreign SQLite file at our path is told from ours. */
 const APP_ID = 0x4e574853;
@@ -19,6 +20,8 @@ const MIGRATIONS: Array<string | ((db: DatabaseSync) => void)> = [
   ].join(';\n'),
   // 2: integer keys (dims) and roll-ups of closed buckets (rollup.ts); usage_* become views.
   migrateTo2,
+  // 3: 10-second interface buckets for the last hour (the interface view's 5 and 15 minute charts).
+  'CREATE TABLE iface_10s (ts INTEGER NOT NULL, iface TEXT NOT NULL, rx INTEGER NOT NULL, tx INTEGER NOT NULL, PRIMARY KEY (ts, iface)) WITHOUT ROWID',
 ];
 /** Keys cached per writer; beyond, the cache starts again (the dims table has them all). */
 const MAX_KEYS = 200_000;
@@ -27,6 +30,8 @@ const APP_SEEN_MS = 3_600_000;
 
 /** Bytes of one bucket and set of dimensions: app id, interface, remote host, service ('' = any). */
 export interface UsageDelta { ts: number; app: string; iface: string; host: string; service: string; rx: number; tx: number }
+/** Bytes of one interface in one 10-second bucket (0 rows too: idle, as opposed to not running). */
+export interface FineDelta { ts: number; iface: string; rx: number; tx: number }
 export interface AppName { id: string; name: string; exe: string | null; icon: string | null }
 export type OpenResult = { ok: true; store: HistoryStore; notice: string | null } | { ok: false; reason: string };
 
@@ -40,6 +45,7 @@ export class HistoryStore {
   #rows: Rows;
   #app: StatementSync;
   #key: StatementSync | null = null;
+  #fine: StatementSync | null = null;
   /** app → iface → host → service → dims id, for the writer (nested: no key string built per row; 3x faster). */
   #keys: KeyTree = new Map();
   #keyCount = 0;
@@ -109,10 +115,10 @@ export class HistoryStore {
   }
 
   /**
-   * Adds deltas (5-minute bucket starts) and app names, and rolls the buckets closed as of `now` up,
-   * in one transaction.
+   * Adds deltas (5-minute bucket starts), 10-second interface rows (kept an hour) and app names, and
+   * rolls the buckets closed as of `now` up, in one transaction.
    */
-  write(deltas: readonly UsageDelta[], apps: readonly AppName[], now: number): void {
+  write(deltas: readonly UsageDelta[], apps: readonly AppName[], now: number, fine: readonly FineDelta[] = []): void {
     const marks = this.marks();
     this.#db.exec('BEGIN IMMEDIATE');
     const appsWritten: Array<[string, string]> = [];
@@ -123,6 +129,11 @@ export class HistoryStore {
         this.#rows.push(batch, '5m', d.ts, this.#keyOf(d), d.rx, d.tx, marks);
       }
       this.#rows.write(batch);
+      if (fine.length > 0) {
+        this.#fine ??= this.#db.prepare(`INSERT INTO iface_10s (ts, iface, rx, tx) VALUES (?, ?, ?, ?) ${ADD}`);
+        for (const f of fine) this.#fine.run(f.ts, f.iface, f.rx, f.tx);
+        this.#db.prepare('DELETE FROM iface_10s WHERE ts < ?').run(now - FINE_KEEP_MS);
+      }
       for (const a of apps) {
         const seen = `${a.name}\t${a.exe}\t${a.icon}\t${Math.floor(now / APP_SEEN_MS)}`;
         if (this.#appsWritten.get(a.id) === seen) continue;

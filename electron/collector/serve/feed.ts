@@ -10,7 +10,7 @@ import {
   type UsageAnswer, type UsageQuery,
 } from '../../../shared/index.ts';
 import { HistoryStore } from '../history/store.ts';
-import { series, seriesResolution, usage } from '../history/query.ts';
+import { answer } from '../history/query.ts';
 import { Supervisor, downReason, type SupervisorState } from '../../../shared/supervisor.ts';
 import type { Backoff } from '../../../shared/backoff.ts';
 import { PendingQueries, type Timers } from '../../../shared/requests.ts';
@@ -126,7 +126,7 @@ export function replayFeed(file: string, historyPath: string | null = null): Fee
       const r = HistoryStore.openReadOnly(historyPath);
       if (!r.ok) return { kind: 'error', error: r.reason };
       try {
-        return q.kind === 'totals' ? usage(r.store, q, q.to) : series(r.store, { ...q, resolution: q.resolution ?? seriesResolution(q.from, q.to) });
+        return answer(r.store, q, q.to);
       } finally { r.store.close(); }
     },
     setVisible: () => {},

@@ -141,7 +141,7 @@ test('a database of a newer schema is refused with the reason, not migrated down
   d.close();
   const r = HistoryStore.open(file);
   assert.equal(r.ok, false);
-  assert.match(!r.ok ? r.reason : '', /history schema 99 is newer than this NetWatch knows \(2\): update NetWatch/);
+  assert.match(!r.ok ? r.reason : '', /history schema 99 is newer than this NetWatch knows \(3\): update NetWatch/);
 });
 
 test('a data plan counts the interface\'s bytes since its reset day, flushed or not; alerts at 80 % and 100 %', async () => {
@@ -189,12 +189,12 @@ test('a schema-1 database (written by the old store) migrates to integer keys an
   };
   old.close();
   const reader = HistoryStore.openReadOnly(file);
-  assert.match(reader.ok ? '' : reader.reason, /history schema 1 is older than this NetWatch's \(2\): start the engine once to update it/);
+  assert.match(reader.ok ? '' : reader.reason, /history schema 1 is older than this NetWatch's \(3\): start the engine once to update it/);
   const { store } = open(file);
   const after = ['5m', '1h', '1d', '1mo'].map((r) => store.db.prepare(`SELECT ts, app, iface, host, service, rx, tx FROM usage_${r} ORDER BY ts, app, iface, host, service`).all());
   assert.deepEqual(after, want.byRes, 'every row of every table, through the views');
   assert.deepEqual(store.db.prepare('SELECT id, name, exe, icon FROM apps ORDER BY id').all(), want.apps);
-  assert.equal((store.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, 2);
+  assert.equal((store.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, 3);
   // The last bucket (12:35) was open: more bytes for it land in every table, as schema 1 would have put them.
   const last = new Date('2026-11-17T12:35:00+01:00').getTime();
   const day = bucketStart(last, '1d');
@@ -229,4 +229,38 @@ test('the clock set back after a roll-up: bytes for rolled buckets go to every t
   store.write([], [], t + 3 * 86_400_000);
   assert.deepEqual(sums(), [107, 107, 107, 107], 'not rolled up a second time');
   store.close();
+});
+
+test('10-second interface buckets: each tick split by time, idle as 0 and not running as no row; kept an hour', async () => {
+  const { HistoryTier } = await import('../../../../electron/collector/engine/history-tier.ts');
+  const { StatusBoard } = await import('../../../../electron/collector/engine/tier.ts');
+  const { defaultConfig } = await import('../../../../shared/index.ts');
+  let now = Date.UTC(2026, 10, 17, 12, 0, 5);
+  const t = new HistoryTier({ sources: undefined as never, os: { now: () => now } as never, config: () => defaultConfig(), status: new StatusBoard() }, fresh());
+  // 1 s ticks for 20 s: eth0 1000 B/s received, 100 B/s sent; wlan0 idle. Then the engine stops for 30 s.
+  for (let k = 0; k < 20; k++) {
+    now += 1000;
+    t.addInterfaces(new Map([['eth0', { rx: 1000, tx: 100, fromTs: now - 1000 }], ['wlan0', { rx: 0, tx: 0, fromTs: now - 1000 }]]), now);
+  }
+  now += 30_000;
+  t.addInterfaces(new Map([['eth0', { rx: 2000, tx: 0, fromTs: now - 2000 }]]), now); // the first poll after the gap: 2 s
+  const from = Date.UTC(2026, 10, 17, 12, 0, 0);
+  const a = t.query({ kind: 'series', by: 'interface', resolution: '10s', from, to: now + 1 });
+  assert.ok(a.kind === 'series');
+  const cell = (k: number, iface: string) => a.buckets[k]!.values.find((v) => v.key === iface);
+  assert.deepEqual(a.buckets.map((b) => b.ts - from), [0, 10_000, 20_000, 30_000, 40_000, 50_000], '12:00:00 to 12:00:55');
+  assert.deepEqual([cell(0, 'eth0'), cell(1, 'eth0'), cell(2, 'eth0')].map((v) => v && [v.rxBytes, v.txBytes]), [[5000, 500], [10_000, 1000], [5000, 500]]);
+  assert.deepEqual(cell(1, 'wlan0'), { key: 'wlan0', rxBytes: 0, txBytes: 0 }, 'idle: a 0 row');
+  assert.equal(a.buckets[3]!.values.length, 0, 'the engine was not running: no row');
+  assert.deepEqual(cell(5, 'eth0'), { key: 'eth0', rxBytes: 2000, txBytes: 0 });
+  assert.deepEqual(t.query({ kind: 'series', by: 'app', resolution: '10s', from, to: now }), { kind: 'error', error: "10s buckets are kept for interfaces only (by: 'interface')" });
+  // An hour later the 10-second rows are gone; the 5-minute rows stay.
+  now += 3_600_000;
+  t.addInterfaces(new Map([['eth0', { rx: 1, tx: 1, fromTs: now - 1000 }]]), now);
+  t.flush();
+  const later = t.query({ kind: 'series', by: 'interface', resolution: '10s', from, to: from + 60_000 });
+  assert.ok(later.kind === 'series' && later.buckets.every((b) => b.values.length === 0));
+  const total = t.query({ kind: 'totals', by: 'interface', from, to: now });
+  assert.ok(total.kind === 'totals' && total.rows.find((r) => r.key === 'eth0')!.rxBytes === 22_001);
+  t.close();
 });
