@@ -1,7 +1,8 @@
 // Rate series for charts: the total over the counted interfaces (shared/totals.ts), a longer per-interface
-// history than the snapshot's 60 samples, kept while the page is open (for the 5 and 15 minute windows),
-// and the chart's y-scale: a "nice" maximum in the user's units that holds still between samples.
-import { countedInterfaces, type Settings, type Snapshot } from '../../../shared/index.ts';
+// history than the snapshot's 60 samples, kept while the page is open and filled before that from the
+// usage history's 10-second buckets (for the 5 and 15 minute windows after a reload or a restart), and
+// the chart's y-scale: a "nice" maximum in the user's units that holds still between samples.
+import { FINE_MS, countedInterfaces, type Settings, type Snapshot, type UsageSeries } from '../../../shared/index.ts';
 
 /** Samples with their epoch-ms times, oldest first; null where the engine could take no sample. */
 export interface Series { ts: number[]; rx: Array<number | null>; tx: Array<number | null> }
@@ -65,6 +66,33 @@ export class LongHistory {
 
   /** Epoch ms of the oldest sample known for `name` (engine history included), or null. */
   since(name: string): number | null { return this.#m.get(name)?.ts[0] ?? null; }
+
+  #filled = new Map<string, { until: number; rxBytes: number; txBytes: number }>();
+  /**
+   * Puts the usage history's 10-second buckets of `name` before its oldest sample: bytes / 10 s at each
+   * bucket's end; a bucket without a row (the engine was not running) stays a gap. Returns how many.
+   */
+  backfill(name: string, a: UsageSeries): number {
+    const h = this.#m.get(name);
+    if (!h || a.resolution !== '10s') return 0;
+    const first = h.ts[0] ?? Infinity;
+    const add: Series = { ts: [], rx: [], tx: [] };
+    let rxBytes = 0, txBytes = 0;
+    for (const b of a.buckets) {
+      const end = b.ts + FINE_MS;
+      if (end >= first) break;
+      const v = b.values.find((x) => x.key === name);
+      add.ts.push(end); add.rx.push(v ? v.rxBytes / (FINE_MS / 1000) : null); add.tx.push(v ? v.txBytes / (FINE_MS / 1000) : null);
+      rxBytes += v?.rxBytes ?? 0; txBytes += v?.txBytes ?? 0;
+    }
+    if (add.ts.length === 0) return 0;
+    h.ts.unshift(...add.ts); h.rx.unshift(...add.rx); h.tx.unshift(...add.tx);
+    this.#filled.set(name, { until: add.ts.at(-1)!, rxBytes, txBytes });
+    return add.ts.length;
+  }
+
+  /** What backfill() put before the page's own samples of `name`: up to when, and its bytes. */
+  filled(name: string): { until: number; rxBytes: number; txBytes: number } | null { return this.#filled.get(name) ?? null; }
 }
 
 /** Wi-Fi signal (dBm) per interface over the last `max` snapshots, for the card's sparkline. */

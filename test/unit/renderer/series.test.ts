@@ -71,6 +71,21 @@ test('LongHistory: seeded from the engine\'s samples with their times and gaps, 
   assert.deepEqual(h.window('nope', 1000), { ts: [], rx: [], tx: [] });
 });
 
+test('LongHistory.backfill: the history\'s 10-second buckets before the page\'s samples, as rates at each bucket\'s end; no row a gap', () => {
+  const h = new LongHistory();
+  h.add(snap(100_000, [iface('eth0', { rxBps: 7, history: { rxBps: [5, 7], txBps: [0, 0] } })])); // samples at 99 s and 100 s
+  const n = h.backfill('eth0', { kind: 'series', resolution: '10s', names: {}, buckets: [
+    { ts: 60_000, values: [{ key: 'eth0', rxBytes: 10_000, txBytes: 500 }, { key: 'wlan0', rxBytes: 1, txBytes: 1 }] },
+    { ts: 70_000, values: [] },
+    { ts: 80_000, values: [{ key: 'eth0', rxBytes: 0, txBytes: 0 }] },
+    { ts: 90_000, values: [{ key: 'eth0', rxBytes: 50, txBytes: 0 }] }, // ends at 100 s: the page has that already
+  ] });
+  assert.equal(n, 3);
+  assert.deepEqual(h.window('eth0', 900_000), { ts: [70_000, 80_000, 90_000, 99_000, 100_000], rx: [1000, null, 0, 5, 7], tx: [50, null, 0, 0, 0] });
+  assert.deepEqual(h.filled('eth0'), { until: 90_000, rxBytes: 10_000, txBytes: 500 });
+  assert.equal(h.backfill('wlan0', { kind: 'series', resolution: '10s', names: {}, buckets: [] }), 0, 'an interface the page has not seen');
+});
+
 test('splitInterfaces: up physical links and busy virtual ones are listed; down, loopback and idle virtual ones fold', () => {
   const ifs = [
     iface('lo', { type: 'Loopback', rxBps: 5000, txBps: 5000 }),
