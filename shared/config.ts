@@ -2,7 +2,7 @@
 // config; `EngineConfigPatchSchema` a partial update, merged over the current one by `mergeConfig`
 // (a patch never resets the fields it does not name).
 import * as z from 'zod/mini';
-import { QuotaSchema } from './contract/usage.ts';
+import { HistoryRetentionSchema, QuotaSchema, defaultHistoryRetention } from './contract/usage.ts';
 import { PortSetSchema } from './contract/flows.ts';
 import {
   DetectorSwitchesSchema, IntelThresholdsSchema, defaultDetectorSwitches, defaultIntelThresholds,
@@ -33,6 +33,8 @@ export const EngineConfigSchema = z.object({
   destroyEvents: z.boolean(),
   /** Data plans per interface, counted from the usage history (at most 16). */
   quotas: z.array(QuotaSchema).check(z.maxLength(16)),
+  /** How long the usage history keeps each resolution, days (null: forever); the history tier prunes by it. */
+  historyRetention: HistoryRetentionSchema,
   /**
    * Run the packet capture helper where it is built and permitted (CAP_NET_RAW): UDP per process,
    * per-host and per-service bytes, handshakes, DNS. false: never start it.
@@ -61,11 +63,12 @@ const DEFAULTS: EngineConfig = {
   intel: defaultIntelThresholds(),
   destroyEvents: true,
   quotas: [],
+  historyRetention: defaultHistoryRetention(),
   capture: true,
   portSets: [],
 };
 
-export const defaultConfig = (): EngineConfig => ({ ...DEFAULTS, detectors: defaultDetectorSwitches(), intel: defaultIntelThresholds(), quotas: [], portSets: [] });
+export const defaultConfig = (): EngineConfig => ({ ...DEFAULTS, detectors: defaultDetectorSwitches(), intel: defaultIntelThresholds(), quotas: [], portSets: [], historyRetention: defaultHistoryRetention() });
 
 /** The current config with a validated patch applied; throws (zod error) on an invalid patch. */
 export function mergeConfig(current: EngineConfig, patch: unknown): EngineConfig {

@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { ALERT_CATEGORIES } from './contract/health.ts';
 import type { EngineConfigPatch } from './config.ts';
-import { QuotaSchema } from './contract/usage.ts';
+import { HistoryRetentionSchema, QuotaSchema, defaultHistoryRetention } from './contract/usage.ts';
 import {
   DetectorSwitchesSchema, IntelThresholdsSchema, defaultDetectorSwitches, defaultIntelThresholds,
 } from './contract/intel.ts';
@@ -68,6 +68,8 @@ export const SettingsSchema = z.object({
   probes: z.boolean(),
   /** Data plans: a monthly limit per interface with its reset day (alerts at 80 % and 100 %). */
   quotas: z.array(QuotaSchema).check(z.maxLength(16)),
+  /** How long the usage history keeps 5-minute, hourly, daily and monthly rows, days (null: forever). */
+  historyRetention: HistoryRetentionSchema,
   alertMarks: AlertMarksSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -79,6 +81,7 @@ export const defaultSettings = (): Settings => ({
   version: SETTINGS_VERSION, units: 'bytes', prefix: 'si', samplingIntervalMs: 1000, bandwidthThresholdBps: 50_000_000,
   detectors: defaultDetectorSwitches(), intel: defaultIntelThresholds(), notifications: { enabled: true, muted: [], perMinute: 5 },
   totalInterfaces: [], accountPorts: [], launchAtLogin: false, probes: true, quotas: [], alertMarks: { acknowledged: [], snoozed: [] },
+  historyRetention: defaultHistoryRetention(),
 });
 
 /** A rate unit a threshold can be typed in: its label and how many bytes/s one of it is. */
@@ -106,7 +109,7 @@ export function toRateUnit(bytesPerSec: number, units: Settings['units'], prefix
 export function engineConfigOf(s: Settings): EngineConfigPatch {
   return {
     intervalMs: s.samplingIntervalMs, bandwidthThresholdBps: s.bandwidthThresholdBps,
-    detectors: { ...s.detectors }, intel: s.intel, probes: s.probes, quotas: s.quotas,
+    detectors: { ...s.detectors }, intel: s.intel, probes: s.probes, quotas: s.quotas, historyRetention: s.historyRetention,
     // One set, both protocols per port: the Settings window lists port numbers only. A port set holds
     // 256 ports at most (128 numbers × 2): more would make the engine refuse the whole config.
     portSets: s.accountPorts.length === 0 ? [] : [{ name: 'Accounted ports', ports: [...new Set(s.accountPorts)].slice(0, 128).flatMap((port) => [{ port, protocol: 'tcp' as const }, { port, protocol: 'udp' as const }]) }],

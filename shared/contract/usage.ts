@@ -38,6 +38,25 @@ export const UsageQuerySchema = z.object({
 export type UsageQuery = z.infer<typeof UsageQuerySchema>;
 
 /**
+ * How long the history keeps each resolution, in days (null: forever), and the allowed ranges. vnStat's
+ * spirit: fine rows briefly, coarse ones long. Defaults: 5-minute rows a week, hourly 90 days, daily
+ * five years, monthly forever. A coarser table holds what a finer one dropped, so shortening a finer
+ * one loses detail, not totals.
+ */
+export const HISTORY_RETENTION_RANGES = {
+  '5m': { min: 1, max: 31 }, '1h': { min: 7, max: 732 }, '1d': { min: 31, max: 3660 }, '1mo': { min: 366, max: 36_600 },
+} as const;
+const days = (r: { min: number; max: number }) => z.int().check(z.gte(r.min), z.lte(r.max));
+export const HistoryRetentionSchema = z.object({
+  '5m': days(HISTORY_RETENTION_RANGES['5m']),
+  '1h': days(HISTORY_RETENTION_RANGES['1h']),
+  '1d': days(HISTORY_RETENTION_RANGES['1d']),
+  '1mo': z.nullable(days(HISTORY_RETENTION_RANGES['1mo'])),
+});
+export type HistoryRetention = z.infer<typeof HistoryRetentionSchema>;
+export const defaultHistoryRetention = (): HistoryRetention => ({ '5m': 7, '1h': 90, '1d': 1830, '1mo': null });
+
+/**
  * A data plan on one interface: `limitBytes` (received + sent, as providers count) per period from the
  * `resetDay` of each month (1–28, so every month has it) at local midnight.
  */

@@ -1,7 +1,7 @@
 // History tier: what every app and interface moved, into 5-minute buckets, flushed to the usage
 // database (history/store.ts) once a minute. Totals outlive the processes that made them.
 import { FINE_MS, failed, ok, quotaPeriod, unavailable, type QuotaStatus, type UsageAnswer, type UsageQuery } from '../../../shared/index.ts';
-import { splitWindow, DEFAULT_RETENTION, type Retention } from '../history/buckets.ts';
+import { splitWindow, retentionMs } from '../history/buckets.ts';
 import { HistoryStore, type AppName, type FineDelta, type UsageDelta } from '../history/store.ts';
 import { answer, usage } from '../history/query.ts';
 import type { AppDelta } from './attribution.ts';
@@ -28,17 +28,17 @@ export class HistoryTier {
   #pendingIface = new Map<string, number>();
   /** Per quota (interface + period start): bytes in the database as of the last flush. */
   #quotaBase = new Map<string, number>();
-  #retention: Retention;
+  /** The retention (settings, days) last pruned by: the first flush and a change prune at once, not within the hour. */
+  #prunedBy = '';
   readonly jobs: Job[];
 
-  constructor(env: TierEnv, path: string | null, retention: Retention = DEFAULT_RETENTION) {
+  constructor(env: TierEnv, path: string | null) {
     this.#env = env;
     this.#path = path;
-    this.#retention = retention;
     env.status.set('history', path ? unavailable('not opened yet') : unavailable('history off: no database path (--db PATH)'));
     this.jobs = path ? [
       { key: 'history-flush', source: 'history', every: () => FLUSH_MS, run: async () => this.flush() },
-      { key: 'history-prune', source: 'history', every: () => PRUNE_MS, run: async () => this.prune() },
+      { key: 'history-prune', source: 'history', every: () => PRUNE_MS, run: async () => { this.prune(); } },
     ] : [];
   }
 
@@ -138,6 +138,7 @@ export class HistoryTier {
       this.#apps.clear();
       this.#pendingIface.clear();
       this.#quotaBase.clear(); // re-read from the database at the next snapshot
+      if (JSON.stringify(this.#env.config().historyRetention) !== this.#prunedBy) this.prune();
       const lost = this.#dropped ? `; ${this.#dropped} rows dropped while the database could not be written` : '';
       this.#env.status.set('history', this.#notice || lost ? unavailable(`${this.#notice ?? ''}${lost}`.replace(/^; /, '')) : ok());
       this.#notice = null;
@@ -171,9 +172,13 @@ export class HistoryTier {
     });
   }
 
-  prune(): void {
+  /** Prunes by the retention setting (config historyRetention); returns what went, per resolution. */
+  prune(): Record<string, number> | null {
     const store = this.#open();
-    if (store) store.prune(this.#env.os.now(), this.#retention);
+    if (!store) return null;
+    const keep = this.#env.config().historyRetention;
+    this.#prunedBy = JSON.stringify(keep);
+    return store.prune(this.#env.os.now(), retentionMs(keep));
   }
 
   /** Totals or a series from the database, with what is pending flushed first (answers are as of now). */

@@ -4,7 +4,7 @@
 
 const FIVE_MIN = 300_000;
 
-import { RESOLUTIONS, type Resolution } from '../../../shared/index.ts';
+import { RESOLUTIONS, type HistoryRetention, type Resolution } from '../../../shared/index.ts';
 
 export { RESOLUTIONS, type Resolution };
 
@@ -67,3 +67,7 @@ export function splitWindow(from: number, to: number, bytes: number, maxWindowMs
 export interface Retention { '5m': number | null; '1h': number | null; '1d': number | null; '1mo': number | null }
 const DAY = 86_400_000;
 export const DEFAULT_RETENTION: Retention = { '5m': 7 * DAY, '1h': 90 * DAY, '1d': 5 * 366 * DAY, '1mo': null };
+
+/** The setting (days; shared/contract/usage.ts) as ms. */
+export const retentionMs = (r: HistoryRetention): Retention =>
+  ({ '5m': r['5m'] * DAY, '1h': r['1h'] * DAY, '1d': r['1d'] * DAY, '1mo': r['1mo'] === null ? null : r['1mo'] * DAY });

@@ -49,7 +49,7 @@ export function pickResolution(from: number, to: number, now: number, keep: Rete
 }
 
 export function usage(store: HistoryStore, q: Omit<UsageQuery, 'kind'>, now: number): UsageTotals {
-  const res = pickResolution(q.from, q.to, now);
+  const res = pickResolution(q.from, q.to, now, store.retention());
   const col = COLUMN[q.by];
   const src = source(store, res, q.from, q.to);
   const rows = store.db.prepare(

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { RESOLUTIONS, bucketStart, type Resolution, type Retention } from './buckets.ts';
+import { DEFAULT_RETENTION, RESOLUTIONS, bucketStart, type Resolution, type Retention } from './buckets.ts';
 import { FINE_KEEP_MS } from '../../../shared/index.ts';
 import { ADD, COARSER, Rows, migrateTo2, readMarks, saveMarks, table, type Batch, type Marks } from './rollup.ts';
 
@@ -21,7 +21,9 @@ const MIGRATIONS: Array<string | ((db: DatabaseSync) => void)> = [
   // 2: integer keys (dims) and roll-ups of closed buckets (rollup.ts); usage_* become views.
   migrateTo2,
   // 3: 10-second interface buckets for the last hour (the interface view's 5 and 15 minute charts).
-  'CREATE TABLE iface_10s (ts INTEGER NOT NULL, iface TEXT NOT NULL, rx INTEGER NOT NULL, tx INTEGER NOT NULL, PRIMARY KEY (ts, iface)) WITHOUT ROWID',
+  // The retention the writer prunes by (JSON, ms), so readers pick tables that still hold the range.
+  `CREATE TABLE iface_10s (ts INTEGER NOT NULL, iface TEXT NOT NULL, rx INTEGER NOT NULL, tx INTEGER NOT NULL, PRIMARY KEY (ts, iface)) WITHOUT ROWID;
+   CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
 ];
 /** Keys cached per writer; beyond, the cache starts again (the dims table has them all). */
 const MAX_KEYS = 200_000;
@@ -153,6 +155,12 @@ export class HistoryStore {
     }
   }
 
+  /** The retention the writer last pruned by (the default until it has). */
+  retention(): Retention {
+    const row = this.#db.prepare("SELECT value FROM meta WHERE name = 'retention'").get() as { value: string } | undefined;
+    return row ? JSON.parse(row.value) as Retention : DEFAULT_RETENTION;
+  }
+
   /** How far the coarser tables have rolled up (query.ts adds the finer rows past these). */
   marks(): Marks { return this.#marks ?? readMarks(this.#db); }
 
@@ -168,9 +176,13 @@ export class HistoryStore {
     return id;
   }
 
-  /** Deletes rows older than the policy keeps (never rows not rolled up yet); returns how many per resolution. */
+  /**
+   * Deletes rows older than the policy keeps (never rows not rolled up yet); returns how many per
+   * resolution. The policy is kept in the database for readers (retention()).
+   */
   prune(now: number, keep: Retention): Record<Resolution, number> {
     const out = {} as Record<Resolution, number>;
+    this.#db.prepare("INSERT INTO meta (name, value) VALUES ('retention', ?) ON CONFLICT DO UPDATE SET value = excluded.value").run(JSON.stringify(keep));
     const marks = this.marks();
     for (const r of RESOLUTIONS) {
       const ms = keep[r];

@@ -264,3 +264,54 @@ test('10-second interface buckets: each tick split by time, idle as 0 and not ru
   assert.ok(total.kind === 'totals' && total.rows.find((r) => r.key === 'eth0')!.rxBytes === 22_001);
   t.close();
 });
+
+test('retention is a setting: the tier prunes by it at its first flush and again as soon as it changes; readers follow', async () => {
+  const { HistoryTier } = await import('../../../../electron/collector/engine/history-tier.ts');
+  const { StatusBoard } = await import('../../../../electron/collector/engine/tier.ts');
+  const { defaultConfig, HistoryRetentionSchema } = await import('../../../../shared/index.ts');
+  const { retentionMs } = await import('../../../../electron/collector/history/buckets.ts');
+  process.env['TZ'] = 'Europe/Berlin';
+  const file = fresh();
+  const now = bucketStart(new Date('2026-12-01T12:00:00Z').getTime(), '1h');
+  {
+    const { store } = open(file);
+    const deltas: UsageDelta[] = [];
+    for (let t = now - 400 * 86_400_000; t < now; t += 3_600_000) deltas.push(row(bucketStart(t, '5m'), 'app', 1));
+    store.write(deltas, [], now + ROLL_DELAY_MS);
+    store.close();
+  }
+  let cfg = defaultConfig();
+  const t = new HistoryTier({ sources: undefined as never, os: { now: () => now } as never, config: () => cfg, status: new StatusBoard() }, file);
+  const d = new DatabaseSync(file, { readOnly: true });
+  const oldest = (r: Resolution) => (d.prepare(`SELECT min(ts) AS t FROM usage_${r}`).get() as { t: number }).t;
+  const beyond = (r: Resolution, days: number) => (d.prepare(`SELECT count(*) AS n FROM usage_${r} WHERE ts < ?`).get(bucketStart(now - days * 86_400_000, r)) as { n: number }).n;
+  t.addInterfaces(new Map([['eth0', { rx: 1, tx: 1, fromTs: now - 1000 }]]), now);
+  t.flush(); // the first flush prunes by the setting: the defaults
+  assert.deepEqual([beyond('5m', 7), beyond('1h', 90), oldest('1mo') < now - 366 * 86_400_000], [0, 0, true]);
+  assert.ok(beyond('5m', 6) > 0 && beyond('1h', 89) > 0, 'no more than the policy says');
+  cfg = { ...cfg, historyRetention: { '5m': 2, '1h': 30, '1d': 100, '1mo': 366 } };
+  t.addInterfaces(new Map([['eth0', { rx: 1, tx: 1, fromTs: now - 1000 }]]), now);
+  t.flush(); // changed: pruned at this flush, not an hour later
+  assert.deepEqual([beyond('5m', 2), beyond('1h', 30), beyond('1d', 100), beyond('1mo', 366)], [0, 0, 0, 0]);
+  assert.ok(beyond('5m', 1) > 0 && beyond('1h', 29) > 0 && beyond('1d', 99) > 0);
+  t.close();
+  d.close();
+  const ro = HistoryStore.openReadOnly(file);
+  assert.ok(ro.ok);
+  if (ro.ok) { assert.deepEqual(ro.store.retention(), retentionMs(cfg.historyRetention), 'readers pick tables by what the writer keeps'); ro.store.close(); }
+  // The allowed ranges: a week of 5-minute rows at most a month, and so on.
+  assert.equal(HistoryRetentionSchema.safeParse({ '5m': 32, '1h': 90, '1d': 1830, '1mo': null }).success, false);
+  assert.equal(HistoryRetentionSchema.safeParse({ '5m': 7, '1h': 90, '1d': 1830, '1mo': 100 }).success, false);
+  assert.equal(HistoryRetentionSchema.safeParse({ '5m': 1, '1h': 7, '1d': 31, '1mo': 366 }).success, true);
+});
+
+test('the retention setting: an older settings file loads with the defaults; the engine config carries it', async () => {
+  const { defaultSettings, engineConfigOf, loadSettingsFile, mergeConfig, defaultConfig } = await import('../../../../shared/index.ts');
+  const old = { ...defaultSettings() } as Record<string, unknown>;
+  delete old['historyRetention'];
+  const { settings, notice } = loadSettingsFile({ read: () => JSON.stringify(old), rename: () => assert.fail('nothing to move aside'), writeAtomic: () => {} }, '/x/settings.json', 0);
+  assert.equal(notice, null);
+  assert.deepEqual(settings.historyRetention, { '5m': 7, '1h': 90, '1d': 1830, '1mo': null });
+  const mine = { ...settings, historyRetention: { '5m': 3, '1h': 60, '1d': 400, '1mo': 3660 } };
+  assert.deepEqual(mergeConfig(defaultConfig(), engineConfigOf(mine)).historyRetention, mine.historyRetention);
+});
