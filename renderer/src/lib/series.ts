@@ -68,6 +68,9 @@ export class LongHistory {
   since(name: string): number | null { return this.#m.get(name)?.ts[0] ?? null; }
 
   #filled = new Map<string, { until: number; rxBytes: number; txBytes: number }>();
+  #asked = new Set<string>();
+  /** True the first time it is called for `name`: the page asks the history for each interface once. */
+  firstAsk(name: string): boolean { return this.#asked.has(name) ? false : (this.#asked.add(name), true); }
   /**
    * Puts the usage history's 10-second buckets of `name` before its oldest sample: bytes / 10 s at each
    * bucket's end; a bucket without a row (the engine was not running) stays a gap. Returns how many.
