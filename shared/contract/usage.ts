@@ -88,7 +88,8 @@ export function quotaPeriod(resetDay: number, now: number): { start: number; end
   return { start: start.getTime(), end: end.getTime() };
 }
 
-export interface UsageRow { key: string; name: string; exe: string | null; icon: string | null; rxBytes: number; txBytes: number }
+/** `icon`: the desktop entry's icon name; `iconUrl`: its image as a data: URL in the engine's answers (null: none found, or `netwatch usage`). */
+export interface UsageRow { key: string; name: string; exe: string | null; icon: string | null; iconUrl: string | null; rxBytes: number; txBytes: number }
 export interface UsageTotals { kind: 'totals'; resolution: Resolution; rows: UsageRow[]; total: { rxBytes: number; txBytes: number } }
 export interface UsageSeries {
   kind: 'series'; resolution: SeriesResolution;

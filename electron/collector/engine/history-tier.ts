@@ -4,6 +4,7 @@ import { FINE_MS, failed, ok, quotaPeriod, unavailable, type QuotaStatus, type U
 import { splitWindow, retentionMs } from '../history/buckets.ts';
 import { HistoryStore, type AppName, type FineDelta, type UsageDelta } from '../history/store.ts';
 import { answer, usage } from '../history/query.ts';
+import { IconCache } from '../history/icons.ts';
 import type { AppDelta } from './attribution.ts';
 import type { Job, TierEnv } from './tier.ts';
 
@@ -30,6 +31,7 @@ export class HistoryTier {
   #quotaBase = new Map<string, number>();
   /** The retention (settings, days) last pruned by: the first flush and a change prune at once, not within the hour. */
   #prunedBy = '';
+  #icons = new IconCache();
   readonly jobs: Job[];
 
   constructor(env: TierEnv, path: string | null) {
@@ -186,7 +188,7 @@ export class HistoryTier {
     const store = this.#open();
     if (!store) return { kind: 'error', error: this.#path ? `history unavailable: ${statusText(this.#env.status.get('history'))}` : 'history off: no database path' };
     this.flush();
-    return answer(store, q, this.#env.os.now());
+    return answer(store, q, this.#env.os.now(), this.#icons);
   }
 
   /** Flushes and closes (engine stop, SIGTERM). */

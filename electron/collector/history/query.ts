@@ -5,6 +5,7 @@ import { FINE_MS, FINE_RESOLUTION, type Resolution, type UsageAnswer, type Usage
 import { RESOLUTIONS, bucketStart, nextBucket, DEFAULT_RETENTION, type Retention } from './buckets.ts';
 import { minuteOf, table, type Coarse } from './rollup.ts';
 import type { HistoryStore } from './store.ts';
+import type { IconCache } from './icons.ts';
 
 /** For each resolution, the finer tables and the mark past which their rows are not in it yet. */
 const FINER: Record<Resolution, Array<[Resolution, Coarse]>> = {
@@ -58,12 +59,12 @@ export function usage(store: HistoryStore, q: Omit<UsageQuery, 'kind'>, now: num
      WHERE ${where(q.by, q.includeLoopback ?? false)}
      GROUP BY d.${col} ORDER BY sum(u.rx) + sum(u.tx) DESC`,
   ).all(...src.params) as Array<{ key: string; rx: number; tx: number; name: string | null; exe: string | null; icon: string | null }>;
-  const out: UsageRow[] = rows.map((r) => ({ key: r.key, name: r.name ?? r.key, exe: r.exe, icon: r.icon, rxBytes: r.rx, txBytes: r.tx }));
+  const out: UsageRow[] = rows.map((r) => ({ key: r.key, name: r.name ?? r.key, exe: r.exe, icon: r.icon, iconUrl: null, rxBytes: r.rx, txBytes: r.tx }));
   const total = { rxBytes: out.reduce((n, r) => n + r.rxBytes, 0), txBytes: out.reduce((n, r) => n + r.txBytes, 0) };
   const limit = q.limit ?? Infinity;
   if (out.length > limit) {
     const rest = out.splice(limit);
-    out.push({ key: '', name: `${rest.length} other${rest.length === 1 ? '' : 's'}`, exe: null, icon: null, rxBytes: rest.reduce((n, r) => n + r.rxBytes, 0), txBytes: rest.reduce((n, r) => n + r.txBytes, 0) });
+    out.push({ key: '', name: `${rest.length} other${rest.length === 1 ? '' : 's'}`, exe: null, icon: null, iconUrl: null, rxBytes: rest.reduce((n, r) => n + r.rxBytes, 0), txBytes: rest.reduce((n, r) => n + r.txBytes, 0) });
   }
   return { kind: 'totals', resolution: res, rows: out, total };
 }
@@ -122,9 +123,13 @@ export function fineSeries(store: HistoryStore, q: Pick<UsageQuery, 'from' | 'to
   return { kind: 'series', resolution: FINE_RESOLUTION, buckets, names: {} };
 }
 
-/** One question answered from a store (the engine's, or a recorded history's in a replay). */
-export function answer(store: HistoryStore, q: UsageQuery, now: number): UsageAnswer {
-  if (q.kind === 'totals') return usage(store, q, now);
+/** One question answered from a store (the engine's, or a recorded history's in a replay); apps' icons as images. */
+export function answer(store: HistoryStore, q: UsageQuery, now: number, icons: IconCache | null = null): UsageAnswer {
+  if (q.kind === 'totals') {
+    const t = usage(store, q, now);
+    if (icons) for (const r of t.rows) r.iconUrl = icons.url(r.icon);
+    return t;
+  }
   if (q.resolution === FINE_RESOLUTION) {
     return q.by === 'interface' ? fineSeries(store, q) : { kind: 'error', error: `${FINE_RESOLUTION} buckets are kept for interfaces only (by: 'interface')` };
   }

@@ -11,6 +11,7 @@ import {
 } from '../../../shared/index.ts';
 import { HistoryStore } from '../history/store.ts';
 import { answer } from '../history/query.ts';
+import { IconCache } from '../history/icons.ts';
 import { Supervisor, downReason, type SupervisorState } from '../../../shared/supervisor.ts';
 import type { Backoff } from '../../../shared/backoff.ts';
 import { PendingQueries, type Timers } from '../../../shared/requests.ts';
@@ -116,6 +117,7 @@ export function replayFeed(file: string, historyPath: string | null = null): Fee
   let rowsTs: number | null = null;
   let i = 0;
   let timer: NodeJS.Timeout | null = null;
+  const icons = new IconCache();
   const feed: Feed = {
     onSnapshot: (cb: (s: Snapshot) => void) => { snaps.push(cb); },
     onLink: (cb: (l: EngineLink) => void) => { cb({ state: 'up' }); },
@@ -126,7 +128,7 @@ export function replayFeed(file: string, historyPath: string | null = null): Fee
       const r = HistoryStore.openReadOnly(historyPath);
       if (!r.ok) return { kind: 'error', error: r.reason };
       try {
-        return answer(r.store, q, q.to);
+        return answer(r.store, q, q.to, icons);
       } finally { r.store.close(); }
     },
     setVisible: () => {},

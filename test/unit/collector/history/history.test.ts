@@ -315,3 +315,22 @@ test('the retention setting: an older settings file loads with the defaults; the
   const mine = { ...settings, historyRetention: { '5m': 3, '1h': 60, '1d': 400, '1mo': 3660 } };
   assert.deepEqual(mergeConfig(defaultConfig(), engineConfigOf(mine)).historyRetention, mine.historyRetention);
 });
+
+test('app icons: a name is looked up in the hicolor theme and pixmaps, never as a path; too large or other formats: none', async () => {
+  const { IconCache, iconFiles, MAX_ICON_BYTES } = await import('../../../../electron/collector/history/icons.ts');
+  const share = path.join(dir, 'icons-share');
+  const env = { XDG_DATA_DIRS: share, XDG_DATA_HOME: path.join(dir, 'none') };
+  fs.mkdirSync(path.join(share, 'icons/hicolor/48x48/apps'), { recursive: true });
+  fs.mkdirSync(path.join(share, 'pixmaps'), { recursive: true });
+  const png = fs.readFileSync(path.join(import.meta.dirname, '../../../../build/trayLinux.png'));
+  fs.writeFileSync(path.join(share, 'icons/hicolor/48x48/apps/demo.png'), png);
+  fs.writeFileSync(path.join(share, 'pixmaps/big.png'), Buffer.alloc(MAX_ICON_BYTES + 1));
+  fs.writeFileSync(path.join(share, 'pixmaps/old.xpm'), '/* XPM */');
+  assert.deepEqual(iconFiles('../../etc/passwd', env, dir), []);
+  assert.deepEqual(iconFiles('/etc/passwd', env, dir), []);
+  assert.equal(iconFiles('demo', env, dir)[0], path.join(dir, 'none/icons/hicolor/32x32/apps/demo.png'), 'the user\'s own first');
+  const c = new IconCache(env, dir);
+  assert.equal(c.url('demo'), `data:image/png;base64,${png.toString('base64')}`);
+  assert.equal(c.url(path.join(share, 'icons/hicolor/48x48/apps/demo.png')), c.url('demo'), 'an absolute Icon= as it is');
+  assert.deepEqual([c.url('big'), c.url('old'), c.url('none'), c.url(null)], [null, null, null, null]);
+});
