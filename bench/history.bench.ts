@@ -1,5 +1,7 @@
 // npm run bench — the usage history's costs (issue 15), beside vnStat reading its own database.
-//  1. One flush of 200 apps × 50 hosts (10,000 keys) — target ≤ 5 ms — within a bucket, closing one (rolled up), closing an hour and a day; and of 200 apps without hosts.
+//  1. One flush of 200 apps × 50 hosts (10,000 keys) — target ≤ 5 ms — within a bucket, right after a boundary
+//     (two rows per key), the flushes that roll a bucket, an hour, a day up, the first (10,000 new keys), the
+//     mean; and of 200 apps without hosts. `--all` prints every flush's time to stderr.
 //  2. Database size after a simulated month at 5-minute resolution (retention applied) and a year's projection — target ≤ 50 MB a year.
 //  3. The month-by-app query on a synthetic year of 5-minute data — target ≤ 50 ms; `vnstat --json m` in the same run.
 import { execFileSync } from 'node:child_process';
