@@ -14,6 +14,15 @@ import { ROOT } from '../helpers.ts';
 
 export const APPS = [{ title: 'nwtest-video', bytes: 3_000_000 }, { title: 'nwtest-backup', bytes: 1_000_000 }] as const;
 
+/** An engine in this process with the real Linux sources on a fake clock, writing its history to `db`. */
+export function historyEngine(db: string, now: () => number, env?: Record<string, string | undefined>): Engine {
+  const clock: OsIO = { ...nodeOs, now };
+  return new Engine({
+    sources: createLinuxSources(clock, { helperPath: fs.existsSync(DEFAULT_HELPER) ? DEFAULT_HELPER : null, ...(env ? { env } : {}) }),
+    os: clock, config: { ...defaultConfig(), probes: false }, emit: () => {}, historyPath: db,
+  });
+}
+
 /** Writes the history to `db`; returns the fake times of the steps (each step's bytes land in its hour). */
 export async function buildHistory(db: string, now = Date.now()): Promise<number[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-usage-peers-'));
@@ -32,11 +41,7 @@ export async function buildHistory(db: string, now = Date.now()): Promise<number
   const steps = [3, 2, 1].map((d) => today - d * 86_400_000 + 10 * 3_600_000);
   for (let t = today + 1_800_000; t < now; t += 3_600_000) steps.push(t);
   let fake = steps[0]! - 60_000;
-  const clock: OsIO = { ...nodeOs, now: () => fake };
-  const engine = new Engine({
-    sources: createLinuxSources(clock, { helperPath: fs.existsSync(DEFAULT_HELPER) ? DEFAULT_HELPER : null }),
-    os: clock, config: { ...defaultConfig(), probes: false }, emit: () => {}, historyPath: db,
-  });
+  const engine = historyEngine(db, () => fake);
   try {
     await engine.pollAll();
     const received = async () => { server.child.send({ type: 'count' }); return (await nextMessage<{ received: number }>(server.child)).received; };

@@ -10,12 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumSkip, launchChromium, startServe, type Serve } from './harness.ts';
-import { Engine } from '../../electron/collector/engine/engine.ts';
-import { nodeOs, type OsIO } from '../../electron/collector/os.ts';
-import { createLinuxSources } from '../../electron/collector/linux/index.ts';
-import { DEFAULT_HELPER } from '../../electron/collector/platform.ts';
-import { defaultConfig } from '../../shared/index.ts';
 import { nextMessage, peer } from '../integration/engine-host.ts';
+import { historyEngine } from './usage-history.ts';
 import { ROOT } from '../helpers.ts';
 
 let browser: Browser;
@@ -40,11 +36,7 @@ before(async () => {
   const client = await peer<{ connected: boolean }>('sized-client.ts', [String(server.first.port)], { execPath: prog });
   const received = async () => { server.child.send({ type: 'count' }); return (await nextMessage<{ received: number }>(server.child)).received; };
   let fake = Date.now() - 10 * 60_000;
-  const clock: OsIO = { ...nodeOs, now: () => fake };
-  const engine = new Engine({
-    sources: createLinuxSources(clock, { helperPath: fs.existsSync(DEFAULT_HELPER) ? DEFAULT_HELPER : null, env }),
-    os: clock, config: { ...defaultConfig(), probes: false }, emit: () => {}, historyPath: db,
-  });
+  const engine = historyEngine(db, () => fake, env);
   try {
     engine.setVisible(true);
     await engine.pollAll();
