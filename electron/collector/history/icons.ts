@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import { applicationDirs } from '../linux/desktop-entries.ts';
 
 export const MAX_ICON_BYTES = 256_000;
+/** The cache starts again beyond this many bytes of data: URLs (memory stays bounded however many apps). */
+const MAX_CACHE_BYTES = 8_000_000;
 /** Sizes tried, best for a 16–24 px table cell first; scalable is SVG. */
 const SIZES = ['32x32', '48x48', '24x24', '64x64', '128x128', '256x256', 'scalable'];
 const TYPES: Record<string, string> = { png: 'image/png', svg: 'image/svg+xml' };
@@ -24,6 +26,7 @@ export function iconFiles(name: string, env: Record<string, string | undefined>,
 /** Icon name → data: URL or null (none found), looked up once per name. */
 export class IconCache {
   #m = new Map<string, string | null>();
+  #bytes = 0;
   #env: Record<string, string | undefined>;
   #home: string;
   constructor(env: Record<string, string | undefined> = process.env, home = process.env['HOME'] ?? '/root') { this.#env = env; this.#home = home; }
@@ -41,8 +44,9 @@ export class IconCache {
           break;
         } catch { /* not there: the next place */ }
       }
-      if (this.#m.size > 1000) this.#m.clear();
+      if (this.#m.size > 1000 || this.#bytes + (u?.length ?? 0) > MAX_CACHE_BYTES) { this.#m.clear(); this.#bytes = 0; }
       this.#m.set(name, u);
+      this.#bytes += u?.length ?? 0;
     }
     return u;
   }
