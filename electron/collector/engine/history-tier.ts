@@ -132,15 +132,19 @@ export class HistoryTier {
   flush(): void {
     const store = this.#open();
     if (!store) return;
-    if (this.#pending.size === 0 && this.#apps.size === 0 && this.#pendingFine.size === 0) return;
+    const empty = this.#pending.size === 0 && this.#apps.size === 0 && this.#pendingFine.size === 0;
+    const retentionChanged = JSON.stringify(this.#env.config().historyRetention) !== this.#prunedBy;
+    if (empty && !retentionChanged) return;
     try {
-      store.write([...this.#pending.values()], [...this.#apps.values()], this.#env.os.now(), [...this.#pendingFine.values()]);
-      this.#pending.clear();
-      this.#pendingFine.clear();
-      this.#apps.clear();
-      this.#pendingIface.clear();
-      this.#quotaBase.clear(); // re-read from the database at the next snapshot
-      if (JSON.stringify(this.#env.config().historyRetention) !== this.#prunedBy) this.prune();
+      if (!empty) {
+        store.write([...this.#pending.values()], [...this.#apps.values()], this.#env.os.now(), [...this.#pendingFine.values()]);
+        this.#pending.clear();
+        this.#pendingFine.clear();
+        this.#apps.clear();
+        this.#pendingIface.clear();
+        this.#quotaBase.clear(); // re-read from the database at the next snapshot
+      }
+      if (retentionChanged) this.prune();
       const lost = this.#dropped ? `; ${this.#dropped} rows dropped while the database could not be written` : '';
       this.#env.status.set('history', this.#notice || lost ? unavailable(`${this.#notice ?? ''}${lost}`.replace(/^; /, '')) : ok());
       this.#notice = null;
