@@ -10,6 +10,7 @@ import type { CaptureFeed, TcpCounters } from '../sources.ts';
 import { ConnectTracker } from './connect-metrics.ts';
 import { FlowAccounts, type AppRef } from './flow-accounts.ts';
 import type { FlowEnd } from './flow-credit.ts';
+import { DnsAnalyticsTracker } from './dns-analytics.ts';
 import type { Job, TierEnv } from './tier.ts';
 
 /** Flows kept between two connection polls at most; beyond, their bytes count as unattributed. */
@@ -41,6 +42,8 @@ export class CaptureTier {
   readonly listeners: Array<(r: CaptureReport) => void> = [];
   /** Called with each poll's handshakes and the app owning each one's socket (the intelligence tier's evidence). */
   readonly ownerListeners: Array<(hs: readonly Handshake[], owner: (h: Handshake) => AppRef | null) => void> = [];
+  /** DNS analytics (latency, domains, per app) from the same messages. */
+  readonly dnsAnalytics = new DnsAnalyticsTracker();
   readonly jobs: Job[];
 
   constructor(env: TierEnv) {
@@ -137,6 +140,7 @@ export class CaptureTier {
     }
     this.accounts.names.add(r.dns);
     for (const l of this.listeners) l(r);
+    this.dnsAnalytics.observe(r.dns, this.#env.os.now() * 1000);
   }
 
   /** A report up to now, then every flow and handshake since the last drain (the connection poll's). */

@@ -133,6 +133,9 @@ export class ConnectionsTier {
       const app = (pid: number) => apps.get(pid) ?? null;
       const dt = now - prevTs;
       cap.account(ends, drained.lostBytes, this.#crossCheck(ends, dt), this.#env.config().portSets, app, now, dt);
+      // The querying sockets' owners, from the same flow ends: DNS analytics per app.
+      const owners = new Map(ends.flatMap((e) => (e.pid === null ? [] : [[`${e.proto}|${e.localIp}|${e.localPort}`, e.pid] as const])));
+      cap.dnsAnalytics.attribute((proto, ip, port) => { const pid = owners.get(`${proto}|${ip}|${port}`); return pid === undefined ? null : app(pid); });
       cap.attribute(drained.handshakes, (h) => {
         const local = isLoopbackPeer(normaliseIp(h.src), own);
         const m = local ? index.find('tcp', normaliseIp(h.src), h.srcPort, normaliseIp(h.dst), h.dstPort) : index.find('tcp', normaliseIp(h.dst), h.dstPort, normaliseIp(h.src), h.srcPort);

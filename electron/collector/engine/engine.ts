@@ -241,6 +241,7 @@ export class Engine {
     const c = this.#connections;
     const p = c.poll;
     const emptyTraffic = { rxBytes: 0, txBytes: 0, rxBps: 0, txBps: 0 };
+    const capture = this.#capture.section();
     return {
       version: SNAPSHOT_VERSION,
       ts: this.#os.now(),
@@ -269,8 +270,10 @@ export class Engine {
       disks: this.#disks.list,
       alerts: { active: this.#alerts.active(), history: this.#alerts.history() },
       quotas: this.#quotas,
-      capture: this.#capture.section(),
+      capture,
       connects: this.#capture.connectSection(),
+      // DNS analytics come from the capture: null until it reports (sources.capture says why).
+      dns: capture ? this.#capture.dnsAnalytics.snapshot() : null,
     };
   }
 }
