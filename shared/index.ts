@@ -10,6 +10,7 @@ export * from './contract/usage.ts';
 export * from './config.ts';
 export * from './messages.ts';
 export * from './format.ts';
+export * from './explain.ts';
 export * from './settings.ts';
 export * from './alert-marks.ts';
 export * from './query.ts';

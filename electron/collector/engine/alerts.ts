@@ -1,6 +1,6 @@
 // Alerts: detectors look at each snapshot's data and raise or refresh alerts in one store.
 // The bandwidth detector is the first; port-scan, beaconing and DNS-tunnel detectors join the same way.
-import type { Alert, Interface, QuotaStatus } from '../../../shared/index.ts';
+import type { Alert, AppUsage, Interface, QuotaStatus } from '../../../shared/index.ts';
 import { formatBytes, formatRate } from '../../../shared/index.ts';
 
 /** What a detector reports: a condition seen now, identified by `key`. */
@@ -51,13 +51,15 @@ const rank = (s: Alert['severity']) => (s === 'critical' ? 2 : s === 'warning' ?
 /**
  * RX or TX on an interface above the threshold for two consecutive samples: Warning;
  * at twice the threshold: Critical. Loopback is ignored (local traffic is not bandwidth use).
+ * The app named is the one that moved the most in that direction over the last connection poll,
+ * loopback left out (its rates are over that window, the interface's over the last tick).
  */
 export class BandwidthDetector implements Detector<Interface[]> {
   #streak = new Map<string, number>();
   thresholdBps: number;
   constructor(thresholdBps: number) { this.thresholdBps = thresholdBps; }
 
-  check(interfaces: Interface[], _now: number): Trigger[] {
+  check(interfaces: Interface[], _now: number, apps: readonly AppUsage[] = []): Trigger[] {
     const out: Trigger[] = [];
     const seen = new Set<string>();
     for (const i of interfaces) {
@@ -70,17 +72,29 @@ export class BandwidthDetector implements Detector<Interface[]> {
         this.#streak.set(key, streak);
         if (streak < 2) continue;
         const critical = value >= 2 * this.thresholdBps;
+        const top = busiest(apps, dir);
         out.push({
           key, category: 'bandwidth', severity: critical ? 'critical' : 'warning',
           title: `High ${dir === 'rx' ? 'download' : 'upload'} on ${i.name}`,
           detail: `${formatRate(value)} ${dir === 'rx' ? 'received' : 'sent'} for ${streak} samples (threshold ${formatRate(this.thresholdBps)})`,
           value, threshold: this.thresholdBps, interface: i.name, direction: dir,
+          ...(top ? { evidence: { app: { id: top.id, name: top.app } } } : {}),
         });
       }
     }
     for (const k of this.#streak.keys()) if (!seen.has(k)) this.#streak.delete(k);
     return out;
   }
+}
+
+/** The app with the most external traffic in one direction now; null when none moved any. */
+function busiest(apps: readonly AppUsage[], dir: 'rx' | 'tx'): AppUsage | null {
+  let best: AppUsage | null = null, bestBps = 0;
+  for (const a of apps) {
+    const bps = dir === 'rx' ? a.rxBps - a.loopback.rxBps : a.txBps - a.loopback.txBps;
+    if (bps > bestBps) { best = a; bestBps = bps; }
+  }
+  return best;
 }
 
 /**

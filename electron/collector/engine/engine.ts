@@ -230,7 +230,7 @@ export class Engine {
     this.#history.addInterfaces(this.#interfaces.deltas, now);
     this.#quotas = this.#history.quotas(now);
     this.#alerts.apply([
-      ...(this.#cfg.detectors.bandwidth ? this.#bandwidth.check(this.#interfaces.list, now) : []),
+      ...(this.#cfg.detectors.bandwidth ? this.#bandwidth.check(this.#interfaces.list, now, this.#connections.poll?.apps) : []),
       ...this.#quota.check(this.#quotas, now),
       ...this.#intel.take(),
     ], now);

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AlertStore, BandwidthDetector, ACTIVE_FOR_MS, HISTORY_MAX } from '../../../../electron/collector/engine/alerts.ts';
-import type { Interface } from '../../../../shared/index.ts';
+import type { AppUsage, Interface, Snapshot } from '../../../../shared/index.ts';
+import { fixture } from '../../../helpers.ts';
 
 const iface = (name: string, rxBps: number, txBps = 0, type: Interface['type'] = 'Ethernet') => ({ name, type, rxBps, txBps }) as Interface;
 
@@ -55,4 +56,16 @@ test('alerts stay active 60 s after the last trigger, then move to a history of 
   }
   assert.equal(store.history().length, HISTORY_MAX);
   assert.equal(store.history().at(-1)!.key, 'k149');
+});
+
+test('bandwidth: the alert names the app that moved the most in its direction, loopback left out', () => {
+  const app = (id: string, rxBps: number, loopRx: number) => ({ id, app: id.split('/').pop()!, rxBps, txBps: 0, loopback: { rxBytes: 0, txBytes: 0, rxBps: loopRx, txBps: 0 } }) as AppUsage;
+  // The recorded engine's apps: only loopback traffic, so no app is named.
+  const recorded = fixture('linux', 'netwatch-record-hostile-name--netwatch-vm.txt').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Snapshot).at(-1)!.apps;
+  const d = new BandwidthDetector(1000);
+  d.check([iface('eth0', 5000)], 0, recorded);
+  assert.equal(d.check([iface('eth0', 5000)], 1, recorded)[0]!.evidence, undefined, 'loopback traffic is not the download');
+  const apps = [app('/usr/bin/curl', 900, 0), app('/usr/bin/firefox', 9e6, 9e6 - 100), app('/usr/bin/rsync', 3000, 0)];
+  const [t] = d.check([iface('eth0', 5000)], 2, apps);
+  assert.deepEqual(t!.evidence, { app: { id: '/usr/bin/rsync', name: 'rsync' } }, 'firefox moved more, but over loopback');
 });
