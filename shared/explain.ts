@@ -16,6 +16,8 @@ const DEFAULT_UNITS: ExplainUnits = { rate: (b) => formatRate(b), bytes: (n) => 
 
 /** Alert keys of the network-change detector: the DNS servers, and a gateway's MAC address. */
 export const NETWORK_CHANGE_DNS_KEY = 'network-change:dns';
+/** The new-app detector's notice that its file of learned apps was damaged or cannot be written. */
+export const NEW_APP_STORE_KEY = 'new-app:store';
 export const networkChangeGatewayKey = (ip: string): string => `network-change:gateway:${ip}`;
 
 /** "3 ports (22, 80, 443)" / "120 ports (1, 2, 3, … )": a count with the sample that was kept. */
@@ -102,6 +104,9 @@ export function explain(a: Alert, units: ExplainUnits = DEFAULT_UNITS): Explanat
       );
     }
     case 'new-app': {
+      if (a.key === NEW_APP_STORE_KEY) {
+        return out(`NetWatch could not use its list of apps seen before: ${a.detail}.`, 'Nothing to do: apps already running are learned again without alerts; only apps that start using the network later are reported.');
+      }
       const name = app ?? 'An app';
       const to = e.destination ? `, talking to ${e.destination}` : '';
       return out(

@@ -96,8 +96,11 @@ export interface Sources {
   tcpCounters(): Promise<Result<TcpCounters>>;
   wifi(wireless: string[]): Promise<Result<Wifi[]>>;
   gateway(): Promise<Result<{ ip: string; interface: string | null } | null>>;
-  dns(): Promise<Result<{ server: string; source: string; stub: boolean } | null>>;
-  /** Text that changes whenever the routing table changes, read every interface tick. */
+  /** The DNS server in use (`server`) and every server configured, in order (`servers`). */
+  dns(): Promise<Result<{ server: string; source: string; stub: boolean; servers: string[] } | null>>;
+  /** The hardware address answering for the gateway (the neighbour table); null while none is known. */
+  gatewayMac?(ip: string): Promise<Result<string | null>>;
+  /** Text that changes whenever the routing table or the resolver configuration changes, read every interface tick. */
   routeFingerprint(): string;
   ping(ip: string): Promise<Result<PingResult>>;
   system(): Promise<Result<SystemReading>>;

@@ -179,8 +179,9 @@ export function createDarwinSources(os: OsIO, opts: { capturePath?: string | nul
       const t = text('scutil', await run('scutil', ['--dns'], 0, 3000));
       if (typeof t !== 'string') return bad(t);
       const cfg = parseScutilDns(t);
-      const server = cfg.primary?.nameservers[0] ?? cfg.scoped.find((r) => r.nameservers.length)?.nameservers[0];
-      return good(server ? { server, source: 'scutil --dns', stub: false } : null);
+      const servers = cfg.primary?.nameservers.length ? cfg.primary.nameservers : cfg.scoped.find((r) => r.nameservers.length)?.nameservers ?? [];
+      const server = servers[0];
+      return good(server ? { server, source: 'scutil --dns', stub: false, servers } : null);
     },
 
     routeFingerprint: () => '', // no cheap file to watch: re-detection runs on its 60 s timer

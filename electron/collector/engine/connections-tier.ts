@@ -12,6 +12,7 @@ import type { CaptureTier } from './capture-tier.ts';
 import { SocketIndex, flowEnds, type FlowEnd } from './flow-credit.ts';
 import type { AppRef } from './flow-accounts.ts';
 import { SocketAttempts, type OutcomeSink } from './socket-attempts.ts';
+import { isLocalOnly, type OutsideApp } from './new-app.ts';
 
 /** Closes kept between two polls at most: a flood of closes must not grow memory without limit. */
 const MAX_DESTROYED = 200_000;
@@ -26,6 +27,8 @@ export class ConnectionsTier {
   /** Epoch ms of the last poll; null before the first. */
   pollTs: number | null = null;
   tcpMetrics: TcpMetrics | null = null;
+  /** Apps (NetWatch itself left out) with a socket or captured traffic to a remote address in the last poll: the new-app detector's input. */
+  outside: OutsideApp[] = [];
   readonly jobs: Job[];
 
   #capture: CaptureTier | null;
@@ -119,6 +122,7 @@ export class ConnectionsTier {
     this.poll = this.#sockets.poll({ now, sockets: reading.sockets, destroyed, totals, ownAddresses: own, shortLivedFlows: shortLived, processes: sources.processes, processTotals, flowCredits });
     this.#destroyed.unshift(...this.poll.deferred);
     this.pollTs = now;
+    this.outside = outsideApps(reading.sockets, flowCredits, own, this.poll);
     const cap = this.#capture;
     if (cap) {
       const apps = new Map<number, AppRef>(this.poll.processes.map((p) => [p.pid, { id: p.appId, name: p.app }]));
@@ -175,4 +179,23 @@ export class ConnectionsTier {
       errorPct: opens > 0 ? Math.min(100, ((d('attemptFails') + d('estabResets')) / opens) * 100) : 0,
     };
   }
+}
+
+/** One entry per app that talked to a remote address: its sockets with a peer (not listening), then its captured UDP. */
+function outsideApps(sockets: readonly SocketSample[], udp: readonly FlowEnd[], own: ReadonlySet<string>, poll: PollOutput): OutsideApp[] {
+  const byPid = new Map(poll.processes.map((p) => [p.pid, p.appId]));
+  const apps = new Map(poll.apps.map((a) => [a.id, a]));
+  const out = new Map<string, OutsideApp>();
+  const add = (pid: number | null, remote: string | null) => {
+    if (pid === null || remote === null) return;
+    const ip = normaliseIp(remote);
+    if (isLoopbackPeer(ip, own) || isLocalOnly(ip)) return;
+    const id = byPid.get(pid);
+    const a = id === undefined ? undefined : apps.get(id);
+    if (!a || a.self || out.has(a.id)) return;
+    out.set(a.id, { id: a.id, name: a.app, exe: a.exe, remote: ip });
+  };
+  for (const s of sockets) if (s.state !== 'LISTEN' && s.remotePort !== null && s.remotePort !== 0) add(s.pid, s.remoteIp);
+  for (const e of udp) if (!e.loop) add(e.pid, e.remoteIp);
+  return [...out.values()];
 }

@@ -2,12 +2,12 @@
 // assembly of the snapshot from what they hold. Interfaces are read at every tick (the engine's clock);
 // every other tier's jobs start when due and run alongside, never two runs of one job at a time.
 import {
-  HostMessageSchema, issuesText, mergeConfig, SNAPSHOT_VERSION, TCP_STATES, assertNever, failed,
+  HostMessageSchema, NEW_APP_STORE_KEY, issuesText, mergeConfig, SNAPSHOT_VERSION, TCP_STATES, assertNever, failed,
   type EngineConfig, type EngineMessage, type UsageAnswer, type UsageQuery, type Snapshot, type ConnectionPage, type ConnectionQuery,
 } from '../../../shared/index.ts';
 import type { OsIO } from '../os.ts';
 import type { Sources } from '../sources.ts';
-import { AlertStore, BandwidthDetector, QuotaDetector } from './alerts.ts';
+import { AlertStore, BandwidthDetector, QuotaDetector, type Trigger } from './alerts.ts';
 import { StatusBoard, type AnySource, type Job, type TierEnv } from './tier.ts';
 import { InterfacesTier } from './interfaces-tier.ts';
 import { ConnectionsTier } from './connections-tier.ts';
@@ -19,6 +19,9 @@ import { HistoryTier } from './history-tier.ts';
 import { CaptureTier } from './capture-tier.ts';
 import { IntelTier } from './intel/intel-tier.ts';
 import { eventOfSocket, eventsOfReport } from './intel/events.ts';
+import { NewAppDetector } from './new-app.ts';
+import { KnownApps, knownAppsPath } from './known-apps.ts';
+import { NetworkChangeDetector } from './network-change.ts';
 
 export interface EngineDeps {
   sources: Sources; os: OsIO; config: EngineConfig; emit: (m: EngineMessage) => void;
@@ -29,6 +32,8 @@ export interface EngineDeps {
   listInSnapshots?: boolean;
   /** The usage history database (history/store.ts); null or absent: no history kept. */
   historyPath?: string | null;
+  /** The new-app detector's learned apps; absent: `known-apps.json` beside the history, none without one (memory only). */
+  knownAppsPath?: string | null;
 }
 
 export class Engine {
@@ -65,6 +70,11 @@ export class Engine {
   #bandwidth: BandwidthDetector;
   #quota = new QuotaDetector();
   #quotas: ReturnType<HistoryTier['quotas']> = [];
+  #knownApps: KnownApps;
+  #newApp: NewAppDetector;
+  #networkChange = new NetworkChangeDetector();
+  /** pollTs of the last connection poll the new-app detector saw. */
+  #detectedPollTs: number | null = null;
 
   constructor(d: EngineDeps) {
     this.#s = d.sources;
@@ -82,6 +92,8 @@ export class Engine {
     this.#wifi = new WifiTier(env, () => this.#interfaces.list);
     this.#disks = new DisksTier(env);
     this.#history = new HistoryTier(env, d.historyPath ?? null);
+    this.#knownApps = KnownApps.open(d.knownAppsPath !== undefined ? d.knownAppsPath : knownAppsPath(d.historyPath ?? null), d.os.now());
+    this.#newApp = new NewAppDetector(this.#knownApps);
     this.#intel = new IntelTier(env, () => this.#interfaces.list);
     this.#capture.listeners.push((r) => this.#intel.ingest(eventsOfReport(r)));
     this.#capture.ownerListeners.push((hs, owner) => this.#intel.attribute(hs, owner));
@@ -233,7 +245,30 @@ export class Engine {
       ...(this.#cfg.detectors.bandwidth ? this.#bandwidth.check(this.#interfaces.list, now, this.#connections.poll?.apps) : []),
       ...this.#quota.check(this.#quotas, now),
       ...this.#intel.take(),
+      ...this.#stateDetectors(now),
     ], now);
+  }
+
+  /**
+   * New-app (once per connection poll) and network-change. Both learn while switched off, so turning
+   * one on does not alert on what happened meanwhile.
+   */
+  #stateDetectors(now: number): Trigger[] {
+    const on = this.#cfg.detectors;
+    const out: Trigger[] = [];
+    const c = this.#connections;
+    if (c.pollTs !== null && c.pollTs !== this.#detectedPollTs) {
+      this.#detectedPollTs = c.pollTs;
+      out.push(...this.#newApp.check(c.outside, now, on['new-app']));
+    }
+    const k = this.#knownApps;
+    if (k.notice) {
+      out.push({ key: NEW_APP_STORE_KEY, category: 'new-app', severity: 'info', title: 'Learned apps started afresh', detail: k.notice, value: 0, threshold: 0 });
+      k.notice = null;
+    }
+    const changes = this.#networkChange.check(this.#health.network(), now);
+    if (on['network-change']) out.push(...changes);
+    return out;
   }
 
   /** The current snapshot; the socket list only with `listInSnapshots` and `withConnections` (see connectionsOmitted). */

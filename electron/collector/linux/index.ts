@@ -17,6 +17,7 @@ import { parseMeminfo, parseProcStatCpu } from './proc-stat.ts';
 import { parseDiskstats, parseMounts } from './proc-diskstats.ts';
 import { parseProcNetIpv6Route, parseProcNetRoute } from './proc-net-route.ts';
 import { parseResolvConf, parseResolvectlStatus, RESOLVED_STUBS } from './resolv.ts';
+import { parseProcNetArp } from './proc-net-arp.ts';
 import { parsePing } from '../ping.ts';
 import { parseIwLink, parseProcNetWireless } from './iw.ts';
 import { CaptureClient } from '../capture-client.ts';
@@ -243,19 +244,27 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
       if (!conf.ok) return bad(conf.status);
       const first = conf.value[0];
       if (!first) return good(null);
-      if (!RESOLVED_STUBS.has(first)) return good({ server: first, source: '/etc/resolv.conf', stub: false });
+      if (!RESOLVED_STUBS.has(first)) return good({ server: first, source: '/etc/resolv.conf', stub: false, servers: conf.value });
       // Behind the stub: systemd-resolved writes its real upstreams here.
       const upstream = read('/run/systemd/resolve/resolv.conf', parseResolvConf);
-      const real = upstream.ok ? upstream.value.find((s) => !RESOLVED_STUBS.has(s)) : undefined;
-      if (real) return good({ server: real, source: '/run/systemd/resolve/resolv.conf', stub: true });
+      const reals = upstream.ok ? upstream.value.filter((s) => !RESOLVED_STUBS.has(s)) : [];
+      if (reals[0]) return good({ server: reals[0], source: '/run/systemd/resolve/resolv.conf', stub: true, servers: reals });
       const r = await os.run('resolvectl', ['status', '--no-pager'], { timeoutMs: 3000 });
       if (!r.ok) return bad(unavailable(`resolv.conf names the systemd-resolved stub and ${describeFailure('resolvectl', r)}`));
       const parsed = parseResolvectlStatus(r.stdout);
-      return parsed ? good({ server: parsed.server, source: 'resolvectl', stub: true }) : good(null);
+      return parsed ? good({ server: parsed.server, source: 'resolvectl', stub: true, servers: [parsed.server] }) : good(null);
+    },
+
+    async gatewayMac(ip) {
+      // IPv4 only: an IPv6 gateway's neighbour entry is not read yet (null, never an alert).
+      if (ip.includes(':')) return good(null);
+      const arp = read('/proc/net/arp', parseProcNetArp);
+      return arp.ok ? good(arp.value.get(ip)?.mac ?? null) : arp;
     },
 
     routeFingerprint() {
-      return (tryText('/proc/net/route') ?? '') + (tryText('/proc/net/ipv6_route') ?? '');
+      // resolv.conf too: a new DNS server (a VPN, another network) is seen at the next tick, not a minute later.
+      return (tryText('/proc/net/route') ?? '') + (tryText('/proc/net/ipv6_route') ?? '') + (tryText('/etc/resolv.conf') ?? '');
     },
 
     async ping(ip) {
