@@ -14,7 +14,7 @@ import { appMenuTemplate, type AppMenuItem } from './app-menu.ts';
 import { autostartCommand, autostartPath, isAutostartEnabled, setAutostart } from './autostart.ts';
 import { CH, checkIpc } from './ipc.ts';
 import { menuTemplate, type MenuAction, type MenuItem } from './menu.ts';
-import { NotificationGate, RaisedAlerts, Retained, DEFAULT_NOTIFY_POLICY } from './notify-policy.ts';
+import { NotificationGate, RaisedAlerts, Retained, notifyPolicyOf } from './notify-policy.ts';
 import { PageSessions, type PageCommand } from './page-sessions.ts';
 import { runsOnWayland, trayWiring, type Platform } from './popover-control.ts';
 import { loadSettings, saveSettings } from './settings-store.ts';
@@ -78,7 +78,7 @@ function main(): void {
 
   function applySettings(s: Settings): void {
     settings = s;
-    gate.policy = { ...DEFAULT_NOTIFY_POLICY, perMinute: s.notifications.perMinute, muted: s.notifications.muted };
+    gate.policy = notifyPolicyOf(s);
   }
 
   function launch(req: LaunchRequest): void {

@@ -1,6 +1,7 @@
 // Which alerts become desktop notifications: one per alert key per 5 minutes, at most N a minute
-// overall, a burst folded into one summary, and categories the user muted never shown.
-import type { Alert } from '../../shared/index.ts';
+// overall, a burst folded into one summary, and categories the user muted never shown. A single
+// notification says what happened and what to do (shared/explain.ts), in the user's units.
+import { explainText, formatBytes, formatRate, type Alert, type ExplainUnits, type Settings } from '../../shared/index.ts';
 
 export interface NotifyPolicy {
   /** Same alert key at most once per this many ms. */
@@ -11,9 +12,17 @@ export interface NotifyPolicy {
   groupAbove: number;
   /** Categories the user does not want notifications for. */
   muted: ReadonlyArray<Alert['category']>;
+  /** Rates and sizes in the user's units (the settings'); SI bytes when absent. */
+  units?: ExplainUnits;
 }
 
 export const DEFAULT_NOTIFY_POLICY: NotifyPolicy = { perKeyMs: 5 * 60_000, perMinute: 5, groupAbove: 2, muted: [] };
+
+/** The policy the settings ask for: their rate limit and mutes, sentences in their units. */
+export const notifyPolicyOf = (s: Settings): NotifyPolicy => ({
+  ...DEFAULT_NOTIFY_POLICY, perMinute: s.notifications.perMinute, muted: s.notifications.muted,
+  units: { rate: (b) => formatRate(b, s.units, s.prefix), bytes: (n) => formatBytes(n, s.prefix) },
+});
 
 export type Notice =
   | { kind: 'single'; alert: Alert; title: string; body: string }
@@ -50,7 +59,7 @@ export class NotificationGate {
         body: fresh.slice(0, 3).map((a) => a.title).join('\n') + (fresh.length > 3 ? `\n… and ${fresh.length - 3} more` : ''),
       }];
     } else {
-      out = fresh.map((a) => ({ kind: 'single' as const, alert: a, title: `${a.severity === 'critical' ? 'Critical' : a.severity === 'warning' ? 'Warning' : 'Info'}: ${a.title}`, body: a.detail }));
+      out = fresh.map((a) => ({ kind: 'single' as const, alert: a, title: `${a.severity === 'critical' ? 'Critical' : a.severity === 'warning' ? 'Warning' : 'Info'}: ${a.title}`, body: explainText(a, p.units) }));
     }
     for (let i = 0; i < out.length; i++) this.#sent.push(now);
     return out;

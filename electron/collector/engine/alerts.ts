@@ -112,7 +112,7 @@ export class QuotaDetector implements Detector<QuotaStatus[]> {
         key: `quota:${q.interface}:${q.periodStart}`, category: 'quota', severity: over ? 'critical' : 'warning',
         title: over ? `Data plan on ${q.interface} used up` : `${Math.floor(q.pct)} % of the data plan on ${q.interface} used`,
         detail: `${formatBytes(q.usedBytes)} of ${formatBytes(q.limitBytes)} since the reset; the next reset is ${reset}`,
-        value: q.usedBytes, threshold: over ? q.limitBytes : 0.8 * q.limitBytes,
+        value: q.usedBytes, threshold: over ? q.limitBytes : 0.8 * q.limitBytes, interface: q.interface,
       });
     }
     return out;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NotificationGate, Retained } from '../../../electron/main/notify-policy.ts';
-import type { Alert } from '../../../shared/index.ts';
+import { NotificationGate, Retained, notifyPolicyOf } from '../../../electron/main/notify-policy.ts';
+import { defaultSettings, explainText, type Alert } from '../../../shared/index.ts';
 
 let n = 0;
 const alert = (key: string, severity: Alert['severity'] = 'warning', category: Alert['category'] = 'bandwidth'): Alert => ({
@@ -16,7 +16,11 @@ test('one notification per alert key per 5 minutes', () => {
   const again = g.admit([alert('bw:eth0:rx', 'critical')], 300_000);
   assert.equal(again.length, 1);
   assert.equal(again[0]!.title, 'Critical: t-bw:eth0:rx');
-  assert.equal(again[0]!.kind === 'single' && again[0]!.body, 'd-bw:eth0:rx');
+  // The body explains (shared/explain.ts): what happened and what to do.
+  const one = again[0]!;
+  assert.ok(one.kind === 'single');
+  assert.equal(one.body, explainText(one.alert));
+  assert.match(one.body, /^This computer is downloading at 2 B\/s, more than twice your alert threshold of 1 B\/s\. If you expected/);
 });
 
 test('at most N a minute overall; the window slides', () => {
@@ -56,4 +60,11 @@ test('shown notifications stay referenced until clicked or closed, and the set s
   assert.equal(r.size, 3, 'bounded');
   assert.equal(r.has(b), false, 'the oldest let go first');
   assert.ok(r.has(c) && r.has(d) && r.has(a));
+});
+
+test('the settings\' policy: sentences in the user\'s units, their mutes', () => {
+  const g = new NotificationGate(notifyPolicyOf({ ...defaultSettings(), units: 'bits', notifications: { enabled: true, muted: ['portscan'], perMinute: 7 } }));
+  const [n] = g.admit([{ ...alert('bw:wlan0:tx'), value: 7e6, threshold: 5e6, interface: 'wlan0', direction: 'tx' }], 0);
+  assert.match(n!.body, /uploading at 56\.0 Mbit\/s on wlan0, above your alert threshold of 40\.0 Mbit\/s/);
+  assert.equal(g.admit([alert('scan', 'warning', 'portscan')], 1).length, 0, 'the settings\' mutes kept');
 });
