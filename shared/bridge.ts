@@ -7,7 +7,7 @@ import type { FixedSettings, Settings } from './settings.ts';
 import type { UsageAnswer, UsageQuery } from './contract/usage.ts';
 
 /** Views the renderer can show; each drill-down is a window in Electron and a route in the dashboard. */
-export const VIEWS = ['popover', 'interface', 'processes', 'connections', 'usage', 'alerts', 'settings', 'system'] as const;
+export const VIEWS = ['popover', 'interface', 'processes', 'connections', 'usage', 'dns', 'alerts', 'settings', 'system'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 /** Whether the engine is feeding us, as the host sees it (the renderer also watches snapshot age). */

@@ -15,7 +15,7 @@ import { BrowserWindow, net, protocol, screen, session, type Tray, type WebConte
 const POPOVER = { width: 360, height: 520 };
 const SIZES: Record<Exclude<ViewName, 'popover'>, { width: number; height: number }> = {
   interface: { width: 900, height: 680 }, processes: { width: 900, height: 600 }, connections: { width: 1200, height: 760 },
-  usage: { width: 1100, height: 760 }, alerts: { width: 900, height: 560 }, settings: { width: 640, height: 780 },
+  usage: { width: 1100, height: 760 }, dns: { width: 900, height: 720 }, alerts: { width: 900, height: 560 }, settings: { width: 640, height: 780 },
   system: { width: 900, height: 760 },
 };
 

@@ -26,26 +26,34 @@ export const AllowEntrySchema = z.object({
 export type AllowEntry = z.infer<typeof AllowEntrySchema>;
 export const MAX_ALLOW_ENTRIES = 200;
 
+/** Allowed ranges of the thresholds (the schema checks them, the Settings view says them); jitter's min is exclusive. */
+export const INTEL_RANGES = {
+  portScan: { ports: { min: 3, max: 65535 }, windowSec: { min: 5, max: 3600 } },
+  beaconing: { attempts: { min: 3, max: 1000 }, jitterPct: { min: 0, max: 100 } },
+  dnsTunnel: { nameBytes: { min: 20, max: 253 }, queriesPerMin: { min: 1, max: 100_000 }, uniqueSubdomains: { min: 1, max: 100_000 } },
+} as const;
+const IR = INTEL_RANGES;
+
 export const IntelThresholdsSchema = z.object({
   portScan: z.object({
     /** Distinct destination ports from one source (failed or unanswered attempts) … */
-    ports: int(3, 65535),
+    ports: int(IR.portScan.ports.min, IR.portScan.ports.max),
     /** … within this many seconds. */
-    windowSec: int(5, 3600),
+    windowSec: int(IR.portScan.windowSec.min, IR.portScan.windowSec.max),
   }),
   beaconing: z.object({
     /** Connection attempts to one (source, destination, port) … */
-    attempts: int(3, 1000),
+    attempts: int(IR.beaconing.attempts.min, IR.beaconing.attempts.max),
     /** … whose inter-arrival times deviate less than this (median absolute deviation / median, %). */
-    jitterPct: z.number().check(z.gt(0), z.lte(100)),
+    jitterPct: z.number().check(z.gt(IR.beaconing.jitterPct.min), z.lte(IR.beaconing.jitterPct.max)),
   }),
   dnsTunnel: z.object({
     /** A query name longer than this many bytes (presentation form, without the final dot). */
-    nameBytes: int(20, 253),
+    nameBytes: int(IR.dnsTunnel.nameBytes.min, IR.dnsTunnel.nameBytes.max),
     /** Or more than this many queries a minute to one parent domain … */
-    queriesPerMin: int(1, 100_000),
+    queriesPerMin: int(IR.dnsTunnel.queriesPerMin.min, IR.dnsTunnel.queriesPerMin.max),
     /** … with more than this many distinct subdomains among them. */
-    uniqueSubdomains: int(1, 100_000),
+    uniqueSubdomains: int(IR.dnsTunnel.uniqueSubdomains.min, IR.dnsTunnel.uniqueSubdomains.max),
   }),
   /** The user's allow-list (the documented built-in one applies as well). */
   allow: z.array(AllowEntrySchema).check(z.maxLength(MAX_ALLOW_ENTRIES)),

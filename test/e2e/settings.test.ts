@@ -2,7 +2,8 @@
 // Real Chromium on the Settings view of `netwatch serve` (live engine): the threshold in the units the
 // settings say (50 MB/s ⇄ 400 Mbit/s), the interval in seconds, each choice group in its own box,
 // messages that state the allowed range, a mute list of detectors that exist, and a save that the
-// next serve run starts with.
+// next serve run starts with; each detector on/off, the intelligence thresholds with their ranges and
+// the user's allow-list (issue 14), saved as the engine config takes them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -45,8 +46,9 @@ test('the threshold follows the units setting, the interval is in seconds, each 
   })));
   assert.ok(groups.every((g) => g.legend.length > 0));
   assert.deepEqual(groups.filter((g) => g.radios.length).map((g) => [g.legend, g.radios]), [['Rates in', ['bytes', 'bits']], ['Prefixes', ['si', 'binary']]]);
-  // Only detectors that exist can be muted.
-  assert.deepEqual((await page.locator('[data-testid="mute-list"] label').allInnerTexts()).map((t) => t.trim()), ['High bandwidth alerts', 'Data plan alerts']);
+  // Every detector can be muted, and the data plans' alerts.
+  assert.deepEqual((await page.locator('[data-testid="mute-list"] label').allInnerTexts()).map((t) => t.trim()),
+    ['High bandwidth', 'Port scan', 'Beaconing', 'DNS tunnel', 'New app on the network', 'Network change', 'Data plan'].map((l) => `${l} alerts`));
 });
 
 test('validation messages state the allowed range in the units being edited, and block the save', { skip: chromiumSkip }, async () => {
@@ -136,4 +138,51 @@ test('a data plan: its range message, then saved in bytes and counted by the eng
   assert.match(await plan.innerText(), /^Plan lo\s+.+ \/ 2\.(00|15) G(i)?B$/);
   const now = Number(await plan.getByRole('progressbar').getAttribute('aria-valuenow'));
   assert.ok(now >= 0 && now <= 100);
+});
+
+test('detectors on/off, their thresholds with the allowed ranges, the allow-list: saved and kept by the next run', { skip: chromiumSkip }, async () => {
+  await page.goto(`${serve.url}#/settings`);
+  await page.locator('[data-testid="save"]').waitFor();
+  assert.deepEqual(await page.locator('[data-testid="detectors"] input').evaluateAll((xs) => xs.map((x) => (x as HTMLInputElement).checked)), [true, true, true, true, true, true]);
+  assert.equal(await page.locator('[data-testid="set-portScan-ports"]').inputValue(), '20');
+  assert.equal(await page.locator('[data-testid="set-beaconing-jitterPct"]').inputValue(), '15');
+  await page.locator('[data-testid="set-portScan-ports"]').fill('2');
+  assert.equal(await page.locator('[data-testid="err-portScan-ports"]').innerText(), 'A whole number from 3 to 65535.');
+  await page.locator('[data-testid="set-beaconing-jitterPct"]').fill('0');
+  assert.equal(await page.locator('[data-testid="err-beaconing-jitterPct"]').innerText(), 'Above 0 and at most 100 %.');
+  await page.locator('[data-testid="set-dnsTunnel-nameBytes"]').fill('300');
+  assert.equal(await page.locator('[data-testid="err-dnsTunnel-nameBytes"]').innerText(), 'A whole number from 20 to 253.');
+  assert.ok(await page.locator('[data-testid="save"]').isDisabled());
+  await page.locator('[data-testid="set-portScan-ports"]').fill('40');
+  await page.locator('[data-testid="set-beaconing-jitterPct"]').fill('7.5');
+  await page.locator('[data-testid="set-dnsTunnel-nameBytes"]').fill('100');
+  // An empty allow-list entry is refused, then filled in.
+  await page.locator('[data-testid="allow-add"]').click();
+  assert.match(await page.locator('[data-testid="err-allow"]').innerText(), /^Each entry needs a value of 1 to 253 characters/);
+  await page.locator('[data-testid="allow-value"]').fill('updates.example.com');
+  await page.locator('[data-testid="allow-add"]').click();
+  await page.locator('[data-testid="allow-kind"]').nth(1).selectOption('host');
+  await page.locator('[data-testid="allow-value"]').nth(1).fill('192.0.2.10');
+  await page.locator('[data-testid="det-network-change"]').uncheck();
+  assert.ok(await page.locator('[data-testid="set-beaconing-attempts"]').isEnabled());
+  await page.locator('[data-testid="det-beaconing"]').uncheck();
+  assert.ok(await page.locator('[data-testid="set-beaconing-attempts"]').isDisabled(), 'a switched-off detector\'s thresholds are greyed out');
+  await page.locator('[data-testid="save"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="save-status"]')?.textContent === 'Saved.');
+  const onDisk = JSON.parse(fs.readFileSync(path.join(home, 'netwatch', 'settings.json'), 'utf8'));
+  assert.deepEqual(onDisk.detectors, { bandwidth: true, portscan: true, beaconing: false, 'dns-tunnel': true, 'new-app': true, 'network-change': false });
+  assert.deepEqual(onDisk.intel, {
+    portScan: { ports: 40, windowSec: 30 }, beaconing: { attempts: 5, jitterPct: 7.5 }, dnsTunnel: { nameBytes: 100, queriesPerMin: 50, uniqueSubdomains: 30 },
+    allow: [{ kind: 'domain', value: 'updates.example.com' }, { kind: 'host', value: '192.0.2.10' }],
+  });
+  await page.goto('about:blank');
+  await serve.stop();
+  serve = await start();
+  await page.goto(`${serve.url}#/settings`);
+  await page.locator('[data-testid="allow-entry"]').nth(1).waitFor();
+  assert.equal(await page.locator('[data-testid="set-portScan-ports"]').inputValue(), '40');
+  assert.equal(await page.locator('[data-testid="det-beaconing"]').isChecked(), false);
+  await page.locator('[data-testid="allow-entry"]').first().getByRole('button', { name: 'Remove updates.example.com' }).click();
+  assert.equal(await page.locator('[data-testid="allow-entry"]').count(), 1);
+  assert.deepEqual(problems, []);
 });

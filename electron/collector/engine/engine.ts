@@ -259,7 +259,7 @@ export class Engine {
     const c = this.#connections;
     if (c.pollTs !== null && c.pollTs !== this.#detectedPollTs) {
       this.#detectedPollTs = c.pollTs;
-      out.push(...this.#newApp.check(c.outside, now, on['new-app']));
+      out.push(...this.#newApp.check(c.outside, now, on['new-app'], this.#cfg.intel.allow));
     }
     const k = this.#knownApps;
     if (k.notice) {

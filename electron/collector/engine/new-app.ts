@@ -2,6 +2,7 @@
 // identity (AppUsage.id, from the executable path), never its pid — talks to the outside, one 'new-app'
 // alert. What it has learned is kept in a small JSON file (known-apps.ts), so a restart does not alert
 // again. Pure apart from that store: apps in, triggers out.
+import type { AllowEntry } from '../../../shared/index.ts';
 import type { Trigger } from './alerts.ts';
 import type { KnownApps } from './known-apps.ts';
 
@@ -28,14 +29,19 @@ export class NewAppDetector {
   #known: KnownApps;
   constructor(known: KnownApps) { this.#known = known; }
 
-  /** `alert` false: learn only (the detector is switched off, or the user is in the learning window). */
-  check(apps: readonly OutsideApp[], now: number, alert = true): Trigger[] {
+  /**
+   * `alert` false: learn only (the detector is switched off). The user's allow-list: an allowed app is
+   * learned without an alert; traffic to an allowed host does not count as talking to the outside.
+   */
+  check(apps: readonly OutsideApp[], now: number, alert = true, allow: readonly AllowEntry[] = []): Trigger[] {
     const out: Trigger[] = [];
     const learning = now - this.#known.since < LEARN_MS;
+    const allowed = (kind: AllowEntry['kind'], v: string) => allow.some((e) => e.kind === kind && e.value.trim() === v);
     for (const a of apps) {
+      if (allowed('host', a.remote)) continue;
       if (this.#known.has(a.id)) { this.#known.seen(a.id, now); continue; }
       this.#known.add(a.id, a.name, now);
-      if (!alert || learning) continue;
+      if (!alert || learning || allowed('app', a.id)) continue;
       out.push({
         key: `new-app:${a.id}`, category: 'new-app', severity: 'info',
         title: `${a.name} used the network for the first time`,

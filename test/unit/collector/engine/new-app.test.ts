@@ -102,3 +102,12 @@ test('bounded: at most MAX_KNOWN_APPS, the longest unseen forgotten first', () =
   assert.equal(KnownApps.open(file, T0 + 3e6).size, MAX_KNOWN_APPS, 'reads back');
   fs.rmSync(dir, { recursive: true });
 });
+
+test('the user allow-list: an allowed app is learned without an alert; an allowed host is not "the outside"', () => {
+  const d = new NewAppDetector(KnownApps.open(null, T0 - LEARN_MS));
+  const allow = [{ kind: 'app' as const, value: '/usr/bin/curl' }, { kind: 'host' as const, value: '10.213.70.9' }];
+  assert.deepEqual(d.check([curl], T0, true, allow), []);
+  const wget = { ...curl, id: '/usr/bin/wget', name: 'wget', remote: '10.213.70.9' };
+  assert.deepEqual(d.check([wget], T0 + 1, true, allow), []);
+  assert.equal(d.check([{ ...wget, remote: '10.213.70.1' }], T0 + 2, true, allow).length, 1, 'wget to another host: new');
+});
