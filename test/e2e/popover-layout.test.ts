@@ -53,7 +53,7 @@ test('the popover at 360×520: five interfaces and Wi-Fi, health, top apps and t
   for (const [what, y] of [['buttons', m.buttons], ['top apps', m.apps], ['Wi-Fi card', m.wifi]] as const) assert.ok(y <= 520, `${what} end at ${y} px, above the fold`);
   assert.equal(m.nav, 'none', 'no dashboard navigation at popover size');
   t.diagnostic(`content ends at ${m.buttons.toFixed(0)} px of 520 (${m.apps.toFixed(0)} px after the apps)`);
-  assert.deepEqual(m.labels, ['Apps', 'Connections', 'Usage', 'Alerts', 'System', 'Settings']);
+  assert.deepEqual(m.labels, ['Apps', 'Connections', 'Usage', 'DNS', 'Alerts', 'System', 'Settings']);
   assert.ok(m.clipped.length === 0, `button labels cut off: ${m.clipped.join(', ')}`);
   // Gateway health says which probe timed it (ping here; TCP or a DNS query where ICMP is refused).
   assert.match(await page.locator('[data-testid="gateway"]').innerText(), /^[\d.]+ ms · [\d.]+ % loss · (ping|TCP|DNS query)$/);
