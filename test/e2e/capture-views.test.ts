@@ -6,19 +6,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip } from './harness.ts';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumInNamespace, chromiumSkip } from './harness.ts';
 import { ROOT } from '../helpers.ts';
 import { nextMessage } from '../integration/engine-host.ts';
-import { Lab, has } from '../integration/capture-lab.ts';
-import { DEFAULT_CAPTURE } from '../../electron/collector/platform.ts';
+import { Lab, labSkip } from '../integration/capture-lab.ts';
 
 const A = `nwce${process.pid}a`, B = `nwce${process.pid}b`;
 const A_IP = '10.213.80.2', B_IP = '10.213.80.1';
-const skip = chromiumSkip || (process.getuid?.() !== 0 ? 'needs root (namespaces, capture)' : !fs.existsSync(DEFAULT_CAPTURE) ? 'nw-capture not built (libpcap-dev missing)'
-  : !has('dnsmasq') || !has('dig') ? 'not installed: dnsmasq, dig' : false);
+const skip = chromiumSkip || labSkip(['dnsmasq', 'dig']);
 
 let lab: Lab | undefined;
 let browser: Browser | undefined;
@@ -38,12 +35,7 @@ before(async () => {
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NETWATCH_TOKEN: 'e2e-capture-token' } });
   lab.children.push(serve);
   base = await new Promise<string>((res) => { let out = ''; serve.stdout!.on('data', (d: Buffer) => { out += d.toString(); const m = out.match(/(https?:\/\/\S+?:\d+\/)/); if (m) res(m[1]!); }); });
-  const wrapper = path.join(lab.tmp(), 'chromium-in-a');
-  fs.writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${A} ${CHROMIUM} "$@"\n`, { mode: 0o755 });
-  browser = await chromium.launch({ executablePath: wrapper, args: CHROMIUM_ARGS, headless: true });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
+  ({ browser, page } = await chromiumInNamespace(A, lab.tmp(), problems));
 }, { timeout: 60_000 });
 
 after(async () => {

@@ -9,19 +9,17 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumSkip } from './harness.ts';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumInNamespace, chromiumSkip, pageSnapshotWhere } from './harness.ts';
 import { ROOT } from '../helpers.ts';
 import { nextMessage } from '../integration/engine-host.ts';
-import { Lab, has } from '../integration/capture-lab.ts';
-import { DEFAULT_CAPTURE } from '../../electron/collector/platform.ts';
+import { Lab, labSkip } from '../integration/capture-lab.ts';
 import type { Snapshot } from '../../shared/index.ts';
 
 const A = `nwdx${process.pid}a`, B = `nwdx${process.pid}b`;
 const A_IP = '10.213.84.2', B_IP = '10.213.84.1';
 const TOKEN = 'e2e-dns-alerts-token';
-const skip = chromiumSkip || (process.getuid?.() !== 0 ? 'needs root (namespaces, capture)' : !fs.existsSync(DEFAULT_CAPTURE) ? 'nw-capture not built (libpcap-dev missing)'
-  : !has('dnsmasq') || !has('dig') ? 'not installed: dnsmasq, dig' : false);
+const skip = chromiumSkip || labSkip(['dnsmasq', 'dig']);
 
 let lab: Lab | undefined;
 let browser: Browser | undefined;
@@ -43,24 +41,7 @@ async function serve(): Promise<string> {
   });
 }
 
-/** The newest snapshot of the page's own stream that satisfies `pred`. */
-const snapshotWhere = (pred: string) => page.evaluate(async ({ base, pred }) => {
-  const ok = new Function('s', `return ${pred}`) as (s: unknown) => boolean;
-  const r = await fetch(`${base}api/stream${location.search}`);
-  const reader = r.body!.getReader();
-  let text = '';
-  for (;;) {
-    const { value } = await reader.read();
-    text += new TextDecoder().decode(value);
-    const events = text.split('\n\n');
-    text = events.pop()!;
-    for (const e of events) {
-      const m = /^event: snapshot\ndata: (.*)$/m.exec(e);
-      const s = m ? JSON.parse(m[1]!) : null;
-      if (s && ok(s)) { await reader.cancel(); return s; }
-    }
-  }
-}, { base, pred }) as Promise<Snapshot>;
+const snapshotWhere = (pred: string) => pageSnapshotWhere<Snapshot>(page, base, pred);
 
 before(async () => {
   if (skip) return;
@@ -71,12 +52,7 @@ before(async () => {
   // Not a first run: the learning window of an earlier run is long over, so a new app alerts at once.
   fs.writeFileSync(path.join(lab.tmp(), 'known-apps.json'), JSON.stringify({ version: 1, since: Date.now() - 3_600_000, apps: [] }));
   base = await serve();
-  const wrapper = path.join(lab.tmp(), 'chromium-in-a');
-  fs.writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${A} ${CHROMIUM} "$@"\n`, { mode: 0o755 });
-  browser = await chromium.launch({ executablePath: wrapper, args: CHROMIUM_ARGS, headless: true });
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
+  ({ browser, page } = await chromiumInNamespace(A, lab.tmp(), problems));
 }, { timeout: 60_000 });
 
 after(async () => {

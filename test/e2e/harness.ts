@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from '../helpers.ts';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -111,4 +111,43 @@ export function parseRate(text: string): number {
   const m = text.trim().match(/^([\d.]+)\s*([kMGT]?)B\/s$/);
   if (!m) throw new Error(`not a rate: ${text}`);
   return Number(m[1]) * 1000 ** ' kMGT'.indexOf(m[2] || ' ');
+}
+
+/**
+ * Chromium inside network namespace `ns` (its own loopback, where a serve in that namespace listens),
+ * through a wrapper script in `dir`, with one 1200×900 page whose console errors go to `problems`.
+ */
+export async function chromiumInNamespace(ns: string, dir: string, problems: string[]): Promise<{ browser: Browser; page: Page }> {
+  const wrapper = path.join(dir, `chromium-in-${ns}`);
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns} ${CHROMIUM} "$@"\n`, { mode: 0o755 });
+  const browser = await chromium.launch({ executablePath: wrapper, args: CHROMIUM_ARGS, headless: true });
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  return { browser, page };
+}
+
+/**
+ * The first whole snapshot of the page's own event stream (`base`api/stream, the page's token) for
+ * which `pred` — the body of a function of `s`, run in the page — is true.
+ */
+export function pageSnapshotWhere<T = Record<string, unknown>>(page: Page, base: string, pred: string): Promise<T> {
+  return page.evaluate(async ({ base, pred }) => {
+    const ok = new Function('s', `return ${pred}`) as (s: unknown) => boolean;
+    const r = await fetch(`${base}api/stream${location.search}`);
+    const reader = r.body!.getReader();
+    let text = '';
+    for (;;) {
+      const { value } = await reader.read();
+      text += new TextDecoder().decode(value);
+      // Whole events only.
+      const events = text.split('\n\n');
+      text = events.pop()!;
+      for (const e of events) {
+        const m = /^event: snapshot\ndata: (.*)$/m.exec(e);
+        const s = m ? JSON.parse(m[1]!) : null;
+        if (s && ok(s)) { await reader.cancel(); return s; }
+      }
+    }
+  }, { base, pred }) as Promise<T>;
 }

@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumSkip, launchChromium, startServe, type Serve } from './harness.ts';
+import type { Snapshot } from '../../shared/index.ts';
+import { chromiumSkip, launchChromium, pageSnapshotWhere, startServe, type Serve } from './harness.ts';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nw-settings-e2e-'));
 let serve: Serve;
@@ -111,26 +112,11 @@ test('a data plan: its range message, then saved in bytes and counted by the eng
   const saved = await (await fetch(`${serve.base}api/settings`, { headers: serve.auth() })).json() as { quotas: unknown[] };
   assert.deepEqual(saved.quotas, [{ interface: 'lo', limitBytes: unit === 'GiB' ? 2 * 2 ** 30 : 2e9, resetDay: 15 }]);
   // The engine counts it: the next snapshots carry the plan with its period.
-  const snap = await page.evaluate(async (base) => {
-    const r = await fetch(`${base}api/stream${location.search}`);
-    const reader = r.body!.getReader();
-    let text = '';
-    for (;;) {
-      const { value } = await reader.read();
-      text += new TextDecoder().decode(value);
-      // Whole events only; the newest one that carries the plan.
-      const events = text.split('\n\n');
-      text = events.pop()!;
-      for (const e of events) {
-        const m = /^event: snapshot\ndata: (.*)$/m.exec(e);
-        const snap = m ? JSON.parse(m[1]!) : null;
-        if (snap?.quotas.length) { await reader.cancel(); return snap; }
-      }
-    }
-  }, serve.base);
-  assert.equal(snap.quotas[0].interface, 'lo');
-  assert.equal(new Date(snap.quotas[0].periodStart).getDate(), 15);
-  assert.ok(snap.quotas[0].unavailable === null && snap.quotas[0].usedBytes >= 0, JSON.stringify(snap.quotas[0]));
+  const snap = await pageSnapshotWhere<Snapshot>(page, serve.base, 's.quotas.length > 0');
+  const q = snap.quotas[0]!;
+  assert.equal(q.interface, 'lo');
+  assert.equal(new Date(q.periodStart).getDate(), 15);
+  assert.ok(q.unavailable === null && q.usedBytes >= 0, JSON.stringify(q));
   // The popover shows the plan's progress.
   await page.goto(`${serve.url}#/popover`);
   const plan = page.locator('[data-testid="plan-lo"]');

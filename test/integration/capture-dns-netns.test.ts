@@ -4,25 +4,21 @@
 // two namespaces this test makes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../helpers.ts';
-import { Lab, has } from './capture-lab.ts';
+import { Lab, labSkip } from './capture-lab.ts';
 import { parseCaptureLine, type DnsMessage } from '../../electron/collector/capture.ts';
 
-const HELPER = path.join(ROOT, 'native', 'build', 'nw-capture');
 const A = `nwcd${process.pid}a`;
 const B = `nwcd${process.pid}b`;
 const SERVER = '10.213.60.1';
-let skip: string | false = false;
+let skip = labSkip(['dnsmasq', 'dig', 'tshark']);
 let lab: Lab | undefined;
 let dir = '';
 
 before(async () => {
-  if (!fs.existsSync(HELPER)) { skip = 'nw-capture not built (libpcap-dev missing)'; return; }
-  const missing = ['dnsmasq', 'dig', 'tshark'].filter((c) => !has(c));
-  if (missing.length) { skip = `not installed: ${missing.join(', ')}`; return; }
+  if (skip) return;
   try { lab = new Lab(A, B); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
   lab.veth([A, 'nwcda', '10.213.60.2/24'], [B, 'nwcdb', `${SERVER}/24`]);
   dir = lab.tmp(); // tshark's dumpcap writes its file here
@@ -31,43 +27,16 @@ before(async () => {
 
 after(() => lab?.cleanup());
 
-/** Resolves when `child` has printed a line matching `re` on the given stream. */
-const printed = (child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp) => new Promise<void>((res, rej) => {
-  let text = '';
-  child[stream]!.on('data', (d: Buffer) => { text += d.toString(); if (re.test(text)) res(); });
-  child.once('exit', (c) => rej(new Error(`${child.spawnfile} exited ${c}: ${text.slice(0, 300)}`)));
-});
-
 test('1,000 dig queries: queries, responses and NXDOMAIN counted exactly as tshark counts them', async (t) => {
   if (skip) return t.skip(skip);
   const pcap = path.join(dir, 'tshark.pcap');
-  const tshark = spawn('ip', ['netns', 'exec', A, 'tshark', '-i', 'nwcda', '-f', 'udp port 53', '-w', pcap, '-P', '-l'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const helper = spawn('ip', ['netns', 'exec', A, HELPER, '--serve', '-i', 'nwcda'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  helper.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  await printed(helper, 'stdout', /^H\t/);
-  // tshark says "Capturing on" before its dumpcap sees packets (it missed the first ~30 queries):
-  // probe until it prints one. Probes are left out of both counts below.
-  const seen = printed(tshark, 'stdout', /probe\.nw\.test/);
-  let ready = false;
-  void seen.then(() => { ready = true; }, () => { /* tshark exited: the assert below says so */ });
-  // Up to ~60 s: with the cores busy tshark took over 15 s to start capturing.
-  for (let i = 0; i < 300 && !ready; i++) {
-    execFileSync('ip', ['netns', 'exec', A, 'dig', `@${SERVER}`, '+tries=1', '+time=1', 'probe.nw.test'], { stdio: 'ignore' });
-    await sleep(100);
-  }
-  assert.ok(ready, 'tshark never saw a probe');
+  const captures = await lab!.dnsCaptures(A, 'nwcda', SERVER, pcap);
   // 667 names that exist, 333 that do not; dig -f sends them one after another.
   const names = Array.from({ length: 1000 }, (_, i) => (i % 3 === 2 ? `missing${i}.nw.test` : `h${i}.ok.nw.test`));
   fs.writeFileSync(path.join(dir, 'queries'), names.map((n) => `${n} A`).join('\n') + '\n');
   execFileSync('ip', ['netns', 'exec', A, 'dig', `@${SERVER}`, '+tries=1', '+time=2', '+noall', '+answer', '-f', path.join(dir, 'queries')], { stdio: 'ignore', timeout: 60_000 });
   await sleep(500);
-  const done = printed(helper, 'stdout', /\n\.\n$/);
-  helper.stdin!.write('\n');
-  await done;
-  helper.stdin!.end();
-  tshark.kill('SIGINT');
-  await new Promise((r) => tshark.once('exit', r));
+  const out = await captures.finish();
 
   const ours = out.split('\n').map(parseCaptureLine).flatMap((l) => (l?.kind === 'dns' && l.dns.qname !== 'probe.nw.test' ? [l.dns] : []));
   const key = (id: number, response: boolean, rcode: number, name: string) => `${id}|${response ? 'R' : 'Q'}|${response ? rcode : ''}|${name}`;

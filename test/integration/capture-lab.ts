@@ -8,6 +8,23 @@ import { ROOT } from '../helpers.ts';
 import { nextMessage } from './engine-host.ts';
 
 export const ipCmd = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+/** Resolves when `child` has printed a line matching `re` on the given stream. */
+export const printed = (child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp) => new Promise<void>((res, rej) => {
+  let text = '';
+  child[stream]!.on('data', (d: Buffer) => { text += d.toString(); if (re.test(text)) res(); });
+  child.once('exit', (c) => rej(new Error(`${child.spawnfile} exited ${c}: ${text.slice(0, 300)}`)));
+});
+
+export const HELPER = path.join(ROOT, 'native', 'build', 'nw-capture');
+
+/** Why a capture lab test cannot run here (not root, helper not built, a tool missing), or false. */
+export function labSkip(tools: string[]): string | false {
+  if (process.getuid?.() !== 0) return 'needs root (namespaces, capture)';
+  if (!fs.existsSync(HELPER)) return 'nw-capture not built (libpcap-dev missing)';
+  const missing = tools.filter((c) => !has(c));
+  return missing.length ? `not installed: ${missing.join(', ')}` : false;
+}
+
 export const has = (cmd: string) => { try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; } };
 
 export class Lab {
@@ -51,6 +68,39 @@ export class Lab {
     this.children.push(c);
     await nextMessage(c);
     return c;
+  }
+
+  /**
+   * nw-capture (--serve) and tshark (writing `pcap`) on `dev` in `ns`, both capturing: tshark says
+   * "Capturing on" before its dumpcap sees packets (it missed the first ~30 queries), so `probe.nw.test`
+   * is asked of `server` until tshark prints it (up to ~60 s: with the cores busy it took over 15 s).
+   * Leave probes out of the counts. `finish()` takes the helper's last report and stops both: its output.
+   */
+  async dnsCaptures(ns: string, dev: string, server: string, pcap: string): Promise<{ finish(): Promise<string> }> {
+    const tshark = spawn('ip', ['netns', 'exec', ns, 'tshark', '-i', dev, '-f', 'udp port 53', '-w', pcap, '-P', '-l'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const helper = spawn('ip', ['netns', 'exec', ns, HELPER, '--serve', '-i', dev], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.children.push(tshark, helper);
+    let out = '';
+    helper.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    await printed(helper, 'stdout', /^H\t/);
+    let ready = false;
+    void printed(tshark, 'stdout', /probe\.nw\.test/).then(() => { ready = true; }, () => { /* said below */ });
+    for (let i = 0; i < 300 && !ready; i++) {
+      execFileSync('ip', ['netns', 'exec', ns, 'dig', `@${server}`, '+tries=1', '+time=1', 'probe.nw.test'], { stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!ready) throw new Error('tshark never saw a probe');
+    return {
+      finish: async () => {
+        const done = printed(helper, 'stdout', /\n\.\n$/);
+        helper.stdin!.write('\n');
+        await done;
+        helper.stdin!.end();
+        tshark.kill('SIGINT');
+        await new Promise((r) => tshark.once('exit', r));
+        return out;
+      },
+    };
   }
 
   cleanup(): void {

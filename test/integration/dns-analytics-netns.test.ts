@@ -6,27 +6,24 @@
 // NW_FIXTURE_OUT=dir keeps both outputs there (how the unit test's fixtures were made).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../helpers.ts';
-import { Lab, has } from './capture-lab.ts';
+import { Lab, labSkip, printed } from './capture-lab.ts';
 import { dnsAgainstTshark } from '../dns-truth.ts';
 
-const HELPER = path.join(ROOT, 'native', 'build', 'nw-capture');
 const A = `nwda${process.pid}a`;
 const B = `nwda${process.pid}b`;
 const SERVER = '10.213.61.1';
 const DELAYS = [0, 7, 17, 37, 70, 170, 370, 650];
-let skip: string | false = false;
+let skip = labSkip(['dnsmasq', 'dig', 'tshark']);
 let lab: Lab | undefined;
 let dir = '';
 
 before(async () => {
-  if (!fs.existsSync(HELPER)) { skip = 'nw-capture not built (libpcap-dev missing)'; return; }
-  const missing = ['dnsmasq', 'dig', 'tshark'].filter((c) => !has(c));
-  if (missing.length) { skip = `not installed: ${missing.join(', ')}`; return; }
+  if (skip) return;
   try { lab = new Lab(A, B); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
   lab.veth([A, 'nwdaa', '10.213.61.2/24'], [B, 'nwdab', `${SERVER}/24`]);
   dir = lab.tmp();
@@ -38,29 +35,12 @@ before(async () => {
 
 after(() => lab?.cleanup());
 
-const printed = (child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp) => new Promise<void>((res, rej) => {
-  let text = '';
-  child[stream]!.on('data', (d: Buffer) => { text += d.toString(); if (re.test(text)) res(); });
-  child.once('exit', (c) => rej(new Error(`${child.spawnfile} exited ${c}: ${text.slice(0, 300)}`)));
-});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('dig through a delaying forwarder: counts, NXDOMAIN, unanswered and latency buckets exactly as tshark has them', async (t) => {
   if (skip) return t.skip(skip);
   const pcap = path.join(dir, 'tshark.pcap');
-  const tshark = spawn('ip', ['netns', 'exec', A, 'tshark', '-i', 'nwdaa', '-f', 'udp port 53', '-w', pcap, '-P', '-l'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const helper = spawn('ip', ['netns', 'exec', A, HELPER, '--serve', '-i', 'nwdaa'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  helper.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-  await printed(helper, 'stdout', /^H\t/);
-  // tshark captures some seconds after it says so: probe until it has seen one (probes left out below).
-  let ready = false;
-  void printed(tshark, 'stdout', /probe\.nw\.test/).then(() => { ready = true; }, () => { /* asserted below */ });
-  for (let i = 0; i < 300 && !ready; i++) {
-    execFileSync('ip', ['netns', 'exec', A, 'dig', `@${SERVER}`, '+tries=1', '+time=1', 'probe.nw.test'], { stdio: 'ignore' });
-    await sleep(100);
-  }
-  assert.ok(ready, 'tshark never saw a probe');
+  const captures = await lab!.dnsCaptures(A, 'nwdaa', SERVER, pcap);
   // 8 dig processes at once, 40 names each: every delay, a third NXDOMAIN, 2 never answered per process.
   const files = Array.from({ length: 8 }, (_, p) => {
     const names = Array.from({ length: 40 }, (_, i) => {
@@ -75,12 +55,7 @@ test('dig through a delaying forwarder: counts, NXDOMAIN, unanswered and latency
   const run = promisify(execFile);
   await Promise.all(files.map((f) => run('ip', ['netns', 'exec', A, 'dig', `@${SERVER}`, '+tries=1', '+time=2', '+noall', '-f', f], { timeout: 60_000 }).catch(() => null)));
   await sleep(500);
-  const done = printed(helper, 'stdout', /\n\.\n$/);
-  helper.stdin!.write('\n');
-  await done;
-  helper.stdin!.end();
-  tshark.kill('SIGINT');
-  await new Promise((r) => tshark.once('exit', r));
+  const out = await captures.finish();
 
   const fields = execFileSync('tshark', ['-2', '-r', pcap, '-Y', 'dns', '-T', 'fields', '-e', 'frame.time_epoch', '-e', 'dns.id', '-e', 'dns.flags.response', '-e', 'dns.flags.rcode', '-e', 'dns.qry.name', '-e', 'dns.time', '-e', 'dns.response_in'],
     { maxBuffer: 16 << 20, stdio: ['ignore', 'pipe', 'ignore'] }).toString();

@@ -4,18 +4,16 @@
 // No packet leaves the two namespaces.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fork } from 'node:child_process';
-import { Lab, has } from './capture-lab.ts';
+import { Lab, labSkip } from './capture-lab.ts';
 import { EngineHost, nextMessage } from './engine-host.ts';
 import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
-import { DEFAULT_CAPTURE } from '../../electron/collector/platform.ts';
 import { ROOT } from '../helpers.ts';
 
 const A = `nwdp${process.pid}a`, B = `nwdp${process.pid}b`;
 const SERVER = '10.213.87.1';
-let skip: string | false = process.getuid?.() !== 0 ? 'needs root (namespaces, capture)' : !fs.existsSync(DEFAULT_CAPTURE) ? 'nw-capture not built (libpcap-dev missing)' : !has('dnsmasq') ? 'not installed: dnsmasq' : false;
+let skip = labSkip(['dnsmasq']);
 let lab: Lab | undefined;
 let engine: EngineHost | undefined;
 
