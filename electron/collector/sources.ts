@@ -3,6 +3,7 @@
 import type { AppIdentity, InterfaceCounters, InterfaceType, SourceStatus, Wifi } from '../../shared/index.ts';
 import type { SocketSample } from './sockets.ts';
 import type { CaptureResult } from './capture-client.ts';
+import type { ResolvedLookup } from './linux/resolved-monitor.ts';
 
 /** Kernel-wide TCP counters (RFC 4022 names), cumulative since boot. */
 export interface TcpCounters {
@@ -115,6 +116,11 @@ export interface Sources {
    * it leaves the field out). The engine starts it only when its config allows.
    */
   capture?: CaptureFeed | { unavailable: string };
+  /**
+   * DNS lookups another way than the capture (Linux: systemd-resolved's monitor, resolved-monitor.ts);
+   * `onStatus` says ok once it streams, or why not. Absent where there is none.
+   */
+  dnsMonitor?(onLookup: (l: ResolvedLookup) => void, onStatus: (s: SourceStatus) => void): { stop(): void };
   /** Ends helper processes the sources keep running. */
   stop(): void;
 }

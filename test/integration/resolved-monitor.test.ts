@@ -2,7 +2,8 @@
 // systemd-resolved 252 (Debian's binary, unpacked by .ci/run rather than installed, since installing it
 // takes /etc/resolv.conf over) in a namespace of its own, forwarding to a dnsmasq in another. Lookups
 // through its stub (127.0.0.53) arrive with their names, rcodes and answers; as uid 65534 the monitor
-// socket (mode 0600) is refused and the reason says so. No packet leaves the two namespaces.
+// socket (mode 0600) is refused and the reason says so; the engine without the capture counts them in
+// snapshot.dns (method resolved). No packet leaves the two namespaces.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -11,6 +12,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { ROOT, unprivilegedProblem } from '../helpers.ts';
 import { Lab, has } from './capture-lab.ts';
+import { EngineHost } from './engine-host.ts';
+import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
 
 const CANDIDATES = [process.env.NW_RESOLVED, '/lib/systemd/systemd-resolved', '/opt/nw-resolved/lib/systemd/systemd-resolved'];
 const RESOLVED = CANDIDATES.find((p) => p && fs.existsSync(p));
@@ -101,4 +104,21 @@ test('uid 65534: the monitor socket is refused, and the status says it is root\'
   const l = await f.next((x) => x.status !== undefined);
   f.stop();
   assert.deepEqual(l.status, { state: 'unavailable', reason: '/run/systemd/resolve/io.systemd.Resolve.Monitor is root\'s only: DNS lookups are not seen without the capture' });
+});
+
+test('the engine without the capture: DNS analytics from the monitor (counts, NXDOMAIN, domains; no latency, no apps)', async (t) => {
+  if (skip) return t.skip(skip);
+  const engine = new EngineHost({ probes: false, capture: false, intervalMs: 500 }, { execPath: 'nsenter', execArgv: ['-t', String(resolvedPid()), '-m', '-n', process.execPath, ...process.execArgv, ...ENGINE_EXEC_ARGV] });
+  try {
+    await engine.next((s) => s.dns?.method === 'resolved', 15_000);
+    for (let i = 0; i < 6; i++) dig(`h${i}.a.nw.test`, 'A');
+    for (let i = 0; i < 4; i++) dig(`gone${i}.nw.test`, 'A');
+    const s = await engine.next((x) => (x.dns?.responses ?? 0) >= 10, 15_000);
+    const d = s.dns!;
+    assert.deepEqual([d.queries, d.responses, d.nxdomain, d.unanswered], [10, 10, 4, 0]);
+    assert.deepEqual(d.latencyBuckets, [0, 0, 0, 0, 0, 0, 0, 0], 'the monitor gives no timings: no made-up latency');
+    assert.deepEqual(d.topDomains, [{ domain: 'nw.test', queries: 10, nxdomain: 4 }]);
+    assert.deepEqual(d.apps, []);
+    assert.deepEqual(s.sources.capture, { state: 'unavailable', reason: 'packet capture turned off in settings' });
+  } finally { await engine.stop(); }
 });

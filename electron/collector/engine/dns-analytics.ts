@@ -71,6 +71,7 @@ function countDomain(a: Acc, domain: string, queries: number, nxdomain: number):
 interface Pending { atUs: number; domain: string; owner: string }
 
 export class DnsAnalyticsTracker {
+  readonly method: DnsAnalytics['method'];
   #all = acc(MAX_DOMAINS);
   #apps = new Map<string, { name: string; a: Acc }>();
   /** Open transactions by id|name|client|client port|server|server port, oldest first. */
@@ -79,6 +80,9 @@ export class DnsAnalyticsTracker {
   #unowned = new Map<string, { a: Acc; polls: number }>();
   /** Owners already known, by socket: later queries of that socket go straight to its app. */
   #owners = new Map<string, AppRef>();
+
+  /** `resolved`: lookups from systemd-resolved's monitor (no ids, addresses or times: no latency, no apps). */
+  constructor(method: DnsAnalytics['method'] = 'capture') { this.method = method; }
 
   /** Folds messages in, in capture order; `nowUs` expires transactions older than TRANSACTION_MS. */
   observe(messages: readonly DnsMessage[], nowUs: number): void {
@@ -90,7 +94,7 @@ export class DnsAnalyticsTracker {
         this.#credit(owner, (a) => { a.f.queries++; if (domain) countDomain(a, domain, 1, 0); });
         const key = `${m.id}|${name}|${normaliseIp(m.src)}|${m.srcPort}|${normaliseIp(m.dst)}|${m.dstPort}`;
         // A retransmission with the same id and name keeps the first send's time (tshark's dns.time does too).
-        if (m.qname !== null && !this.#pending.has(key)) {
+        if (this.method === 'capture' && m.qname !== null && !this.#pending.has(key)) {
           makeRoom(this.#pending, MAX_PENDING, (_k, p) => this.#unanswered(p));
           this.#pending.set(key, { atUs: m.atUs, domain: domain!, owner });
         }
@@ -138,7 +142,7 @@ export class DnsAnalyticsTracker {
       topDomains: [...a.domains].map(([domain, d]) => ({ domain, ...d })).sort((x, y) => y.queries - x.queries || x.domain.localeCompare(y.domain)).slice(0, DNS_TOP_DOMAINS),
     });
     const apps = [...this.#apps].map(([appId, { name, a }]) => ({ appId, app: name, ...out(a) })).sort((x, y) => y.queries - x.queries);
-    return { method: 'capture', ...out(this.#all), apps };
+    return { method: this.method, ...out(this.#all), apps };
   }
 
   /** Open transactions and sockets waiting for an owner, for the flood tests. */

@@ -22,6 +22,7 @@ import { eventOfSocket, eventsOfReport } from './intel/events.ts';
 import { NewAppDetector } from './new-app.ts';
 import { KnownApps, knownAppsPath } from './known-apps.ts';
 import { NetworkChangeDetector } from './network-change.ts';
+import { ResolvedDns } from './resolved-dns.ts';
 
 export interface EngineDeps {
   sources: Sources; os: OsIO; config: EngineConfig; emit: (m: EngineMessage) => void;
@@ -73,6 +74,7 @@ export class Engine {
   #knownApps: KnownApps;
   #newApp: NewAppDetector;
   #networkChange = new NetworkChangeDetector();
+  #resolved: ResolvedDns;
   /** pollTs of the last connection poll the new-app detector saw. */
   #detectedPollTs: number | null = null;
 
@@ -94,6 +96,7 @@ export class Engine {
     this.#history = new HistoryTier(env, d.historyPath ?? null);
     this.#knownApps = KnownApps.open(d.knownAppsPath !== undefined ? d.knownAppsPath : knownAppsPath(d.historyPath ?? null), d.os.now());
     this.#newApp = new NewAppDetector(this.#knownApps);
+    this.#resolved = new ResolvedDns(d.sources, () => d.os.now());
     this.#intel = new IntelTier(env, () => this.#interfaces.list);
     this.#capture.listeners.push((r) => this.#intel.ingest(eventsOfReport(r)));
     this.#capture.ownerListeners.push((hs, owner) => this.#intel.attribute(hs, owner));
@@ -129,6 +132,7 @@ export class Engine {
     this.#feedHistory();
     this.#history.close();
     this.#capture.stop();
+    this.#resolved.stop();
     this.#s.stop();
   }
 
@@ -198,6 +202,8 @@ export class Engine {
     this.#feedHistory();
     if (this.#health.routesChanged()) this.#last.delete('detect');
     for (const job of this.#jobs) this.#due(job, now);
+    // Without the capture, DNS lookups from systemd-resolved's monitor (never both: no lookup counted twice).
+    if (this.#running) this.#resolved.update(!this.#capture.active);
     const fresh = this.#connections.pollTs !== this.#sentPollTs;
     if (fresh && this.#listInSnapshots) this.#sentPollTs = this.#connections.pollTs;
     this.#emit({ type: 'snapshot', snapshot: this.snapshot(fresh) });
@@ -271,6 +277,12 @@ export class Engine {
     return out;
   }
 
+  /** The capture's DNS analytics while it runs; else the resolved monitor's; else the capture's so far (null if none). */
+  #dns(captured: boolean): Snapshot['dns'] {
+    const resolved = this.#capture.active ? null : this.#resolved.snapshot();
+    return resolved ?? (captured ? this.#capture.dnsAnalytics.snapshot() : null);
+  }
+
   /** The current snapshot; the socket list only with `listInSnapshots` and `withConnections` (see connectionsOmitted). */
   snapshot(withConnections = true): Snapshot {
     const c = this.#connections;
@@ -307,8 +319,8 @@ export class Engine {
       quotas: this.#quotas,
       capture,
       connects: this.#capture.connectSection(),
-      // DNS analytics come from the capture: null until it reports (sources.capture says why).
-      dns: capture ? this.#capture.dnsAnalytics.snapshot() : null,
+      // DNS analytics: null until the capture or resolved's monitor reports (sources.capture says why).
+      dns: this.#dns(capture !== null),
     };
   }
 }

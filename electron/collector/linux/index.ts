@@ -18,6 +18,7 @@ import { parseDiskstats, parseMounts } from './proc-diskstats.ts';
 import { parseProcNetIpv6Route, parseProcNetRoute } from './proc-net-route.ts';
 import { parseResolvConf, parseResolvectlStatus, RESOLVED_STUBS } from './resolv.ts';
 import { parseProcNetArp } from './proc-net-arp.ts';
+import { followResolved } from './resolved-monitor.ts';
 import { parsePing } from '../ping.ts';
 import { parseIwLink, parseProcNetWireless } from './iw.ts';
 import { CaptureClient } from '../capture-client.ts';
@@ -254,6 +255,8 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
       const parsed = parseResolvectlStatus(r.stdout);
       return parsed ? good({ server: parsed.server, source: 'resolvectl', stub: true, servers: [parsed.server] }) : good(null);
     },
+
+    dnsMonitor: (onLookup, onStatus) => followResolved(onLookup, onStatus),
 
     async gatewayMac(ip) {
       // IPv4 only: an IPv6 gateway's neighbour entry is not read yet (null, never an alert).
