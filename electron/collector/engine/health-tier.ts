@@ -56,9 +56,9 @@ export class HealthTier {
   /** Reads the current gateway's hardware address; a failed read keeps the last one. */
   async readGatewayMac(): Promise<void> {
     const gw = this.#health.gateway;
-    const read = this.#env.sources.gatewayMac;
-    if (!gw || !read) { this.#gatewayMac = gw ? { ip: gw.ip, mac: null } : null; return; }
-    const r = await read(gw.ip);
+    const src = this.#env.sources;
+    if (!gw || !src.gatewayMac) { this.#gatewayMac = gw ? { ip: gw.ip, mac: null } : null; return; }
+    const r = await src.gatewayMac(gw.ip);
     if (r.ok) this.#gatewayMac = { ip: gw.ip, mac: r.value };
     else if (this.#gatewayMac?.ip !== gw.ip) this.#gatewayMac = { ip: gw.ip, mac: null };
   }
