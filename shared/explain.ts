@@ -71,8 +71,10 @@ export function explain(a: Alert, units: ExplainUnits = DEFAULT_UNITS): Explanat
           `If you ran a scanner (nmap or a network tool) on purpose, add it to the allow-list in Settings; if not, find ${app ?? 'the program'} in Apps and remove it — unexpected scanning is a sign of malware.`,
         );
       }
+      // Neither side is this machine (traffic passing through it, a bridge or a router): say both hosts.
+      const target = e.direction === 'inbound' ? 'this computer' : e.destination ?? 'this computer';
       return out(
-        `${e.source ?? 'Another host'} tried ${ports} on this computer${within}: that is a port scan, a search for services to attack.`,
+        `${e.source ?? 'Another host'} tried ${ports} on ${target}${within}: that is a port scan, a search for services to attack.`,
         `If ${e.source ?? 'it'} is a device you know (a network scanner your IT runs), add it to the allow-list in Settings; otherwise block it in your firewall or router, and turn off services on this computer that you do not use.`,
       );
     }

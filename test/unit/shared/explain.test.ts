@@ -8,6 +8,12 @@ import { BandwidthDetector, QuotaDetector, type Trigger } from '../../../electro
 import { NewAppDetector } from '../../../electron/collector/engine/new-app.ts';
 import { KnownApps } from '../../../electron/collector/engine/known-apps.ts';
 import { NetworkChangeDetector } from '../../../electron/collector/engine/network-change.ts';
+import { IntelTier } from '../../../electron/collector/engine/intel/intel-tier.ts';
+import { eventsOfReport } from '../../../electron/collector/engine/intel/events.ts';
+import { parseCaptureOutput } from '../../../electron/collector/capture.ts';
+import { nodeOs } from '../../../electron/collector/os.ts';
+import { defaultConfig, mergeConfig } from '../../../shared/index.ts';
+import { fixture } from '../../helpers.ts';
 
 const alert = (t: Trigger): Alert => AlertSchema.parse({ ...t, id: 'a1', firstTs: 0, lastTs: 0, active: true });
 const iface = (rxBps: number) => ({ name: 'wlan0', type: 'WiFi', rxBps, txBps: 0 }) as Interface;
@@ -42,6 +48,19 @@ test('port scan, inbound and outbound: who, how many ports with the sample, with
   const outbound = say(alert({ ...base, evidence: { source: '10.213.80.1', destination: '10.213.80.2', direction: 'outbound', ports: { sample: [22, 80, 443], count: 3 }, app: { id: '/usr/bin/nmap', name: 'nmap' } } }));
   assert.equal(outbound.what, 'nmap tried 3 different ports (22, 80, 443) on 10.213.80.2: that is a port scan, a search for services to attack.');
   assert.match(outbound.todo, /remove it — unexpected scanning is a sign of malware/);
+  const passing = explain(alert({ ...base, evidence: { source: '10.213.80.2', destination: '10.213.80.9', ports: { sample: [22], count: 25 } } }));
+  assert.match(passing.what, /^10\.213\.80\.2 tried 25 different ports \(22, …\) on 10\.213\.80\.9: that is a port scan/, 'neither side this machine: both hosts named');
+});
+
+test('port scan from the real detector: nmap -sT of 30 closed ports recorded in namespaces, on the scanned side (alerted at the 20th, nmap picks ports at random)', () => {
+  const cfg = mergeConfig(defaultConfig(), { intel: { ...defaultConfig().intel, portScan: { ports: 20, windowSec: 30 } } });
+  const me = { name: 'nwfxa', ipv4: ['10.213.58.2/24'], ipv6: [] } as unknown as Interface;
+  const tier = new IntelTier({ config: () => cfg, os: nodeOs }, () => [me]);
+  for (const r of parseCaptureOutput(fixture('linux', 'nw-capture-r-nmap-sT-30--netns.txt')).reports) tier.ingest(eventsOfReport(r));
+  const [t] = tier.take().filter((x) => x.category === 'portscan');
+  const x = say(alert(t!));
+  assert.match(x.what, /^10\.213\.58\.1 tried 20 different ports \((\d+, ){19}\d+\) on this computer within 30 s: that is a port scan, a search for services to attack\.$/);
+  assert.equal(x.todo, t!.evidence!.advice, 'the detector\'s own advice');
 });
 
 test('beaconing: the app, where, how often and how regular', () => {
