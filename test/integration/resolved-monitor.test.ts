@@ -122,3 +122,20 @@ test('the engine without the capture: DNS analytics from the monitor (counts, NX
     assert.deepEqual(s.sources.capture, { state: 'unavailable', reason: 'packet capture turned off in settings' });
   } finally { await engine.stop(); }
 });
+
+test('the engine without the capture: a 100-byte name looked up through resolved raises a DNS-tunnel alert', async (t) => {
+  if (skip) return t.skip(skip);
+  const engine = new EngineHost({ probes: false, capture: false, intervalMs: 500 }, { execPath: 'nsenter', execArgv: ['-t', String(resolvedPid()), '-m', '-n', process.execPath, ...process.execArgv, ...ENGINE_EXEC_ARGV] });
+  try {
+    await engine.next((s) => s.dns?.method === 'resolved', 15_000);
+    const long = `${'a'.repeat(50)}.${'b'.repeat(39)}.t.nw.test`;
+    assert.equal(long.length, 100);
+    dig(long, 'A');
+    const s = await engine.next((x) => x.alerts.active.some((a) => a.category === 'dns-tunnel'), 15_000);
+    const a = s.alerts.active.find((x) => x.category === 'dns-tunnel')!;
+    t.diagnostic(`${a.title} — ${a.detail}`);
+    assert.match(a.detail, /^This machine \(through systemd-resolved\) asked for a 100-byte name/);
+    assert.deepEqual([a.evidence?.domain, a.evidence?.names], ['nw.test', [long]]);
+    assert.equal(a.evidence?.source, undefined, 'resolved gives no addresses: none is named');
+  } finally { await engine.stop(); }
+});

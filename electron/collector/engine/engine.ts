@@ -96,8 +96,8 @@ export class Engine {
     this.#history = new HistoryTier(env, d.historyPath ?? null);
     this.#knownApps = KnownApps.open(d.knownAppsPath !== undefined ? d.knownAppsPath : knownAppsPath(d.historyPath ?? null), d.os.now());
     this.#newApp = new NewAppDetector(this.#knownApps);
-    this.#resolved = new ResolvedDns(d.sources, () => d.os.now());
     this.#intel = new IntelTier(env, () => this.#interfaces.list);
+    this.#resolved = new ResolvedDns(d.sources, () => d.os.now(), (ms) => this.#intel.ingest(ms.map((m) => ({ kind: 'dns' as const, ts: m.atUs / 1000, msg: m }))));
     this.#capture.listeners.push((r) => this.#intel.ingest(eventsOfReport(r)));
     this.#capture.ownerListeners.push((hs, owner) => this.#intel.attribute(hs, owner));
     // Without the capture (unprivileged): attempts from socket births and destroy events instead.

@@ -1,8 +1,10 @@
 // DNS analytics without the packet capture: systemd-resolved's monitor (sources.dnsMonitor) streams the
 // lookups it answers; they are counted as the capture's messages are (queries, responses, NXDOMAIN,
 // domains), without latency or apps (the monitor gives neither). Followed only while the capture is not
-// running, so no lookup is counted twice; a monitor that fails is tried again a minute later.
+// running, so no lookup is counted twice; a monitor that fails is tried again a minute later. The same
+// lookups feed the intelligence tier, so the DNS-tunnel detector works without the capture too.
 import type { DnsAnalytics, SourceStatus } from '../../../shared/index.ts';
+import type { DnsMessage } from '../capture.ts';
 import type { Sources } from '../sources.ts';
 import { asMessages } from '../linux/resolved-monitor.ts';
 import { DnsAnalyticsTracker } from './dns-analytics.ts';
@@ -19,7 +21,12 @@ export class ResolvedDns {
   /** The monitor streamed at least once: its figures are worth showing. */
   #streamed = false;
 
-  constructor(sources: Sources, now: () => number) { this.#sources = sources; this.#now = now; }
+  #onMessages: (ms: readonly DnsMessage[]) => void;
+
+  /** `onMessages`: each lookup as a query and its response, for the DNS-tunnel detector too. */
+  constructor(sources: Sources, now: () => number, onMessages: (ms: readonly DnsMessage[]) => void = () => {}) {
+    this.#sources = sources; this.#now = now; this.#onMessages = onMessages;
+  }
 
   /** Why there are no figures (the monitor's reason), or null while it streams or was never tried. */
   get reason(): string | null { return this.#status && this.#status.state !== 'ok' ? (this.#status.state === 'unavailable' ? this.#status.reason : this.#status.message) : null; }
@@ -31,7 +38,9 @@ export class ResolvedDns {
     if (this.#feed || this.#now() < this.#retryAt) return;
     this.#feed = follow.call(this.#sources, (l) => {
       const at = this.#now() * 1000;
-      this.#tracker.observe(asMessages(l, at), at);
+      const ms = asMessages(l, at);
+      this.#tracker.observe(ms, at);
+      this.#onMessages(ms);
     }, (st) => {
       this.#status = st;
       if (st.state === 'ok') this.#streamed = true;

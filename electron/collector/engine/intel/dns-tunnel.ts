@@ -120,11 +120,12 @@ function queriesIn(d: Domain, sec: number): number {
 }
 
 const base = (d: Domain, parent: string): AlertEvidence => ({
-  source: d.src, destination: d.dst, domain: parent, names: [...d.names], ...(d.app ? { app: d.app } : {}),
+  // systemd-resolved's lookups carry no addresses (resolved-monitor.ts): then none is named.
+  ...(d.src ? { source: d.src } : {}), ...(d.dst ? { destination: d.dst } : {}), domain: parent, names: [...d.names], ...(d.app ? { app: d.app } : {}),
 });
 
 function longName(parent: string, name: string, bytes: number, d: Domain, t: IntelThresholds['dnsTunnel']): Trigger {
-  const who = d.app?.name ?? d.src;
+  const who = d.app?.name ?? (d.src || 'This machine (through systemd-resolved)');
   return {
     key: `dns-tunnel:long:${parent}`, category: 'dns-tunnel', severity: 'warning',
     title: `Unusually long DNS names under ${parent}`,
@@ -138,7 +139,7 @@ function longName(parent: string, name: string, bytes: number, d: Domain, t: Int
 }
 
 function rate(parent: string, queries: number, d: Domain, t: IntelThresholds['dnsTunnel']): Trigger {
-  const who = d.app?.name ?? d.src;
+  const who = d.app?.name ?? (d.src || 'This machine (through systemd-resolved)');
   const sat = d.subs.size >= DNS_CAPS.MAX_SUBS ? '≥ ' : '';
   return {
     key: `dns-tunnel:rate:${parent}`, category: 'dns-tunnel', severity: queries > 10 * t.queriesPerMin ? 'critical' : 'warning',
