@@ -32,11 +32,11 @@ export const median = (xs: readonly number[]): number => {
  * periods is no beacon. (Truncating at every such gap let ordinary random arrivals — a person browsing
  * one CDN — pass: each new attempt is one more try at a short regular-looking run; the recorded lab
  * traffic of test/unit/collector/intel/replay.test.ts showed it.)
- * The jitter is MAD / median of those intervals, %. `outliers`: intervals further than twice the jitter
- * threshold (`bandPct`) from the period — the MAD alone ignores up to half of them, so random arrivals
+ * The jitter is MAD / median of those intervals, %. `outliers`: intervals further than `bandPct` (the
+ * detector passes the jitter threshold) from the period — the MAD alone ignores up to half of them, so random arrivals
  * can have a small MAD; a beacon has (almost) none. `beats` = attempts in the series (intervals + 1).
  */
-export function regularity(d: readonly number[], bandPct = 30): { periodMs: number; jitterPct: number; beats: number; used: number; outliers: number } | null {
+export function regularity(d: readonly number[], bandPct = 15): { periodMs: number; jitterPct: number; beats: number; used: number; outliers: number } | null {
   let xs = [...d];
   for (let pass = 0; pass < 2 && xs.length > 0; pass++) {
     const p = median(xs);
@@ -82,9 +82,11 @@ export class BeaconDetector {
     if (f.beats.length > BEACON_LIMITS.MAX_BEATS) f.beats.shift();
     if (f.beats.length < t.attempts) return null;
     const d = f.beats.slice(1).map((b, i) => b - f.beats[i]!);
-    const r = regularity(d, 2 * t.jitterPct);
+    // Outliers: beyond the jitter threshold itself, one in ten tolerated. Twice the threshold and one in
+    // five let 4–7 % of random (Poisson) flows alert within two minutes (detectors.test.ts, the bench).
+    const r = regularity(d, t.jitterPct);
     if (!r || r.beats < t.attempts || r.periodMs < BEACON_LIMITS.MIN_PERIOD_MS || r.jitterPct >= t.jitterPct) return null;
-    if (r.outliers > Math.floor(r.used / 5)) return null; // one odd interval in five is tolerated
+    if (r.outliers > Math.floor(r.used / 10)) return null;
     return trigger(f, d.slice(-Math.min(r.used, SHOWN)), r, t);
   }
 
