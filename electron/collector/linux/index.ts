@@ -70,11 +70,11 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
   const tryText = (path: string): string | null => { try { return os.readText(path).trim(); } catch { return null; } };
 
   /** Why sockets have no owner when no /proc read was refused: other users' processes hidden (hidepid). */
-  function hiddenProcesses(unresolved: number): SourceStatus | null {
+  function hiddenProcesses(unresolved: number): string | null {
     const hidepid = procHidepid(tryText('/proc/self/mountinfo') ?? '');
     // Root (CAP_SYS_PTRACE) sees through hidepid; its unowned sockets are the kernel's own.
     if (hidepid === null || effectiveUid(tryText('/proc/self/status') ?? '') === 0) return null;
-    return unavailable(`${unresolved} sockets belong to processes hidden from us: /proc is mounted with hidepid=${hidepid}, so other users' processes are invisible; run as root (or in the group named by the proc mount's gid= option) to see them`);
+    return `${unresolved} sockets belong to processes hidden from us: /proc is mounted with hidepid=${hidepid}, so other users' processes are invisible; run as root (or in the group named by the proc mount's gid= option) to see them`;
   }
 
   function hints(name: string): SysfsHints {
@@ -198,9 +198,13 @@ export function createLinuxSources(os: OsIO, opts: LinuxOptions): Sources {
         if (name === undefined) { name = fdMap.process(s.pid)?.name ?? null; names.set(s.pid, name); }
         s.command ??= name;
       }
+      // hidepid is the reason for most of them when it is on; processes we see but may not read (another
+      // user's non-dumpable daemon, say) are said beside it.
+      const hidden = unresolved === 0 ? null : hiddenProcesses(unresolved);
       const processes = unresolved === 0 ? ok()
-        : fdMap.denied > 0 ? unavailable(`${unresolved} sockets belong to processes we may not inspect (${fdMap.denied} unreadable); run as root to see them`)
-          : hiddenProcesses(unresolved) ?? ok();
+        : hidden ? unavailable(fdMap.denied > 0 ? `${hidden}; ${fdMap.denied} processes we can see could not be read either` : hidden)
+          : fdMap.denied > 0 ? unavailable(`${unresolved} sockets belong to processes we may not inspect (${fdMap.denied} unreadable); run as root to see them`)
+            : ok();
       return good({ sockets, processes, via: listed.via });
     },
 
