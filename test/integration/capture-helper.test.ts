@@ -172,7 +172,10 @@ test('without CAP_NET_RAW (uid 65534, no capabilities) the client reports how to
   }
 });
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+/** Running: a zombie has exited (an orphan waits for PID 1 to reap it, which under load takes a while). */
+const alive = (pid: number) => {
+  try { return !/^\d+ \(.*\) Z /s.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+};
 const waitGone = async (pid: number, ms: number) => { for (const end = Date.now() + ms; Date.now() < end && alive(pid);) await new Promise((r) => setTimeout(r, 20)); return !alive(pid); };
 
 test('the helper exits when its parent is killed and when its stdin closes', { skip }, async (t) => {

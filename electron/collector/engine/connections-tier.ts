@@ -124,17 +124,16 @@ export class ConnectionsTier {
     this.pollTs = now;
     this.outside = outsideApps(reading.sockets, flowCredits, own, this.poll);
     const cap = this.#capture;
+    const apps = new Map<number, AppRef>(this.poll.processes.map((p) => [p.pid, { id: p.appId, name: p.app }]));
+    const app = (pid: number) => apps.get(pid) ?? null;
     if (cap) {
-      const apps = new Map<number, AppRef>(this.poll.processes.map((p) => [p.pid, { id: p.appId, name: p.app }]));
       cap.connects.eventsFollowed = st.get('destroyEvents').state === 'ok';
-      this.#attempts.poll(reading.sockets, (s) => (s.pid === null ? null : apps.get(s.pid) ?? null));
+      this.#attempts.poll(reading.sockets, (s) => (s.pid === null ? null : app(s.pid)));
     }
     // macOS: nettop's per-process counters hold UDP as well (it lists udp4/udp6 flows under their
     // process), so UDP is credited without the capture there.
     this.poll.attribution.udp = cap?.active || processTotals ? { credited: true, reason: null } : { credited: false, reason: `UDP is not attributed: ${cap?.reason ?? 'no packet capture'}` };
     if (cap && drained && index && prevTs !== null) {
-      const apps = new Map<number, AppRef>(this.poll.processes.map((p) => [p.pid, { id: p.appId, name: p.app }]));
-      const app = (pid: number) => apps.get(pid) ?? null;
       const dt = now - prevTs;
       cap.account(ends, drained.lostBytes, this.#crossCheck(ends, dt), this.#env.config().portSets, app, now, dt);
       // The querying sockets' owners, from the same flow ends: DNS analytics per app.
