@@ -2,23 +2,34 @@
 // database (history/store.ts) once a minute. Totals outlive the processes that made them.
 import { FINE_MS, failed, ok, quotaPeriod, unavailable, type QuotaStatus, type UsageAnswer, type UsageQuery } from '../../../shared/index.ts';
 import { splitWindow, retentionMs } from '../history/buckets.ts';
-import { HistoryStore, type AppName, type FineDelta, type UsageDelta } from '../history/store.ts';
+import { HistoryStore, type AppName, type FineDelta, type KeyRef, type UsageDelta } from '../history/store.ts';
 import { answer, usage } from '../history/query.ts';
+import { PACE_MS } from '../history/rollup.ts';
 import { IconCache } from '../history/icons.ts';
 import type { AppDelta } from './attribution.ts';
 import type { Job, TierEnv } from './tier.ts';
 
-export const FLUSH_MS = 60_000;
+export const FLUSH_MS = PACE_MS; // the pace the roll-ups assume (rollup.ts)
 const PRUNE_MS = 3_600_000;
 /** Pending rows kept while the disk refuses them (full, read-only); beyond, the oldest are dropped and counted. */
 const MAX_PENDING = 100_000;
+/** A key not seen for this many flushes is forgotten (its store handle with it). */
+const IDLE_FLUSHES = 10;
+
+/**
+ * One key's rows not flushed yet, one per bucket, and the store's handle for the key: kept across
+ * flushes, so a flush does not look every key up again (history/store.ts KeyRef).
+ */
+interface PendingKey { rows: UsageDelta[]; ref: KeyRef; idle: number }
 const statusText = (s: { state: string; reason?: string; message?: string }) => s.reason ?? s.message ?? s.state;
 
 export class HistoryTier {
   #env: TierEnv;
   #path: string | null;
   #store: HistoryStore | null = null;
-  #pending = new Map<string, UsageDelta>();
+  /** By app, interface, host and service (tab-separated). */
+  #pending = new Map<string, PendingKey>();
+  #rows = 0;
   /** 10-second interface rows not flushed yet, by "ts\tiface" (bounded like #pending). */
   #pendingFine = new Map<string, FineDelta>();
   #apps = new Map<string, AppName>();
@@ -87,17 +98,21 @@ export class HistoryTier {
     for (const r of rows) this.#add(now - windowMs, now, { app: r.app, iface: '', host: r.host, service: r.service }, r.rx, r.tx);
   }
 
-  #add(from: number, to: number, dims: Omit<UsageDelta, 'ts' | 'rx' | 'tx'>, rx: number, tx: number): void {
+  #add(from: number, to: number, dims: Omit<UsageDelta, 'ts' | 'rx' | 'tx' | 'ref'>, rx: number, tx: number): void {
     if (rx <= 0 && tx <= 0) return;
     const maxWindow = this.#maxWindow();
     const rxs = splitWindow(from, to, Math.max(0, rx), maxWindow);
     const txs = splitWindow(from, to, Math.max(0, tx), maxWindow);
+    const key = `${dims.app}\t${dims.iface}\t${dims.host}\t${dims.service}`;
+    let p = this.#pending.get(key);
+    if (!p) this.#pending.set(key, (p = { rows: [], ref: {}, idle: 0 }));
+    const rows = p.rows;
     rxs.forEach((part, i) => {
-      const key = `${part.ts}\t${dims.app}\t${dims.iface}\t${dims.host}\t${dims.service}`;
-      let row = this.#pending.get(key);
+      let row = rows.find((r) => r.ts === part.ts); // one or two: the buckets since the last flush
       if (!row) {
-        if (this.#pending.size >= MAX_PENDING) { this.#dropOldest(); }
-        this.#pending.set(key, (row = { ts: part.ts, ...dims, rx: 0, tx: 0 }));
+        if (this.#rows >= MAX_PENDING) this.#dropOldest();
+        rows.push((row = { ts: part.ts, ...dims, rx: 0, tx: 0, ref: p.ref }));
+        this.#rows++;
       }
       row.rx += part.bytes;
       row.tx += txs[i]!.bytes;
@@ -113,9 +128,17 @@ export class HistoryTier {
     return 3 * Math.max(60_000, c.intervalMs, c.connectionsHiddenMs, c.connectionsVisibleMs);
   }
 
+  /** Drops the oldest key's oldest row; keys left with nothing pending go (once each: no rescans under a flood). */
   #dropOldest(): void {
-    const first = this.#pending.keys().next();
-    if (!first.done) { this.#pending.delete(first.value); this.#dropped++; }
+    for (const [key, p] of this.#pending) {
+      if (p.rows.length > 0) {
+        p.rows.shift();
+        this.#rows--;
+        this.#dropped++;
+      }
+      if (p.rows.length === 0) this.#pending.delete(key);
+      if (this.#rows < MAX_PENDING) return;
+    }
   }
 
   #open(): HistoryStore | null {
@@ -132,13 +155,18 @@ export class HistoryTier {
   flush(): void {
     const store = this.#open();
     if (!store) return;
-    const empty = this.#pending.size === 0 && this.#apps.size === 0 && this.#pendingFine.size === 0;
+    const empty = this.#rows === 0 && this.#apps.size === 0 && this.#pendingFine.size === 0;
     const retentionChanged = JSON.stringify(this.#env.config().historyRetention) !== this.#prunedBy;
     if (empty && !retentionChanged) return;
     try {
       if (!empty) {
-        store.write([...this.#pending.values()], [...this.#apps.values()], this.#env.os.now(), [...this.#pendingFine.values()]);
-        this.#pending.clear();
+        const rows: UsageDelta[] = [];
+        for (const p of this.#pending.values()) for (const r of p.rows) rows.push(r);
+        store.write(rows, [...this.#apps.values()], this.#env.os.now(), [...this.#pendingFine.values()]);
+        for (const [key, p] of this.#pending) {
+          if (p.rows.length > 0) { p.rows = []; p.idle = 0; } else if (++p.idle > IDLE_FLUSHES) this.#pending.delete(key);
+        }
+        this.#rows = 0;
         this.#pendingFine.clear();
         this.#apps.clear();
         this.#pendingIface.clear();
@@ -150,7 +178,7 @@ export class HistoryTier {
       this.#notice = null;
     } catch (e) {
       const msg = (e as Error).message;
-      this.#env.status.set('history', failed(`${/full/i.test(msg) ? 'disk full' : 'cannot write'}: ${msg}; ${this.#pending.size} rows kept in memory, retried in ${FLUSH_MS / 1000} s`));
+      this.#env.status.set('history', failed(`${/full/i.test(msg) ? 'disk full' : 'cannot write'}: ${msg}; ${this.#rows} rows kept in memory, retried in ${FLUSH_MS / 1000} s`));
     }
   }
 

@@ -9,18 +9,29 @@ import type { IconCache } from './icons.ts';
 
 /** For each resolution, the finer tables and the mark past which their rows are not in it yet. */
 const FINER: Record<Resolution, Array<[Resolution, Coarse]>> = {
-  '5m': [], '1h': [['5m', '1h']], '1d': [['1h', '1d'], ['5m', '1h']], '1mo': [['1d', '1mo'], ['1h', '1d'], ['5m', '1h']],
+  '5m': [], '1h': [], '1d': [['1h', '1d']], '1mo': [['1d', '1mo'], ['1h', '1d']],
 };
 
 /**
- * Rows (id, rx, tx) of `res` over [from, to) with the finer ones not rolled into it yet, joined to their
- * keys as `d` (app, iface, host, service). Parameters ?1, ?2: the first and the end minute.
+ * Rows (id, rx, tx) of `res` over [from, to) with the finer ones not rolled into it yet and the journals
+ * (rollup.ts: where a byte is), joined to their keys as `d` (app, iface, host, service). Parameters ?1,
+ * ?2: the first and the end minute. Run it inside store.snapshot().
  */
 function source(store: HistoryStore, res: Resolution, from: number, to: number): { sql: string; params: [number, number] } {
   const marks = store.marks();
   const lo = minuteOf(bucketStart(from, res));
-  const parts = [`SELECT id, rx, tx FROM ${table(res)} WHERE id >= (?1 << 32) AND id < (?2 << 32)`];
-  for (const [f, mark] of FINER[res]) parts.push(`SELECT id, rx, tx FROM ${table(f)} WHERE id >= (${Math.max(lo, minuteOf(marks[mark]))} << 32) AND id < (?2 << 32)`);
+  const range = 'id >= (?1 << 32) AND id < (?2 << 32)';
+  const parts = [`SELECT id, rx, tx FROM ${table(res)} WHERE ${range}`];
+  for (const [f, mark] of FINER[res]) {
+    const m = marks[mark];
+    const first = m.ts / 60_000 >= lo ? `((${m.ts / 60_000} << 32) | ${m.key})` : `(${lo} << 32)`;
+    parts.push(`SELECT id, rx, tx FROM ${table(f)} WHERE id >= ${first} AND id < (?2 << 32)`);
+  }
+  // The 5-minute journal holds bytes no table has yet; the hourly one, bytes the 5-minute rows have and
+  // the coarser tables not yet.
+  const journals = store.journalTables();
+  parts.push(`SELECT id, rx, tx FROM ${journals['5m']} WHERE ${range}`);
+  if (res !== '5m') parts.push(`SELECT id, rx, tx FROM ${journals['1h']} WHERE ${range}`);
   return { sql: `(${parts.join(' UNION ALL ')}) u JOIN dims d ON d.id = (u.id & 4294967295)`, params: [lo, minuteOf(to)] };
 }
 
@@ -52,13 +63,15 @@ export function pickResolution(from: number, to: number, now: number, keep: Rete
 export function usage(store: HistoryStore, q: Omit<UsageQuery, 'kind'>, now: number): UsageTotals {
   const res = pickResolution(q.from, q.to, now, store.retention());
   const col = COLUMN[q.by];
-  const src = source(store, res, q.from, q.to);
-  const rows = store.db.prepare(
-    `SELECT d.${col} AS key, sum(u.rx) AS rx, sum(u.tx) AS tx, a.name AS name, a.exe AS exe, a.icon AS icon
-     FROM ${src.sql} LEFT JOIN apps a ON a.id = d.app AND '${col}' = 'app'
-     WHERE ${where(q.by, q.includeLoopback ?? false)}
-     GROUP BY d.${col} ORDER BY sum(u.rx) + sum(u.tx) DESC`,
-  ).all(...src.params) as Array<{ key: string; rx: number; tx: number; name: string | null; exe: string | null; icon: string | null }>;
+  const rows = store.snapshot(() => {
+    const src = source(store, res, q.from, q.to);
+    return store.db.prepare(
+      `SELECT d.${col} AS key, sum(u.rx) AS rx, sum(u.tx) AS tx, a.name AS name, a.exe AS exe, a.icon AS icon
+       FROM ${src.sql} LEFT JOIN apps a ON a.id = d.app AND '${col}' = 'app'
+       WHERE ${where(q.by, q.includeLoopback ?? false)}
+       GROUP BY d.${col} ORDER BY sum(u.rx) + sum(u.tx) DESC`,
+    ).all(...src.params) as Array<{ key: string; rx: number; tx: number; name: string | null; exe: string | null; icon: string | null }>;
+  });
   const out: UsageRow[] = rows.map((r) => ({ key: r.key, name: r.name ?? r.key, exe: r.exe, icon: r.icon, iconUrl: null, rxBytes: r.rx, txBytes: r.tx }));
   const total = { rxBytes: out.reduce((n, r) => n + r.rxBytes, 0), txBytes: out.reduce((n, r) => n + r.txBytes, 0) };
   const limit = q.limit ?? Infinity;
@@ -79,11 +92,13 @@ export function seriesResolution(from: number, to: number): Resolution {
 export function series(store: HistoryStore, q: Omit<UsageQuery, 'kind'> & { resolution: Resolution }): UsageSeries {
   const col = COLUMN[q.by];
   const keys = q.keys && q.keys.length > 0 ? ` AND d.${col} IN (${q.keys.map(() => '?').join(', ')})` : '';
-  const src = source(store, q.resolution, q.from, q.to);
-  const rows = store.db.prepare(
-    `SELECT (u.id >> 32) * 60000 AS ts, d.${col} AS key, sum(u.rx) AS rx, sum(u.tx) AS tx FROM ${src.sql}
-     WHERE ${where(q.by, q.includeLoopback ?? false)}${keys} GROUP BY 1, 2`,
-  ).all(...src.params, ...(q.keys ?? [])) as Array<{ ts: number; key: string; rx: number; tx: number }>;
+  const rows = store.snapshot(() => {
+    const src = source(store, q.resolution, q.from, q.to);
+    return store.db.prepare(
+      `SELECT (u.id >> 32) * 60000 AS ts, d.${col} AS key, sum(u.rx) AS rx, sum(u.tx) AS tx FROM ${src.sql}
+       WHERE ${where(q.by, q.includeLoopback ?? false)}${keys} GROUP BY 1, 2`,
+    ).all(...src.params, ...(q.keys ?? [])) as Array<{ ts: number; key: string; rx: number; tx: number }>;
+  });
   const byTs = new Map<number, Map<string, UsageSeries['buckets'][number]['values'][number]>>();
   for (const r of rows) {
     const ts = bucketStart(r.ts, q.resolution); // a finer row not rolled up yet: into its bucket here

@@ -4,15 +4,23 @@
 // rowid B-tree, SQLite's cheapest, and a range of time is a range of ids. Measured on 10,000 rows:
 // 8.4 ms one statement per row, 3.4 ms 256 rows per statement; text keys in a WITHOUT ROWID table 10 ms.
 //
-// A flush writes 5-minute rows only. Closed buckets are then rolled up, one INSERT…SELECT per coarser
-// bucket: a closed 5-minute bucket into its hour, a closed hour into its day, a closed day into its month.
-// `marks` say how far: finer rows with ts < marks[coarser] are counted in the coarser table. Queries add
-// the finer rows at or past the mark (query.ts), so every answer counts each byte once.
+// Where a byte is (journal.ts for the journals): a flush appends it to the 5-minute journal. Once its
+// bucket has closed, it is folded into a 5-minute row and into the hourly journal; once its hour is
+// complete, the hourly journal's entries become hourly rows; a closed hour's rows are added into its day,
+// a closed day's into its month. `marks` say how far, to the key: marks['5m'], the 5-minute journal's
+// entries before it are 5-minute rows; marks['1h'], the hourly journal's entries before it are hourly rows
+// (and the hours before it are complete); marks['1d'] and ['1mo'], the finer rows before it are counted
+// in that table. Queries add what lies past the marks (query.ts), so every answer counts each byte once.
+// Every key of a bucket is written twice on its way (its 5-minute row, its hour's row once an hour), not
+// three times (5-minute row, and its hour's row added to at every bucket). Each flush does at most
+// ROLL_BUDGET rows of this work, so none pays for a whole bucket, hour or day at once; a level that
+// falls behind catches up in one go.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { bucketStart, nextBucket, type Resolution } from './buckets.ts';
+import { before, type Journal, type Mark } from './journal.ts';
 
 export type Coarse = Exclude<Resolution, '5m'>;
-export type Marks = Record<Coarse, number>;
+export type Marks = Record<Resolution, Mark>;
 export const COARSER: Record<Resolution, Coarse | null> = { '5m': '1h', '1h': '1d', '1d': '1mo', '1mo': null };
 /** The table of one resolution (usage_5m and friends are views over them with the keys spelled out). */
 export const table = (r: Resolution) => `u${r}`;
@@ -21,11 +29,23 @@ export const minuteOf = (ms: number) => Math.ceil(ms / 60_000);
 export const ADD = 'ON CONFLICT DO UPDATE SET rx = rx + excluded.rx, tx = tx + excluded.tx';
 /** Rows per statement: 256 (then 16, then 1 for the rest); fewer calls across the JS/C boundary. */
 const SIZES = [256, 16, 1];
+/**
+ * Roll-up work per flush, in table rows; an entry appended to a journal counts half a row (it costs
+ * about that: 0.15 µs against 0.35, measured). With 200 apps × 50 hosts (10,000 keys) an hour takes
+ * 140,000 rows (12 buckets' 5-minute rows, the hour's rows, their day's) and a flush inside a bucket has
+ * 4,000 left — 192,000 an hour, room to spare — while the one after a boundary, which appends two
+ * buckets, has none (bench/history.bench.ts).
+ */
+export const ROLL_BUDGET = 9_000;
+
+/** How often the engine flushes (history-tier.ts): work is paced to be done by its deadline, a share a flush. */
+export const PACE_MS = 60_000;
+/** Rows below which paced work is done at once (about 0.4 ms). */
+const MIN_SLICE = 1_000;
 
 /**
- * A bucket is rolled up 2 minutes after it closes: the flush right after a boundary already carries two
- * rows per key (the windows straddling it), so the roll goes to a later flush, and windows reported late
- * still find their bucket not rolled yet.
+ * A bucket is folded 2 minutes after it closes: the flush right after a boundary still carries the
+ * windows straddling it, and windows reported late still find their bucket in the journal.
  */
 export const ROLL_DELAY_MS = 120_000;
 
@@ -36,67 +56,151 @@ export class Rows {
   #db: DatabaseSync;
   #add = new Map<string, StatementSync>();
   #roll = new Map<string, StatementSync>();
-  #first = new Map<Resolution, StatementSync>();
+  #at = new Map<string, StatementSync>();
 
   constructor(db: DatabaseSync) { this.#db = db; }
 
-  /** Adds one row of bytes at bucket `ts` of `res`, and to every coarser table already rolled past it (a late write). */
-  push(batch: Batch, res: Resolution, ts: number, key: number, rx: number, tx: number, marks: Marks): void {
-    for (let r: Resolution | null = res, at = ts; r;) {
+  /**
+   * Adds one row of bytes at bucket `ts` of `res` (hourly or coarser: a marks[up] is a position among
+   * these rows), and to every coarser table already rolled past it.
+   */
+  push(batch: Batch, res: Coarse, ts: number, key: number, rx: number, tx: number, marks: Marks): void {
+    for (let r: Coarse | null = res, at = ts; r;) {
       (batch[r] ??= []).push(Math.floor(at / 60_000), key, rx, tx);
       const up: Coarse | null = COARSER[r];
-      if (!up || at >= marks[up]) break;
+      if (!up || !before(at, key, marks[up])) break;
       at = bucketStart(at, up);
       r = up;
     }
   }
 
   write(batch: Batch): void {
-    for (const [r, flat] of Object.entries(batch) as Array<[Resolution, number[]]>) {
-      let i = 0;
-      const n = flat.length / 4;
-      for (const size of SIZES) {
-        const st = this.#stmt(this.#add, `${r}:${size}`, () => `INSERT INTO ${table(r)} (id, rx, tx) VALUES ${Array(size).fill('((? << 32) | ?, ?, ?)').join(', ')} ${ADD}`);
-        for (; n - i >= size; i += size) st.run(...flat.slice(i * 4, (i + size) * 4));
-      }
-    }
+    for (const [r, flat] of Object.entries(batch) as Array<[Resolution, number[]]>) insertMany(this.#db, this.#add, table(r), flat, ADD);
   }
 
   /**
-   * Rolls up the buckets closed ROLL_DELAY_MS before `now`; returns the new marks. Each coarser bucket that has finer rows
-   * past the mark is one INSERT…SELECT (the upsert adds up a key's rows within it).
+   * Folds and rolls up what closed ROLL_DELAY_MS before `now`, within ROLL_BUDGET less half the entries
+   * appended to the 5-minute journal (more where a level is behind); returns the new marks. Entries that
+   * move on leave the journals' memory; the caller deletes the journal rows the marks have passed and,
+   * should the transaction fail, reloads both journals.
    */
-  rollUp(now: number, marks: Marks): Marks {
+  rollUp(now: number, marks: Marks, j5: Journal, j1h: Journal, hourly: StatementSync, appended = 0): Marks {
     const m = { ...marks };
-    const want1h = bucketStart(now - ROLL_DELAY_MS, '5m');
-    if (want1h > m['1h']) { this.#rollLevel('5m', m['1h'], want1h, m); m['1h'] = want1h; }
-    const want1d = bucketStart(m['1h'], '1h'); // hours whose every 5-minute bucket is rolled
-    if (want1d > m['1d']) { this.#rollLevel('1h', m['1d'], want1d, m); m['1d'] = want1d; }
-    const want1mo = bucketStart(m['1d'], '1d');
-    if (want1mo > m['1mo']) { this.#rollLevel('1d', m['1mo'], want1mo, m); m['1mo'] = want1mo; }
+    let left = ROLL_BUDGET - appended / 2;
+    // A level's share of what it has to do before its next bucket is due (one flush a minute), and
+    // never less than MIN_SLICE: small work is done at once.
+    const share = (n: number, deadline: number) => Math.max(MIN_SLICE, Math.ceil(n / Math.max(1, Math.floor((deadline - now) / PACE_MS))));
+    // 5-minute journal → 5-minute rows and the hourly journal (an hour rolled already, after the clock
+    // was set back: its rows directly).
+    const closable = bucketStart(now - ROLL_DELAY_MS, '5m');
+    while (m['5m'].ts < closable) {
+      const b = j5.first(closable);
+      if (b === null) { m['5m'] = { ts: closable, key: 0 }; break; }
+      const behind = b < bucketStart(closable - 1, '5m'); // an older bucket than the last closed one
+      if (left <= 0 && !behind) { if (b > m['5m'].ts) m['5m'] = { ts: b, key: 0 }; break; }
+      const due = nextBucket(nextBucket(b, '5m'), '5m') + ROLL_DELAY_MS; // when the next bucket may be folded
+      const { flat, next } = j5.take(b, behind ? Infinity : Math.min(Math.ceil(left / 1.5), share(j5.count(b), due)));
+      insertMany(this.#db, this.#add, table('5m'), flat, ADD, b / 60_000);
+      this.#toHour(bucketStart(b, '1h'), flat, m, j1h, hourly);
+      if (!behind) left -= (flat.length / 3) * 1.5; // catching up is on top of the budget
+      m['5m'] = next === null ? { ts: nextBucket(b, '5m'), key: 0 } : { ts: b, key: next };
+      if (next !== null) break; // this flush's share is done
+    }
+    // Hourly journal → hourly rows, for the hours whose every bucket is folded.
+    const complete = bucketStart(m['5m'].ts, '1h');
+    while (m['1h'].ts < complete) {
+      const h = j1h.first(complete);
+      if (h === null) { m['1h'] = { ts: complete, key: 0 }; break; }
+      const behind = h < bucketStart(complete - 1, '1h');
+      if (left <= 0 && !behind) { if (h > m['1h'].ts) m['1h'] = { ts: h, key: 0 }; break; }
+      const due = nextBucket(nextBucket(h, '1h'), '1h') + ROLL_DELAY_MS; // about when the next hour is complete
+      const { flat, next } = j1h.take(h, behind ? Infinity : Math.min(Math.ceil(left), share(j1h.count(h), due)));
+      this.#rowsAt('1h', h, flat, m);
+      if (!behind) left -= flat.length / 3;
+      m['1h'] = next === null ? { ts: nextBucket(h, '1h'), key: 0 } : { ts: h, key: next };
+      if (next !== null) break;
+    }
+    // The hours before the hourly mark are complete; the days before the daily mark's day.
+    for (const src of ['1h', '1d'] as const) {
+      if (left <= 0) break;
+      const limit = src === '1h' ? m['1h'].ts : bucketStart(m['1d'].ts, '1d'); // as the level before left it
+      const due = nextBucket(limit, src) + ROLL_DELAY_MS;
+      left -= this.rollLevel(src, limit, m, Math.min(left, share(this.#pending(src, limit, m), due)));
+    }
     return m;
   }
 
-  #rollLevel(src: Resolution, lo: number, hi: number, marks: Marks): void {
-    const first = this.#stmt(this.#first as Map<string, StatementSync>, src, () => `SELECT min(id) >> 32 AS m FROM ${table(src)} WHERE id >= (?1 << 32) AND id < (?2 << 32)`);
-    for (let cur = lo; cur < hi;) {
-      const m = (first.get(minuteOf(cur), minuteOf(hi)) as { m: number | null }).m;
-      if (m === null) return;
-      const t = m * 60_000;
-      const dst = COARSER[src]!;
-      const end = Math.min(nextBucket(t, dst), hi);
+  /**
+   * Entries ([key, rx, tx]) of a 5-minute bucket the journal has moved past (a window reported late, the
+   * clock set back): its 5-minute rows, and its hour's part.
+   */
+  late(ts: number, flat: readonly number[], m: Marks, j1h: Journal, hourly: StatementSync): void {
+    insertMany(this.#db, this.#add, table('5m'), flat, ADD, ts / 60_000);
+    this.#toHour(bucketStart(ts, '1h'), flat, m, j1h, hourly);
+  }
+
+  /** Entries of bucket-start `hour`: into the hourly journal, or its rows where that hour has moved on (per key). */
+  #toHour(hour: number, flat: readonly number[], m: Marks, j1h: Journal, hourly: StatementSync): void {
+    if (flat.length === 0) return;
+    if (hour > m['1h'].ts || (hour === m['1h'].ts && m['1h'].key === 0)) { j1h.append(hourly, hour, flat); return; }
+    const later: number[] = [];
+    const done: number[] = [];
+    for (let i = 0; i < flat.length; i += 3) (before(hour, flat[i]!, m['1h']) ? done : later).push(flat[i]!, flat[i + 1]!, flat[i + 2]!);
+    if (later.length) j1h.append(hourly, hour, later);
+    this.#rowsAt('1h', hour, done, m);
+  }
+
+  /** Rows of one bucket ([key, rx, tx]), and on up where that bucket is counted further up already (push). */
+  #rowsAt(res: Coarse, ts: number, flat: readonly number[], m: Marks): void {
+    if (flat.length === 0) return;
+    const up = COARSER[res];
+    if (!up || ts > m[up].ts || (ts === m[up].ts && m[up].key === 0)) { insertMany(this.#db, this.#add, table(res), flat, ADD, ts / 60_000); return; }
+    const batch: Batch = {};
+    for (let i = 0; i < flat.length; i += 3) this.push(batch, res, ts, flat[i]!, flat[i + 1]!, flat[i + 2]!, m);
+    this.write(batch);
+  }
+
+  /**
+   * Rolls rows of `src` from marks[coarser] up to `limit` (ms, a bucket start) into the coarser table, at
+   * most `budget` rows unless more than one bucket of `src` waits; returns the rows of the budget used.
+   */
+  rollLevel(src: Resolution, limit: number, m: Marks, budget: number): number {
+    const dst = COARSER[src]!;
+    const behind = m[dst].ts < bucketStart(limit - 1, src);
+    // The first row at or past a mark, `?4` rows on (a slice's end), before minute ?3.
+    const at = this.#stmt(this.#at, src, () => `SELECT id >> 32 AS m, id & 4294967295 AS k FROM ${table(src)}
+      WHERE id >= ((?1 << 32) | ?2) AND id < (?3 << 32) ORDER BY id LIMIT 1 OFFSET ?4`);
+    let used = 0;
+    while (m[dst].ts < limit && (used < budget || behind)) {
+      const f = at.get(m[dst].ts / 60_000, m[dst].key, minuteOf(limit), 0) as { m: number; k: number } | undefined;
+      if (!f) { m[dst] = { ts: limit, key: 0 }; break; }
+      const t = f.m * 60_000;
+      const end = Math.min(nextBucket(t, dst), limit); // one coarser bucket per statement
+      const e = behind || !Number.isFinite(budget) ? undefined : at.get(f.m, f.k, minuteOf(end), Math.max(1, Math.floor(budget - used))) as { m: number; k: number } | undefined;
+      const to: Mark = e ? { ts: e.m * 60_000, key: e.k } : { ts: end, key: 0 };
       // Into the coarser bucket, and on up while that one is already counted further up (after a
-      // migration or the clock set back): the same rule as a late write in push().
-      for (let r: Coarse | null = dst, at = bucketStart(t, dst); r;) {
-        this.#stmt(this.#roll, `${src}:${r}`, () => `INSERT INTO ${table(r!)} (id, rx, tx) SELECT (?1 << 32) | (id & 4294967295), rx, tx
-          FROM ${table(src)} WHERE id >= (?2 << 32) AND id < (?3 << 32) ${ADD}`).run(Math.floor(at / 60_000), m, minuteOf(end));
+      // migration from schema 1, whose marks start past each table's own last bucket). A mark never
+      // stops inside a bucket a finer level still rolls into, so the bucket decides, not the key.
+      for (let r: Coarse | null = dst, into = bucketStart(t, dst); r;) {
+        const n = this.#stmt(this.#roll, `${src}:${r}`, () => `INSERT INTO ${table(r!)} (id, rx, tx) SELECT (?1 << 32) | (id & 4294967295), rx, tx
+          FROM ${table(src)} WHERE id >= ((?2 << 32) | ?3) AND id < ((?4 << 32) | ?5) ${ADD}`).run(into / 60_000, f.m, f.k, to.ts / 60_000, to.key).changes;
+        if (r === dst && !behind) used += Number(n);
         const up: Coarse | null = COARSER[r];
-        if (!up || at >= marks[up]) break;
-        at = bucketStart(at, up);
+        if (!up || into >= m[up].ts) break;
+        into = bucketStart(into, up);
         r = up;
       }
-      cur = end;
+      m[dst] = to;
     }
+    return used;
+  }
+
+  /** Rows of `src` from its coarser mark up to `limit`: what its roll has left to do. */
+  #pending(src: Coarse, limit: number, m: Marks): number {
+    const mark = m[COARSER[src]!];
+    if (mark.ts >= limit) return 0;
+    const st = this.#stmt(this.#at, `${src}:n`, () => `SELECT count(*) AS n FROM ${table(src)} WHERE id >= ((?1 << 32) | ?2) AND id < (?3 << 32)`);
+    return (st.get(mark.ts / 60_000, mark.key, minuteOf(limit)) as { n: number }).n;
   }
 
   #stmt(cache: Map<string, StatementSync>, key: string, sql: () => string): StatementSync {
@@ -106,36 +210,36 @@ export class Rows {
   }
 }
 
+/**
+ * Inserts rows into `into`, 256 per statement; `tail` is the conflict clause. `flat` is [minute, key, rx,
+ * tx] repeated, or [key, rx, tx] when all share `minute` (bound once: a quarter fewer values to bind).
+ */
+export function insertMany(db: DatabaseSync, cache: Map<string, StatementSync>, into: string, flat: readonly number[], tail: string, minute?: number): void {
+  const w = minute === undefined ? 4 : 3;
+  const n = flat.length / w;
+  let i = 0;
+  for (const size of SIZES) {
+    const key = `${into}:${size}:${w}`;
+    let st = cache.get(key);
+    if (!st) cache.set(key, (st = db.prepare(`INSERT INTO ${into} (id, rx, tx) VALUES ${Array(size).fill(w === 4 ? '((? << 32) | ?, ?, ?)' : '((?1 << 32) | ?, ?, ?)').join(', ')} ${tail}`)));
+    for (; n - i >= size; i += size) {
+      if (minute === undefined) st.run(...flat.slice(i * w, (i + size) * w));
+      else st.run(minute, ...flat.slice(i * w, (i + size) * w));
+    }
+  }
+}
+
 export function readMarks(db: DatabaseSync): Marks {
-  const m: Marks = { '1h': 0, '1d': 0, '1mo': 0 };
-  for (const r of db.prepare('SELECT res, ts FROM marks').all() as Array<{ res: Coarse; ts: number }>) m[r.res] = r.ts;
+  const m: Marks = { '5m': { ts: 0, key: 0 }, '1h': { ts: 0, key: 0 }, '1d': { ts: 0, key: 0 }, '1mo': { ts: 0, key: 0 } };
+  for (const r of db.prepare('SELECT res, ts, key FROM marks').all() as Array<{ res: Resolution; ts: number; key: number }>) m[r.res] = { ts: r.ts, key: r.key };
   return m;
 }
 
+const saveStmt = new WeakMap<DatabaseSync, StatementSync>();
 export function saveMarks(db: DatabaseSync, m: Marks): void {
-  const st = db.prepare('INSERT INTO marks (res, ts) VALUES (?, ?) ON CONFLICT DO UPDATE SET ts = excluded.ts');
-  for (const [r, ts] of Object.entries(m)) st.run(r, ts);
+  let st = saveStmt.get(db);
+  if (!st) saveStmt.set(db, (st = db.prepare('INSERT INTO marks (res, ts, key) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET ts = excluded.ts, key = excluded.key')));
+  for (const [r, x] of Object.entries(m)) st.run(r, x.ts, x.key);
 }
 
-/**
- * Schema 1 → 2: text keys in four tables that each held every byte, to integer keys and roll-ups. The
- * old tables held everything up to their last bucket, so the marks start just past each one: a write
- * into those buckets later goes to the coarser tables too (push), as schema 1 would have.
- */
-export function migrateTo2(db: DatabaseSync): void {
-  const res: Resolution[] = ['5m', '1h', '1d', '1mo'];
-  db.exec(`CREATE TABLE dims (id INTEGER PRIMARY KEY, app TEXT NOT NULL, iface TEXT NOT NULL, host TEXT NOT NULL, service TEXT NOT NULL,
-      UNIQUE (app, iface, host, service));
-    CREATE TABLE marks (res TEXT PRIMARY KEY, ts INTEGER NOT NULL) WITHOUT ROWID;
-    INSERT INTO dims (app, iface, host, service) ${res.map((r) => `SELECT app, iface, host, service FROM usage_${r}`).join(' UNION ')};`);
-  const last = Object.fromEntries(res.map((r) => [r, (db.prepare(`SELECT max(ts) AS t FROM usage_${r}`).get() as { t: number | null }).t]));
-  for (const r of res) {
-    db.exec(`CREATE TABLE ${table(r)} (id INTEGER PRIMARY KEY, rx INTEGER NOT NULL, tx INTEGER NOT NULL);
-      INSERT INTO ${table(r)} (id, rx, tx) SELECT ((u.ts / 60000) << 32) | d.id, u.rx, u.tx FROM usage_${r} u JOIN dims d USING (app, iface, host, service);
-      DROP TABLE usage_${r};
-      CREATE VIEW usage_${r} AS SELECT (u.id >> 32) * 60000 AS ts, d.app, d.iface, d.host, d.service, u.rx, u.tx
-        FROM ${table(r)} u JOIN dims d ON d.id = (u.id & 4294967295);`);
-  }
-  const past = (r: Resolution) => (last[r] === null ? 0 : nextBucket(last[r]!, r));
-  saveMarks(db, { '1h': past('5m'), '1d': past('1h'), '1mo': past('1d') });
-}
+export const sameMarks = (a: Marks, b: Marks) => (['5m', '1h', '1d', '1mo'] as const).every((r) => a[r].ts === b[r].ts && a[r].key === b[r].key);

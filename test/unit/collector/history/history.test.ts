@@ -64,15 +64,17 @@ test('flushes add up; hourly, daily, monthly agree with the 5-minute rows; queri
   assert.deepEqual(usage(store, { from: day, to: now, by: 'interface' }, now).rows.map((r) => [r.key, r.rxBytes]), [['eth0', 500]]);
   const s = series(store, { from: day, to: day + 900_000, resolution: '5m', by: 'app' });
   assert.deepEqual(s.buckets.map((b) => b.values.map((v) => v.rxBytes)), [[200], [50], []], 'every bucket, the empty one too');
-  // Before a bucket closes it is in the 5-minute table only, and every answer adds it in; once closed it
-  // is rolled up into its hour, that hour into its day at the hour's end, the day into its month at midnight.
+  // Before a bucket closes it is in the journal only, and every answer adds it in; once closed it is
+  // folded into the 5-minute table (and the hourly journal); once the hour is complete its rows are
+  // written and added into its day; the day into its month at midnight.
   const tableSum = (r: string) => (store.db.prepare(`SELECT coalesce(sum(rx), 0) AS rx FROM usage_${r}`).get() as { rx: number }).rx;
   const answered = (r: '1h' | '1d' | '1mo') => series(store, { from: day, to: day + 86_400_000, resolution: r, by: 'app', includeLoopback: true })
     .buckets.reduce((n, b) => n + b.values.reduce((m, v) => m + v.rxBytes, 0), 0) + usage(store, { from: day, to: now, by: 'interface' }, now).total.rxBytes;
-  assert.deepEqual(['1h', '1d', '1mo'].map(tableSum), [0, 0, 0], 'nothing closed yet');
+  assert.deepEqual(['5m', '1h', '1d', '1mo'].map(tableSum), [0, 0, 0, 0], 'nothing closed yet');
   for (const r of ['1h', '1d', '1mo'] as const) assert.equal(answered(r), 751, r);
   store.write([], [], day + 600_000 + ROLL_DELAY_MS); // the first two buckets closed (2 minutes ago)
-  assert.deepEqual(['5m', '1h', '1d', '1mo'].map(tableSum), [751, 751, 0, 0]);
+  assert.deepEqual(['5m', '1h', '1d', '1mo'].map(tableSum), [751, 0, 0, 0]);
+  for (const r of ['1h', '1d', '1mo'] as const) assert.equal(answered(r), 751, r);
   store.write([row(day + 600_000, 'a', 9)], [], day + 3_600_000 + ROLL_DELAY_MS); // the hour closed
   assert.deepEqual(['5m', '1h', '1d', '1mo'].map(tableSum), [760, 760, 760, 0]);
   store.write([], [], day + 86_400_000 + ROLL_DELAY_MS); // the day closed
@@ -90,7 +92,8 @@ test('retention prunes exactly what the policy says on a synthetic year of 5-min
   const start = bucketStart(now - 365 * 86_400_000, '5m');
   const deltas: UsageDelta[] = [];
   for (let t = start; t < now; t = nextBucket(t, '5m')) deltas.push(row(t, 'app', 1));
-  store.write(deltas, [], now + ROLL_DELAY_MS); // all of it rolled up
+  store.write(deltas, [], now + ROLL_DELAY_MS); // all but the last bucket folded: appending a year spent the flush's budget
+  store.write([], [], now + ROLL_DELAY_MS); // and the last one
   const count = (r: string) => (store.db.prepare(`SELECT count(*) AS n FROM usage_${r}`).get() as { n: number }).n;
   const before = { '5m': count('5m'), '1h': count('1h'), '1d': count('1d'), '1mo': count('1mo') };
   const keptFrom = (r: '5m' | '1h' | '1d') => bucketStart(now - DEFAULT_RETENTION[r]!, r);
@@ -141,7 +144,7 @@ test('a database of a newer schema is refused with the reason, not migrated down
   d.close();
   const r = HistoryStore.open(file);
   assert.equal(r.ok, false);
-  assert.match(!r.ok ? r.reason : '', /history schema 99 is newer than this NetWatch knows \(3\): update NetWatch/);
+  assert.match(!r.ok ? r.reason : '', /history schema 99 is newer than this NetWatch knows \(4\): update NetWatch/);
 });
 
 test('a data plan counts the interface\'s bytes since its reset day, flushed or not; alerts at 80 % and 100 %', async () => {
@@ -189,19 +192,21 @@ test('a schema-1 database (written by the old store) migrates to integer keys an
   };
   old.close();
   const reader = HistoryStore.openReadOnly(file);
-  assert.match(reader.ok ? '' : reader.reason, /history schema 1 is older than this NetWatch's \(3\): start the engine once to update it/);
+  assert.match(reader.ok ? '' : reader.reason, /history schema 1 is older than this NetWatch's \(4\): start the engine once to update it/);
   const { store } = open(file);
   const after = ['5m', '1h', '1d', '1mo'].map((r) => store.db.prepare(`SELECT ts, app, iface, host, service, rx, tx FROM usage_${r} ORDER BY ts, app, iface, host, service`).all());
   assert.deepEqual(after, want.byRes, 'every row of every table, through the views');
   assert.deepEqual(store.db.prepare('SELECT id, name, exe, icon FROM apps ORDER BY id').all(), want.apps);
-  assert.equal((store.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, 3);
-  // The last bucket (12:35) was open: more bytes for it land in every table, as schema 1 would have put them.
+  assert.equal((store.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, 4);
+  // The last bucket (12:35) was open: more bytes for it land in its 5-minute row at once and, once its
+  // hour is complete, in every coarser table, as schema 1 would have put them; the next one (12:40) is new,
+  // in the journal until it is folded. Answers add both in.
   const last = new Date('2026-11-17T12:35:00+01:00').getTime();
   const day = bucketStart(last, '1d');
   const total = (r: Resolution) => (store.db.prepare(`SELECT sum(rx) AS rx FROM usage_${r} WHERE ts >= ?`).get(bucketStart(day, r)) as { rx: number }).rx;
   const t0 = (['5m', '1h', '1d', '1mo'] as const).map(total);
   store.write([row(last, '/usr/bin/curl', 1000), row(last + 300_000, '/usr/bin/curl', 20)], [], last + 60_000);
-  assert.deepEqual((['5m', '1h', '1d', '1mo'] as const).map(total), [t0[0]! + 1020, t0[1]! + 1000, t0[2]! + 1000, t0[3]! + 1000]);
+  assert.deepEqual((['5m', '1h', '1d', '1mo'] as const).map(total), [t0[0]! + 1000, t0[1]!, t0[2]!, t0[3]!]);
   const curlToday = () => usage(store, { from: day, to: day + 86_400_000, by: 'app' }, last + 60_000).rows.find((r) => r.name === 'curl')!.rxBytes;
   const wantCurl = (want.byRes[2] as Array<{ ts: number; app: string; rx: number }>).filter((r) => r.ts === day && r.app === '/usr/bin/curl').reduce((n, r) => n + r.rx, 0) + 1020;
   assert.equal(curlToday(), wantCurl, 'answers add the part not rolled up yet');
