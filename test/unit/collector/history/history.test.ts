@@ -338,3 +338,32 @@ test('app icons: a name is looked up in the hicolor theme and pixmaps, never as 
   assert.equal(c.url(path.join(share, 'icons/hicolor/48x48/apps/demo.png')), c.url('demo'), 'an absolute Icon= as it is');
   assert.deepEqual([c.url('big'), c.url('old'), c.url('none'), c.url(null)], [null, null, null, null]);
 });
+
+test('a schema-3 database (written by the store before the journals) migrates: its buckets not rolled up yet are, once', () => {
+  process.env['TZ'] = 'Europe/Berlin';
+  const file = fresh();
+  fs.copyFileSync(path.join(import.meta.dirname, '../../../fixtures/history/schema3.sqlite'), file);
+  const old = new DatabaseSync(file, { readOnly: true });
+  const rows5 = old.prepare('SELECT ts, app, iface, host, service, rx, tx FROM usage_5m ORDER BY ts, app, iface, host, service').all();
+  const all5 = (old.prepare('SELECT sum(rx) AS rx FROM usage_5m').get() as { rx: number }).rx;
+  const hourly = (old.prepare('SELECT sum(rx) AS rx FROM usage_1h').get() as { rx: number }).rx;
+  old.close();
+  assert.ok(hourly < all5, 'the fixture has 5-minute rows not rolled into their hour yet');
+  const { store } = open(file);
+  assert.equal((store.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version, 4);
+  assert.deepEqual(store.db.prepare('SELECT ts, app, iface, host, service, rx, tx FROM usage_5m ORDER BY ts, app, iface, host, service').all(), rows5);
+  const last = new Date('2026-11-17T12:35:00+01:00').getTime(); // the open bucket when schema 3 wrote it
+  const day = bucketStart(last, '1d');
+  const answered = () => (['1h', '1d', '1mo'] as const).map((resolution) =>
+    series(store, { from: bucketStart(day - 86_400_000, '1mo'), to: day + 86_400_000, resolution, by: 'interface' }).buckets
+      .reduce((n, b) => n + b.values.reduce((k, v) => k + v.rxBytes, 0), 0));
+  const iface5 = (store.db.prepare("SELECT sum(rx) AS rx FROM usage_5m WHERE app = '' AND iface != ''").get() as { rx: number }).rx;
+  assert.deepEqual(answered(), [iface5, iface5, iface5], 'every resolution counts every byte once');
+  // More for the open bucket (a late write now) and the next one (the journal); then everything rolls up.
+  store.write([row(last, '', 1000, 0, 'eth0'), row(last + 300_000, '', 20, 0, 'eth0')], [], last + 60_000);
+  assert.deepEqual(answered(), [iface5 + 1020, iface5 + 1020, iface5 + 1020]);
+  store.write([], [], day + 2 * 86_400_000);
+  const sum = (r: string) => (store.db.prepare(`SELECT sum(rx) AS rx FROM usage_${r}`).get() as { rx: number }).rx;
+  assert.deepEqual(['5m', '1h', '1d', '1mo'].map(sum), [all5 + 1020, all5 + 1020, all5 + 1020, all5 + 1020]);
+  store.close();
+});
