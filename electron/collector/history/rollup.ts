@@ -40,8 +40,18 @@ export const ROLL_BUDGET = 9_000;
 
 /** How often the engine flushes (history-tier.ts): work is paced to be done by its deadline, a share a flush. */
 export const PACE_MS = 60_000;
-/** Rows below which paced work is done at once (about 0.4 ms). */
-const MIN_SLICE = 1_000;
+/** Rows below which paced work is done at once (about 0.1 ms). */
+const MIN_SLICE = 250;
+
+/**
+ * Flushes from `now` (this one included) before `deadline`, a minute apart, leaving out those in the first
+ * minute of a 5-minute bucket: they carry both buckets' entries and so have no budget left.
+ */
+function flushesBefore(now: number, deadline: number): number {
+  let n = 1;
+  for (let t = now + PACE_MS; t < deadline; t += PACE_MS) if (t - bucketStart(t, '5m') >= PACE_MS) n++;
+  return n;
+}
 
 /**
  * A bucket is folded 2 minutes after it closes: the flush right after a boundary still carries the
@@ -89,7 +99,7 @@ export class Rows {
     let left = ROLL_BUDGET - appended / 2;
     // A level's share of what it has to do before its next bucket is due (one flush a minute), and
     // never less than MIN_SLICE: small work is done at once.
-    const share = (n: number, deadline: number) => Math.max(MIN_SLICE, Math.ceil(n / Math.max(1, Math.floor((deadline - now) / PACE_MS))));
+    const share = (n: number, deadline: number) => Math.max(MIN_SLICE, Math.ceil(n / flushesBefore(now, deadline)));
     // 5-minute journal → 5-minute rows and the hourly journal (an hour rolled already, after the clock
     // was set back: its rows directly).
     const closable = bucketStart(now - ROLL_DELAY_MS, '5m');

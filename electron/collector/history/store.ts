@@ -94,9 +94,11 @@ export class HistoryStore {
       let db: DatabaseSync | undefined;
       try {
         db = new DatabaseSync(file);
+        // First: a checkpoint worker of the writer before (closing, it checkpoints the WAL) holds locks for a moment.
+        db.exec('PRAGMA busy_timeout = 2000');
         const why = foreignOrCorrupt(db);
         if (why) throw new Error(why);
-        db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000');
+        db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
         migrate(db);
         return { ok: true, store: new HistoryStore(file, db, lock.path), notice };
       } catch (e) {
@@ -124,6 +126,7 @@ export class HistoryStore {
     if (!fs.existsSync(file)) return { ok: false, reason: `no history at ${file} yet (the engine writes it once a minute)` };
     try {
       const db = new DatabaseSync(file, { readOnly: true });
+      db.exec('PRAGMA busy_timeout = 2000');
       const why = foreignOrCorrupt(db) ?? schemaBehind(db);
       if (why) { db.close(); return { ok: false, reason: `${file}: ${why}` }; }
       return { ok: true, store: new HistoryStore(file, db, null) };
@@ -142,13 +145,24 @@ export class HistoryStore {
     try {
       const fresh = new Map<number, number[]>(); // bucket start → [key, rx, tx] flattened
       const late = new Map<number, number[]>(); // the same, for buckets the journal has moved past
+      let lastTs = Number.NaN;
+      let last: number[] = [];
       for (const d of deltas) {
         if (d.rx === 0 && d.tx === 0) continue;
         const key = this.#keyOf(d);
-        const into = before(d.ts, key, marks['5m']) ? late : fresh;
-        let f = into.get(d.ts);
-        if (!f) into.set(d.ts, (f = []));
-        f.push(key, d.rx, d.tx);
+        if (before(d.ts, key, marks['5m'])) {
+          let f = late.get(d.ts);
+          if (!f) late.set(d.ts, (f = []));
+          f.push(key, d.rx, d.tx);
+          continue;
+        }
+        if (d.ts !== lastTs) { // rows come a bucket at a time, mostly
+          lastTs = d.ts;
+          let f = fresh.get(d.ts);
+          if (!f) fresh.set(d.ts, (f = []));
+          last = f;
+        }
+        last.push(key, d.rx, d.tx);
       }
       let appended = 0;
       for (const [ts, f] of fresh) { this.#j5.append(this.#journalAdd, ts, f); appended += f.length / 3; }
