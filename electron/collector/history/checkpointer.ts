@@ -1,8 +1,8 @@
 // WAL checkpoints off the engine's thread. SQLite checkpoints by itself inside the COMMIT that takes the
 // WAL past 1,000 pages: it copies them into the database and syncs both files, which made one flush in
-// about eight take 10–15 ms more (measured, bench/history.bench.ts). Instead the writer leaves that to
-// a worker thread with a connection of its own runs a PASSIVE checkpoint after each flush: PASSIVE
-// never waits for the writer or for readers, and never blocks them (sqlite.org/c3ref/wal_checkpoint_v2).
+// about eight take 10–15 ms more (measured, bench/history.bench.ts). Instead a worker thread with a
+// connection of its own runs a PASSIVE checkpoint after each flush: PASSIVE never waits for the writer or
+// for readers, and never blocks them (sqlite.org/c3ref/wal_checkpoint_v2).
 // Should the worker not start or fail, the writer checkpoints by itself again.
 import { Worker } from 'node:worker_threads';
 import type { DatabaseSync } from 'node:sqlite';

@@ -154,12 +154,6 @@ export class Journal {
     for (const [ts, b] of this.#buckets) b.keys.forEach((key, i) => { if (key >= 0) out.push([ts, key, b.rx[i]!, b.tx[i]!]); });
     return out;
   }
-
-  get size(): number {
-    let n = 0;
-    for (const b of this.#buckets.values()) n += b.live;
-    return n;
-  }
 }
 
 export function encode(flat: readonly number[]): Uint8Array {
