@@ -102,3 +102,20 @@ test('a KeyRef saves the lookup across flushes, and an id from a rolled-back flu
   assert.deepEqual(byHost, [['c', 100], ['b', 10], ['a', 2]]);
   store.close();
 });
+
+test('close() waits for a checkpoint in progress: the folder can go at once and stays gone (100 times)', async () => {
+  // The last connection to close a WAL database checkpoints it and deletes its WAL: a worker still
+  // checkpointing after the store closed re-created files in a folder being removed (ENOTEMPTY on CI).
+  let left = 0;
+  for (let i = 0; i < 100; i++) {
+    const d = fs.mkdtempSync(path.join(dir, 'gone-'));
+    const store = open(path.join(d, 'h.sqlite'));
+    const t = Date.now();
+    store.write(Array.from({ length: 3000 }, (_, k) => ({ ts: t, app: 'a', iface: '', host: `h${k}`, service: '', rx: 1, tx: 1 })), [], t);
+    store.close();
+    fs.rmSync(d, { recursive: true });
+    await new Promise((r) => setTimeout(r, i % 3));
+    if (fs.existsSync(d)) { left++; fs.rmSync(d, { recursive: true, force: true, maxRetries: 5 }); }
+  }
+  assert.equal(left, 0);
+});
