@@ -141,6 +141,9 @@ export class HistoryTier {
     }
   }
 
+  /** Keys held between flushes (with rows or idle): bounded at twice MAX_PENDING. */
+  get pendingKeys(): number { return this.#pending.size; }
+
   #open(): HistoryStore | null {
     if (this.#store || !this.#path) return this.#store;
     const r = HistoryStore.open(this.#path, this.#env.os.now());
@@ -163,8 +166,11 @@ export class HistoryTier {
         const rows: UsageDelta[] = [];
         for (const p of this.#pending.values()) for (const r of p.rows) rows.push(r);
         store.write(rows, [...this.#apps.values()], this.#env.os.now(), [...this.#pendingFine.values()]);
+        // Keys with rows stay (at most MAX_PENDING), idle ones for IDLE_FLUSHES — or not at all once there
+        // are more keys than that (a flood of new hosts): never more than twice MAX_PENDING keys.
+        const over = this.#pending.size > MAX_PENDING;
         for (const [key, p] of this.#pending) {
-          if (p.rows.length > 0) { p.rows = []; p.idle = 0; } else if (++p.idle > IDLE_FLUSHES) this.#pending.delete(key);
+          if (p.rows.length > 0) { p.rows = []; p.idle = 0; } else if (over || ++p.idle > IDLE_FLUSHES) this.#pending.delete(key);
         }
         this.#rows = 0;
         this.#pendingFine.clear();
@@ -173,7 +179,8 @@ export class HistoryTier {
         this.#quotaBase.clear(); // re-read from the database at the next snapshot
       }
       if (retentionChanged) this.prune();
-      const lost = this.#dropped ? `; ${this.#dropped} rows dropped while the database could not be written` : '';
+      // Dropped by the bound: while the database could not be written, or a flood of new keys within a minute.
+      const lost = this.#dropped ? `; ${this.#dropped} rows dropped: more than ${MAX_PENDING.toLocaleString('en')} were waiting to be written` : '';
       this.#env.status.set('history', this.#notice || lost ? unavailable(`${this.#notice ?? ''}${lost}`.replace(/^; /, '')) : ok());
       this.#notice = null;
     } catch (e) {

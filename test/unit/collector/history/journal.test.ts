@@ -119,3 +119,33 @@ test('close() waits for a checkpoint in progress: the folder can go at once and 
   }
   assert.equal(left, 0);
 });
+
+test('the history tier under a flood of new hosts: keys held between flushes stay bounded; rows past the bound are dropped and said so', async () => {
+  const { HistoryTier } = await import('../../../../electron/collector/engine/history-tier.ts');
+  const { StatusBoard } = await import('../../../../electron/collector/engine/tier.ts');
+  const { defaultConfig } = await import('../../../../shared/index.ts');
+  const file = path.join(dir, 'flood.sqlite');
+  let now = bucketStart(Date.now(), '5m') + 30_000;
+  const status = new StatusBoard();
+  const t = new HistoryTier({ sources: undefined as never, os: { now: () => now } as never, config: () => defaultConfig(), status }, file);
+  let sent = 0;
+  for (let minute = 0; minute < 4; minute++) {
+    // 40,000 hosts never seen before each minute, 160,000 in all (the first window spans two buckets: 80,000 rows).
+    t.addFlows(Array.from({ length: 40_000 }, (_, i) => ({ app: '/usr/bin/crawler', host: `h${minute}-${i}`, service: '', rx: 10, tx: 1 })), 60_000, now);
+    sent += 40_000 * 10;
+    t.flush();
+    assert.equal(status.get('history').state, 'ok', JSON.stringify(status.get('history')));
+    assert.ok(t.pendingKeys <= 100_000, `${t.pendingKeys} keys held`);
+    now += 60_000;
+  }
+  // More than 100,000 rows at once are dropped, and said so.
+  t.addFlows(Array.from({ length: 120_000 }, (_, i) => ({ app: '/usr/bin/crawler', host: `x-${i}`, service: '', rx: 10, tx: 1 })), 60_000, now);
+  t.flush();
+  assert.equal(status.get('history').state, 'unavailable');
+  assert.match(JSON.stringify(status.get('history')), /20000 rows dropped: more than 100,000 were waiting to be written/);
+  sent += 100_000 * 10; // 120,000 rows, the last 100,000 kept
+  const a = t.query({ kind: 'totals', from: now - 3_600_000, to: now, by: 'host' });
+  assert.ok(a.kind === 'totals');
+  assert.equal(a.total.rxBytes, sent);
+  t.close();
+});
