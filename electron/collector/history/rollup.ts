@@ -102,35 +102,13 @@ export class Rows {
     // never less than MIN_SLICE: small work is done at once.
     const share = (n: number, deadline: number) => Math.max(MIN_SLICE, Math.ceil(n / flushesBefore(now, deadline)));
     // 5-minute journal → 5-minute rows and the hourly journal (an hour rolled already, after the clock
-    // was set back: its rows directly).
-    const closable = bucketStart(now - ROLL_DELAY_MS, '5m');
-    while (m['5m'].ts < closable) {
-      const b = j5.first(closable);
-      if (b === null) { m['5m'] = { ts: closable, key: 0 }; break; }
-      const behind = b < bucketStart(closable - 1, '5m'); // an older bucket than the last closed one
-      if (left <= 0 && !behind) { if (b > m['5m'].ts) m['5m'] = { ts: b, key: 0 }; break; }
-      const due = nextBucket(nextBucket(b, '5m'), '5m') + ROLL_DELAY_MS; // when the next bucket may be folded
-      const { flat, next } = j5.take(b, behind ? Infinity : Math.min(Math.ceil(left / 1.5), share(j5.count(b), due)));
+    // was set back: its rows directly); a 5-minute entry costs its row and its hourly journal entry.
+    left = this.#drain(j5, bucketStart(now - ROLL_DELAY_MS, '5m'), m, left, 1.5, share, (b, flat) => {
       insertMany(this.#db, this.#add, table('5m'), flat, ADD, b / 60_000);
       this.#toHour(bucketStart(b, '1h'), flat, m, j1h, hourly);
-      if (!behind) left -= (flat.length / 3) * 1.5; // catching up is on top of the budget
-      m['5m'] = next === null ? { ts: nextBucket(b, '5m'), key: 0 } : { ts: b, key: next };
-      if (next !== null) break; // this flush's share is done
-    }
+    });
     // Hourly journal → hourly rows, for the hours whose every bucket is folded.
-    const complete = bucketStart(m['5m'].ts, '1h');
-    while (m['1h'].ts < complete) {
-      const h = j1h.first(complete);
-      if (h === null) { m['1h'] = { ts: complete, key: 0 }; break; }
-      const behind = h < bucketStart(complete - 1, '1h');
-      if (left <= 0 && !behind) { if (h > m['1h'].ts) m['1h'] = { ts: h, key: 0 }; break; }
-      const due = nextBucket(nextBucket(h, '1h'), '1h') + ROLL_DELAY_MS; // about when the next hour is complete
-      const { flat, next } = j1h.take(h, behind ? Infinity : Math.min(Math.ceil(left), share(j1h.count(h), due)));
-      this.#rowsAt('1h', h, flat, m);
-      if (!behind) left -= flat.length / 3;
-      m['1h'] = next === null ? { ts: nextBucket(h, '1h'), key: 0 } : { ts: h, key: next };
-      if (next !== null) break;
-    }
+    left = this.#drain(j1h, bucketStart(m['5m'].ts, '1h'), m, left, 1, share, (h, flat) => this.#rowsAt('1h', h, flat, m));
     // The hours before the hourly mark are complete; the days before the daily mark's day.
     for (const src of ['1h', '1d'] as const) {
       if (left <= 0) break;
@@ -139,6 +117,30 @@ export class Rows {
       left -= this.rollLevel(src, limit, m, Math.min(left, share(this.#pending(src, limit, m), due)));
     }
     return m;
+  }
+
+  /**
+   * Moves journal `j`'s entries of buckets before `limit` on, a bucket after another from marks[j.level],
+   * through `write`: this flush's share of each (`share` of what is left before the next bucket of the
+   * level is due), at `cost` rows an entry within `left`, or all of it where the level is behind. Returns
+   * what is left of the budget.
+   */
+  #drain(j: Journal, limit: number, m: Marks, left: number, cost: number, share: (n: number, deadline: number) => number,
+    write: (ts: number, flat: number[]) => void): number {
+    const level = j.level;
+    while (m[level].ts < limit) {
+      const b = j.first(limit);
+      if (b === null) { m[level] = { ts: limit, key: 0 }; break; }
+      const behind = b < bucketStart(limit - 1, level); // an older bucket than the last one due
+      if (left <= 0 && !behind) { if (b > m[level].ts) m[level] = { ts: b, key: 0 }; break; }
+      const due = nextBucket(nextBucket(b, level), level) + ROLL_DELAY_MS; // when the next bucket of the level is due
+      const { flat, next } = j.take(b, behind ? Infinity : Math.min(Math.ceil(left / cost), share(j.count(b), due)));
+      write(b, flat);
+      if (!behind) left -= (flat.length / 3) * cost; // catching up is on top of the budget
+      m[level] = next === null ? { ts: nextBucket(b, level), key: 0 } : { ts: b, key: next };
+      if (next !== null) break; // this flush's share is done
+    }
+    return left;
   }
 
   /**
