@@ -9,6 +9,8 @@ export const fixture = (platform: 'linux' | 'darwin', name: string): string =>
   fs.readFileSync(path.join(ROOT, 'test', 'fixtures', platform, name), 'utf8');
 export const fixtureNames = (platform: 'linux' | 'darwin'): string[] =>
   fs.readdirSync(path.join(ROOT, 'test', 'fixtures', platform)).filter((f) => f.endsWith('.txt'));
+/** The skip reason when this machine cannot make network namespaces: the first line of what `ip` said. */
+export const noNamespaces = (e: unknown): string => `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`;
 
 /**
  * Why an unprivileged user cannot run this checkout's engine (null when it can). A clone under a 0700

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Lab, labSkip } from './capture-lab.ts';
 import { parseCaptureLine, type DnsMessage } from '../../electron/collector/capture.ts';
+import { noNamespaces } from '../helpers.ts';
 
 const A = `nwcd${process.pid}a`;
 const B = `nwcd${process.pid}b`;
@@ -19,7 +20,7 @@ let dir = '';
 
 before(async () => {
   if (skip) return;
-  try { lab = new Lab(A, B); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
+  try { lab = new Lab(A, B); } catch (e) { skip = noNamespaces(e); return; }
   lab.veth([A, 'nwcda', '10.213.60.2/24'], [B, 'nwcdb', `${SERVER}/24`]);
   dir = lab.tmp(); // tshark's dumpcap writes its file here
   await lab.dnsmasq(B, SERVER, ['address=/ok.nw.test/10.213.60.7']);

@@ -12,7 +12,7 @@ import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
 import type { EngineConfigPatch, EngineMessage, Snapshot, UsageAnswer } from '../../shared/index.ts';
 import { DEFAULT_CAPTURE } from '../../electron/collector/platform.ts';
 import { Lab, has, ipCmd } from './capture-lab.ts';
-import { unprivilegedProblem } from '../helpers.ts';
+import { unprivilegedProblem, noNamespaces } from '../helpers.ts';
 
 const A = `nwcn${process.pid}a`, B = `nwcn${process.pid}b`, C = `nwcn${process.pid}c`;
 const A_B = '10.213.70.2', B_IP = '10.213.70.1', A_C = '10.213.71.2', C_IP = '10.213.71.1';
@@ -27,7 +27,7 @@ before(async () => {
   if (!fs.existsSync(DEFAULT_CAPTURE)) { skip = 'nw-capture not built (libpcap-dev missing)'; return; }
   const missing = ['dnsmasq', 'dig'].filter((c) => !has(c));
   if (missing.length) { skip = `not installed: ${missing.join(', ')}`; return; }
-  try { lab = new Lab(A, B, C); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
+  try { lab = new Lab(A, B, C); } catch (e) { skip = noNamespaces(e); return; }
   lab.veth([A, 'nwcnab', `${A_B}/24`], [B, 'nwcnba', `${B_IP}/24`]);
   lab.veth([A, 'nwcnac', `${A_C}/24`], [C, 'nwcnca', `${C_IP}/24`]);
   ipCmd('-n', A, 'route', 'add', '10.213.72.0/24', 'via', B_IP);

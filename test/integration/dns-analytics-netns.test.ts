@@ -10,7 +10,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ROOT } from '../helpers.ts';
+import { ROOT, noNamespaces } from '../helpers.ts';
 import { Lab, labSkip, printed } from './capture-lab.ts';
 import { dnsAgainstTshark } from '../dns-truth.ts';
 
@@ -24,7 +24,7 @@ let dir = '';
 
 before(async () => {
   if (skip) return;
-  try { lab = new Lab(A, B); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
+  try { lab = new Lab(A, B); } catch (e) { skip = noNamespaces(e); return; }
   lab.veth([A, 'nwdaa', '10.213.61.2/24'], [B, 'nwdab', `${SERVER}/24`]);
   dir = lab.tmp();
   await lab.dnsmasq(B, '127.0.0.1', ['port=5300', 'address=/ok.nw.test/10.213.61.7']);

@@ -9,7 +9,7 @@ import { fork } from 'node:child_process';
 import { Lab, labSkip } from './capture-lab.ts';
 import { EngineHost, nextMessage } from './engine-host.ts';
 import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
-import { ROOT } from '../helpers.ts';
+import { ROOT, noNamespaces } from '../helpers.ts';
 
 const A = `nwdp${process.pid}a`, B = `nwdp${process.pid}b`;
 const SERVER = '10.213.87.1';
@@ -19,7 +19,7 @@ let engine: EngineHost | undefined;
 
 before(async () => {
   if (skip) return;
-  try { lab = new Lab(A, B); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
+  try { lab = new Lab(A, B); } catch (e) { skip = noNamespaces(e); return; }
   lab.veth([A, 'nwdpab', '10.213.87.2/24'], [B, 'nwdpba', `${SERVER}/24`]);
   await lab.dnsmasq(B, SERVER, ['address=/ok.nw.test/10.213.87.7']);
 });

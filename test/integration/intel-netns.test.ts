@@ -15,7 +15,7 @@ import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
 import type { Alert, Snapshot } from '../../shared/index.ts';
 import { DEFAULT_CAPTURE } from '../../electron/collector/platform.ts';
 import { Lab, has } from './capture-lab.ts';
-import { ROOT, unprivilegedProblem } from '../helpers.ts';
+import { ROOT, unprivilegedProblem, noNamespaces } from '../helpers.ts';
 
 const run = promisify(execFile);
 const A = `nwin${process.pid}a`, B = `nwin${process.pid}b`;
@@ -39,7 +39,7 @@ before(async () => {
   if (!fs.existsSync(DEFAULT_CAPTURE)) { skip = 'nw-capture not built (libpcap-dev missing)'; return; }
   const missing = ['nmap', 'dnsmasq', 'dig'].filter((c) => !has(c));
   if (missing.length) { skip = `not installed: ${missing.join(', ')}`; return; }
-  try { lab = new Lab(A, B); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
+  try { lab = new Lab(A, B); } catch (e) { skip = noNamespaces(e); return; }
   lab.veth([A, 'nwina', `${A_IP}/24`], [B, 'nwinb', `${B_IP}/24`]);
   await lab.dnsmasq(B, B_IP, [`address=/ok.nw.test/${B_IP}`]);
   await lab.peer(B, 'tcp-server', B_IP, 7443, 10); // the beacon's destination

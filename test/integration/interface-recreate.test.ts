@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { EngineHost } from './engine-host.ts';
 import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
+import { noNamespaces } from '../helpers.ts';
 
 const A = `nwi${process.pid}a`;
 const B = `nwi${process.pid}b`;
@@ -21,7 +22,7 @@ const veth = () => {
 
 let skip: string | false = false;
 before(() => {
-  try { ip('netns', 'add', A); ip('netns', 'add', B); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
+  try { ip('netns', 'add', A); ip('netns', 'add', B); } catch (e) { skip = noNamespaces(e); return; }
   for (const ns of [A, B]) ip('-n', ns, 'link', 'set', 'lo', 'up');
   veth();
 });

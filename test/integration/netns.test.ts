@@ -7,7 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../helpers.ts';
+import { ROOT, noNamespaces } from '../helpers.ts';
 import { SnapshotSchema, type Snapshot } from '../../shared/index.ts';
 
 const A = `nwt${process.pid}a`;
@@ -25,7 +25,7 @@ before(async () => {
     sh('netns', 'add', A);
     sh('netns', 'add', B);
   } catch (e) {
-    skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`;
+    skip = noNamespaces(e);
     return;
   }
   sh('link', 'add', 'nwva', 'netns', A, 'type', 'veth', 'peer', 'name', 'nwvb', 'netns', B);

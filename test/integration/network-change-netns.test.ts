@@ -10,6 +10,7 @@ import { Lab, ipCmd } from './capture-lab.ts';
 import { EngineHost } from './engine-host.ts';
 import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
 import { NETWORK_CHANGE_DNS_KEY, networkChangeGatewayKey, explain } from '../../shared/index.ts';
+import { noNamespaces } from '../helpers.ts';
 
 const A = `nwnc${process.pid}a`, B = `nwnc${process.pid}b`;
 const GW = '10.213.85.1';
@@ -18,7 +19,7 @@ let lab: Lab | undefined;
 let engine: EngineHost | undefined;
 
 before(() => {
-  try { lab = new Lab(A, B); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
+  try { lab = new Lab(A, B); } catch (e) { skip = noNamespaces(e); return; }
   lab.veth([A, 'nwncab', '10.213.85.2/24'], [B, 'nwncba', `${GW}/24`]);
   ipCmd('-n', A, 'route', 'add', 'default', 'via', GW);
   // `ip netns exec` bind-mounts /etc/netns/<name>/resolv.conf over /etc/resolv.conf.

@@ -11,6 +11,7 @@ import { Lab } from './capture-lab.ts';
 import { EngineHost, nextMessage } from './engine-host.ts';
 import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
 import type { Snapshot } from '../../shared/index.ts';
+import { noNamespaces } from '../helpers.ts';
 
 const A = `nwna${process.pid}a`, B = `nwna${process.pid}b`;
 const SERVER = '10.213.86.1';
@@ -20,7 +21,7 @@ let dir = '';
 const hosts: EngineHost[] = [];
 
 before(async () => {
-  try { lab = new Lab(A, B); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
+  try { lab = new Lab(A, B); } catch (e) { skip = noNamespaces(e); return; }
   lab.veth([A, 'nwnaab', '10.213.86.2/24'], [B, 'nwnaba', `${SERVER}/24`]);
   dir = lab.tmp();
   await lab.peer(B, 'tcp-server', SERVER, 7201, 0);

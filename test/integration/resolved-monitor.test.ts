@@ -10,7 +10,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { ROOT, unprivilegedProblem } from '../helpers.ts';
+import { ROOT, unprivilegedProblem, noNamespaces } from '../helpers.ts';
 import { Lab, has } from './capture-lab.ts';
 import { EngineHost } from './engine-host.ts';
 import { ENGINE_EXEC_ARGV } from '../../shared/engine-runtime.ts';
@@ -28,7 +28,7 @@ before(async () => {
   if (!RESOLVED) { skip = 'systemd-resolved not found (.ci/run unpacks Debian\'s into /opt/nw-resolved; or set NW_RESOLVED)'; return; }
   const missing = ['dnsmasq', 'dig', 'unshare', 'nsenter'].filter((c) => !has(c));
   if (missing.length) { skip = `not installed: ${missing.join(', ')}`; return; }
-  try { lab = new Lab(R, D); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
+  try { lab = new Lab(R, D); } catch (e) { skip = noNamespaces(e); return; }
   lab.veth([R, 'nwrmr', `${R_IP}/24`], [D, 'nwrmd', `${D_IP}/24`]);
   await lab.dnsmasq(D, D_IP, ['address=/a.nw.test/10.213.96.7', 'address=/b.nw.test/fd00:213:96::7']);
   const dir = lab.tmp();

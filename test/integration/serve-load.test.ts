@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../helpers.ts';
+import { ROOT, noNamespaces } from '../helpers.ts';
 
 const NS = `nwl${process.pid}`;
 const TOKEN = 'load-test-token-0123456789';
@@ -28,7 +28,7 @@ let serve: ChildProcess | undefined;
 let port = 0;
 
 before(async () => {
-  try { ip('netns', 'add', NS); } catch (e) { skip = `cannot create network namespaces here: ${(e as Error).message.split('\n')[0]}`; return; }
+  try { ip('netns', 'add', NS); } catch (e) { skip = noNamespaces(e); return; }
   ip('-n', NS, 'link', 'set', 'lo', 'up');
   const batch = Array.from({ length: PAIRS }, (_, i) => `link add nwl${i}a type veth peer name nwl${i}b`).join('\n') + '\n';
   execFileSync('ip', ['-n', NS, '-batch', '-'], { input: batch });
